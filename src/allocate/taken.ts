@@ -1,0 +1,56 @@
+import { inSpans } from '../core/span.ts';
+import type { PortClaim, PortSpan, Registry } from '../core/types.ts';
+
+/** The ports held in one cluster: one bit per port number, so a look-up is one array read. */
+export class TakenPorts {
+  private readonly bits = new Uint8Array(65536 / 8);
+
+  /** Marks a port as held. */
+  take(port: number): void {
+    this.bits[port >> 3]! |= 1 << (port & 7);
+  }
+
+  /** Marks every port of the spans as held. */
+  takeSpans(spans: readonly PortSpan[]): void {
+    for (const span of spans) for (let port = span.from; port <= span.to; port++) this.take(port);
+  }
+
+  /** True when the port is held. */
+  has(port: number): boolean {
+    return (this.bits[port >> 3]! & (1 << (port & 7))) !== 0;
+  }
+}
+
+/**
+ * What each cluster holds: every port the registry gives out there (whatever its kind: the plan
+ * gives each number to one service) and every reserved port.
+ */
+export function takenByCluster(registry: Registry, claims: readonly PortClaim[]): Map<string, TakenPorts> {
+  const taken = new Map<string, TakenPorts>();
+  for (const cluster of registry.clusters) {
+    const ports = new TakenPorts();
+    for (const reservation of registry.reserved) {
+      if (reservation.clusters.length === 0 || reservation.clusters.includes(cluster.name)) ports.takeSpans(reservation.spans);
+    }
+    taken.set(cluster.name, ports);
+  }
+  for (const claim of claims) taken.get(claim.cluster)?.take(claim.port);
+  return taken;
+}
+
+/** The ports of `spans` free in every one of `clusters`, lowest first, at most `limit` of them. */
+export function freePorts(spans: readonly PortSpan[], clusters: readonly TakenPorts[], limit = Infinity): number[] {
+  const free: number[] = [];
+  const sorted = [...spans].sort((a, b) => a.from - b.from);
+  for (const span of sorted) {
+    for (let port = span.from; port <= span.to && free.length < limit; port++) {
+      if (clusters.every((cluster) => !cluster.has(port))) free.push(port);
+    }
+  }
+  return free;
+}
+
+/** True when `port` lies in one of the spans and is free in every cluster. */
+export function isFree(port: number, spans: readonly PortSpan[], clusters: readonly TakenPorts[]): boolean {
+  return inSpans(port, spans) && clusters.every((cluster) => !cluster.has(port));
+}

@@ -1,0 +1,180 @@
+/** How much a finding matters; `off` only appears in configuration. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The severities, most serious first. */
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** A Kubernetes port protocol. */
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+/** The protocols Kubernetes accepts on a Service port. */
+export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+/** How a Service is reached from outside its cluster. */
+export type Exposure = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+
+/** Where a service stands in its life. */
+export type ServiceStatus = 'active' | 'legacy' | 'reserved';
+
+/** A place in a file; line and column count from 1. */
+export interface Location {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** An inclusive span of port numbers, `from` <= `to`. */
+export interface PortSpan {
+  from: number;
+  to: number;
+}
+
+/** A named purpose with the ports reserved for it. */
+export interface Range {
+  name: string;
+  spans: PortSpan[];
+  description?: string;
+  at: Location;
+}
+
+/** A Kubernetes cluster the registry plans ports for. */
+export interface Cluster {
+  name: string;
+  production: boolean;
+  nodePortRange: PortSpan;
+  /** Where the NodePort range is written, or the cluster itself when it is the default. */
+  nodePortRangeAt: Location;
+  notes?: string;
+  at: Location;
+}
+
+/** One port of a service, with the clusters where it differs. */
+export interface ServicePort {
+  /** The port's name when the service has several (`api`, `health`). */
+  name?: string;
+  port: number;
+  protocol: Protocol;
+  overrides: PortOverride[];
+  at: Location;
+}
+
+/** A port number used in one cluster instead of the service's usual one. */
+export interface PortOverride {
+  cluster: string;
+  port: number;
+  at: Location;
+}
+
+/** A service entry of the registry. */
+export interface Service {
+  name: string;
+  title?: string;
+  /** The Kubernetes Service object's name, when it differs from the entry's name. */
+  kubernetesName?: string;
+  range?: string;
+  rangeAt?: Location;
+  namespace?: string;
+  exposure: Exposure;
+  /** The clusters named by the entry; `all` expands to every cluster of the registry. */
+  clusters: string[];
+  clustersAt: Location;
+  /** True when the entry said `all` or named no clusters. */
+  allClusters: boolean;
+  status: ServiceStatus;
+  replacedBy?: string;
+  owner?: string;
+  notes?: string;
+  ports: ServicePort[];
+  at: Location;
+}
+
+/** Ports that nobody may be given. */
+export interface Reservation {
+  spans: PortSpan[];
+  reason: string;
+  /** The clusters the reservation holds in; empty means every cluster. */
+  clusters: string[];
+  at: Location;
+}
+
+/** A rule's configured severity, or `off`. */
+export type RuleSetting = Severity | 'off';
+
+/** A rule's severity override, with where it was written. */
+export interface RuleOverride {
+  setting: RuleSetting;
+  at: Location;
+}
+
+/** The port registry, as read from portolan.yaml. */
+export interface Registry {
+  file: string;
+  version: 1;
+  ranges: Range[];
+  clusters: Cluster[];
+  services: Service[];
+  reserved: Reservation[];
+  rules: Map<string, RuleOverride>;
+  /** The registry's own allocation rules, in the words of its authors. */
+  notes: string[];
+  /** The Markdown port document generated from the registry, if it names one. */
+  docs?: string;
+  at: Location;
+}
+
+/**
+ * What kind of port a claim holds. NodePorts are one pool per cluster whatever the protocol;
+ * host ports are per host and per protocol; service ports live on the Service's own IP.
+ */
+export type ClaimKind = 'nodePort' | 'hostPort' | 'servicePort';
+
+/** One port held by one party in one cluster. */
+export interface PortClaim {
+  cluster: string;
+  port: number;
+  protocol: Protocol;
+  kind: ClaimKind;
+  /** The service (or, for a source, the object) that holds the port. */
+  service: string;
+  /** The port's name within the service, if it has one. */
+  portName?: string;
+  range?: string;
+  status: ServiceStatus;
+  at: Location;
+}
+
+/** A problem found by a rule, labelled by the engine. */
+export interface Finding {
+  ruleId: string;
+  messageId: string;
+  data: Record<string, string | number>;
+  severity: Severity;
+  message: string;
+  cluster?: string;
+  range?: string;
+  service?: string;
+  port?: number;
+  protocol?: Protocol;
+  /** Every party involved, the main one first. */
+  locations: Location[];
+}
+
+/** What the engine returns: the findings and their counts. */
+export interface CheckResult {
+  findings: Finding[];
+  summary: Summary;
+  /** The files that were read. */
+  files: string[];
+}
+
+/** Counts of findings by severity. */
+export interface Summary {
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
+/** A port's human-readable name: `service` or `service/port-name`. */
+export function claimLabel(claim: { service: string; portName?: string }): string {
+  return claim.portName ? `${claim.service}/${claim.portName}` : claim.service;
+}

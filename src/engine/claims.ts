@@ -1,0 +1,33 @@
+import type { ClaimKind, Exposure, PortClaim, Registry } from '../core/types.ts';
+
+/** NodePort and LoadBalancer Services both take node ports; a ClusterIP port lives on its own IP. */
+export function claimKindOf(exposure: Exposure): ClaimKind {
+  return exposure === 'ClusterIP' ? 'servicePort' : 'nodePort';
+}
+
+/** Every port the registry gives out: one claim per service port per cluster it runs in. */
+export function registryClaims(registry: Registry): PortClaim[] {
+  const known = new Set(registry.clusters.map((cluster) => cluster.name));
+  const claims: PortClaim[] = [];
+  for (const service of registry.services) {
+    const kind = claimKindOf(service.exposure);
+    for (const cluster of service.clusters) {
+      if (!known.has(cluster)) continue; // unknown-cluster reports it
+      for (const port of service.ports) {
+        const override = port.overrides.find((o) => o.cluster === cluster);
+        claims.push({
+          cluster,
+          port: override ? override.port : port.port,
+          protocol: port.protocol,
+          kind,
+          service: service.name,
+          ...(port.name !== undefined ? { portName: port.name } : {}),
+          ...(service.range !== undefined ? { range: service.range } : {}),
+          status: service.status,
+          at: override ? override.at : port.at,
+        });
+      }
+    }
+  }
+  return claims;
+}

@@ -1,0 +1,10 @@
+// The library's public face: the same engine the CLI drives.
+export type * from './core/types.ts';
+export { InputError, InputErrors, UsageError } from './core/errors.ts';
+export { findRegistry, loadRegistry, parseRegistry, REGISTRY_FILE } from './registry/load.ts';
+export { registryJsonSchema, RegistrySchema } from './registry/schema.ts';
+export { checkRegistry } from './engine/check.ts';
+export { registryClaims } from './engine/claims.ts';
+export { rules, ruleIds } from './rules/index.ts';
+export { reporters, formats } from './reporters/index.ts';
+export { main } from './cli/main.ts';

@@ -1,0 +1,131 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+// The registry file's one definition: the TypeScript types below and `portolan schema`
+// both come from it.
+
+const NAME = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const SPAN = '^\\s*\\d+\\s*(-\\s*\\d+\\s*)?$';
+
+const Port = Type.Integer({ minimum: 1, maximum: 65535, description: 'A port number, 1-65535.' });
+const Span = Type.String({ pattern: SPAN, description: 'A span of ports such as `30100-30199`, or one port.' });
+const PortsOrSpans = Type.Union([Port, Span, Type.Array(Type.Union([Port, Span]), { minItems: 1 })], {
+  description: 'A span (`30100-30199`), one port, or a list of ports and spans (`[80, 443]`).',
+});
+const Name = (description: string) => Type.String({ pattern: NAME, maxLength: 63, description });
+const Protocol = Type.Union([Type.Literal('TCP'), Type.Literal('UDP'), Type.Literal('SCTP')], {
+  description: 'TCP (the default), UDP or SCTP.',
+});
+const Severity = Type.Union([Type.Literal('error'), Type.Literal('warning'), Type.Literal('info'), Type.Literal('off')]);
+
+export const RangeSchema = Type.Object(
+  {
+    ports: PortsOrSpans,
+    description: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, description: 'Ports reserved for one purpose.' },
+);
+
+export const ClusterSchema = Type.Object(
+  {
+    title: Type.Optional(Type.String({ description: 'The name people use, such as `Forge`.' })),
+    production: Type.Optional(Type.Boolean({ description: 'Production clusters should expose services through LoadBalancers.' })),
+    nodePortRange: Type.Optional(
+      Type.String({ pattern: SPAN, description: "The API server's --service-node-port-range; 30000-32767 by default." }),
+    ),
+    notes: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const PortSchema = Type.Object(
+  {
+    port: Port,
+    protocol: Type.Optional(Protocol),
+    overrides: Type.Optional(
+      Type.Record(Type.String({ pattern: NAME }), Port, {
+        description: 'Clusters where this port has another number: `{ forge: 30191 }`.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const PortEntry = Type.Union([Port, PortSchema]);
+
+export const ServiceSchema = Type.Object(
+  {
+    title: Type.Optional(Type.String({ description: 'The name people use, such as `Flyte Console`.' })),
+    kubernetesName: Type.Optional(Name('The Service object name, when it differs from the entry name.')),
+    range: Type.Optional(Type.String({ description: 'The name of the range this service belongs to.' })),
+    namespace: Type.Optional(Name('The Kubernetes namespace.')),
+    exposure: Type.Optional(
+      Type.Union([Type.Literal('ClusterIP'), Type.Literal('NodePort'), Type.Literal('LoadBalancer')], {
+        description: 'NodePort by default. For NodePort and LoadBalancer the ports are node ports.',
+      }),
+    ),
+    clusters: Type.Optional(
+      Type.Union([Type.Literal('all'), Type.Array(Type.String(), { minItems: 1 })], {
+        description: 'The clusters the service runs in: a list, or `all` (the default).',
+      }),
+    ),
+    port: Type.Optional(PortEntry),
+    ports: Type.Optional(
+      Type.Record(Type.String({ pattern: NAME }), PortEntry, {
+        description: 'Named ports: `{ api: 30210, health: 30211 }`.',
+      }),
+    ),
+    status: Type.Optional(
+      Type.Union([Type.Literal('active'), Type.Literal('legacy'), Type.Literal('reserved')], {
+        description: 'active (the default), legacy (being replaced) or reserved (planned).',
+      }),
+    ),
+    replacedBy: Type.Optional(Type.String({ description: 'For a legacy service, the service that replaces it.' })),
+    owner: Type.Optional(Type.String()),
+    notes: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const ReservationSchema = Type.Object(
+  {
+    ports: PortsOrSpans,
+    reason: Type.String({ minLength: 1 }),
+    clusters: Type.Optional(Type.Array(Type.String(), { minItems: 1, description: 'Every cluster when absent.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const RegistrySchema = Type.Object(
+  {
+    version: Type.Literal(1, { description: 'The registry format version.' }),
+    docs: Type.Optional(Type.String({ description: 'The Markdown port document generated from this registry.' })),
+    notes: Type.Optional(Type.Array(Type.String(), { description: 'The allocation rules, as the team states them.' })),
+    ranges: Type.Optional(Type.Record(Type.String({ pattern: NAME }), RangeSchema)),
+    clusters: Type.Optional(Type.Record(Type.String({ pattern: NAME }), ClusterSchema)),
+    services: Type.Optional(Type.Record(Type.String({ pattern: NAME }), ServiceSchema)),
+    reserved: Type.Optional(Type.Array(ReservationSchema)),
+    rules: Type.Optional(
+      Type.Record(Type.String(), Severity, { description: 'Per-rule severity: error, warning, info or off.' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    $id: 'https://portolan.dev/schema/portolan.schema.json',
+    title: 'Portolan port registry',
+  },
+);
+
+/** The registry file as written, before names are resolved. */
+export type RegistryDocument = Static<typeof RegistrySchema>;
+export type ServiceDocument = Static<typeof ServiceSchema>;
+export type PortDocument = Static<typeof PortSchema>;
+
+/** The JSON Schema of the registry file, as `portolan schema` prints it. */
+export function registryJsonSchema(): Record<string, unknown> {
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...stripSymbols(RegistrySchema) };
+}
+
+function stripSymbols(schema: TSchema): Record<string, unknown> {
+  // TypeBox marks its schemas with symbol keys; JSON.stringify drops them already.
+  return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+}

@@ -1,0 +1,75 @@
+import { formatSpan, formatSpans } from '../core/span.ts';
+import { claimLabel, type PortClaim } from '../core/types.ts';
+import type { FreeReport, Holders } from '../engine/queries.ts';
+
+/** Lines of columns padded to the widest cell. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** `portolan ports` as a table. */
+export function allocationsText(claims: readonly PortClaim[]): string {
+  if (claims.length === 0) return 'no allocations match\n';
+  return table([
+    ['CLUSTER', 'PORT', 'PROTOCOL', 'KIND', 'SERVICE', 'RANGE', 'STATUS'],
+    ...claims.map((c) => [c.cluster, String(c.port), c.protocol, c.kind, claimLabel(c), c.range ?? '-', c.status]),
+  ]);
+}
+
+/** `portolan ports --format json`. */
+export function allocationsJson(claims: readonly PortClaim[]): string {
+  const allocations = claims.map((c) => ({
+    cluster: c.cluster,
+    port: c.port,
+    protocol: c.protocol,
+    kind: c.kind,
+    service: c.service,
+    portName: c.portName ?? null,
+    range: c.range ?? null,
+    status: c.status,
+    location: c.at,
+  }));
+  return `${JSON.stringify({ allocations }, null, 2)}\n`;
+}
+
+/** `portolan free` as text. */
+export function freeText(report: FreeReport): string {
+  const where = `in ${report.clusters.length === 1 ? 'cluster' : 'clusters'} ${report.clusters.join(', ')}`;
+  const head = `range ${report.range.name} (${formatSpans(report.range.spans)}): ${report.count} of ${report.size} ports free ${where}`;
+  if (report.count === 0) return `${head}\n`;
+  return `${head}\n${report.free.map((span) => `  ${formatSpan(span)}`).join('\n')}\n`;
+}
+
+/** `portolan free --format json`. */
+export function freeJson(report: FreeReport): string {
+  return `${JSON.stringify({ range: report.range.name, clusters: report.clusters, free: report.free.map(formatSpan), count: report.count, size: report.size }, null, 2)}\n`;
+}
+
+/** `portolan who` as text. */
+export function holdersText(holders: Holders): string {
+  const lines = [`port ${holders.port}: ${holders.ranges.length ? `range ${holders.ranges.map((r) => r.name).join(', ')}` : 'in no range'}`];
+  for (const reservation of holders.reservations) lines.push(`  reserved: ${reservation.reason}`);
+  for (const { cluster, claims } of holders.clusters) {
+    const who = claims.length ? claims.map((c) => `${claimLabel(c)} (${c.protocol}, ${c.at.file}:${c.at.line})`).join(', ') : 'free';
+    lines.push(`  ${cluster.name}: ${who}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `portolan who --format json`. */
+export function holdersJson(holders: Holders): string {
+  return `${JSON.stringify(
+    {
+      port: holders.port,
+      ranges: holders.ranges.map((r) => r.name),
+      reserved: holders.reservations.map((r) => r.reason),
+      clusters: Object.fromEntries(
+        holders.clusters.map(({ cluster, claims }) => [cluster.name, claims.map((c) => ({ service: c.service, portName: c.portName ?? null, protocol: c.protocol, location: c.at }))]),
+      ),
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,58 @@
+import type { Service } from '../core/types.ts';
+import { defineRule } from './rule.ts';
+
+export default defineRule({
+  meta: {
+    description: 'One service is listed twice, under different entries or ports, in a cluster they share.',
+    remediation: 'Keep one entry and merge the ports into it; if one replaces the other, mark the old one `status: legacy` with `replacedBy`.',
+    defaultSeverity: 'error',
+    messages: {
+      sameObject: '{{first}} and {{second}} are both the Service {{object}}',
+      sameTitle: '{{first}} and {{second}} are both called "{{title}}"',
+    },
+  },
+  check({ registry, report }) {
+    const byObject = new Map<string, Service[]>();
+    const byTitle = new Map<string, Service[]>();
+    for (const service of registry.services) {
+      const object = `${service.namespace ?? ''}/${service.kubernetesName ?? service.name}`;
+      byObject.set(object, [...(byObject.get(object) ?? []), service]);
+      if (service.title !== undefined) {
+        const title = service.title.toLowerCase().replace(/[^a-z0-9]/g, '');
+        byTitle.set(title, [...(byTitle.get(title) ?? []), service]);
+      }
+    }
+    const reported = new Set<string>();
+    const pairs = (groups: Map<string, Service[]>, messageId: string) => {
+      for (const group of groups.values()) {
+        for (let i = 0; i < group.length; i++) {
+          for (let j = i + 1; j < group.length; j++) {
+            const [first, second] = [group[i]!, group[j]!];
+            const key = `${first.name}\0${second.name}`;
+            if (reported.has(key) || replaces(first, second) || !shareCluster(first, second)) continue;
+            reported.add(key);
+            const object = `${first.namespace ? `${first.namespace}/` : ''}${first.kubernetesName ?? first.name}`;
+            report({
+              messageId,
+              data: { first: first.name, second: second.name, object, title: first.title ?? '' },
+              ...(second.range !== undefined ? { range: second.range } : {}),
+              service: second.name,
+              ...(second.ports[0] ? { port: second.ports[0].port } : {}),
+              locations: [second.at, first.at],
+            });
+          }
+        }
+      }
+    };
+    pairs(byObject, 'sameObject');
+    pairs(byTitle, 'sameTitle');
+  },
+});
+
+function replaces(a: Service, b: Service): boolean {
+  return a.replacedBy === b.name || b.replacedBy === a.name;
+}
+
+function shareCluster(a: Service, b: Service): boolean {
+  return a.clusters.some((cluster) => b.clusters.includes(cluster));
+}

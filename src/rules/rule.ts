@@ -1,0 +1,46 @@
+import type { RangeIndex } from '../core/range-index.ts';
+import type { Location, PortClaim, Protocol, Registry, Severity } from '../core/types.ts';
+
+/** What a rule says about itself: the reference page and the SARIF rule are made from it. */
+export interface RuleMeta {
+  /** One sentence: the problem the rule finds. */
+  description: string;
+  /** One or two sentences: how to fix what it finds. */
+  remediation: string;
+  defaultSeverity: Severity;
+  /** Message templates by message id; `{{name}}` is filled from the report's data. */
+  messages: Record<string, string>;
+}
+
+/** What a rule reports; the engine adds the rule id and severity. */
+export interface Report {
+  messageId: string;
+  data: Record<string, string | number>;
+  cluster?: string;
+  range?: string;
+  service?: string;
+  port?: number;
+  protocol?: Protocol;
+  /** Every party involved, the main one first. */
+  locations: Location[];
+}
+
+/** What a rule sees: the registry, its port claims, and where to report. */
+export interface RuleContext {
+  registry: Registry;
+  /** Every port the registry gives out, one claim per cluster. */
+  claims: readonly PortClaim[];
+  ranges: RangeIndex;
+  report(report: Report): void;
+}
+
+/** A check over the registry; its id is the name it is registered under, which is also its file name. */
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+/** Declares a rule; the identity function, for the types. */
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli/main.ts';
+
+/** The repository's root folder. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A path inside test/fixtures. */
+export function fixture(...parts: string[]): string {
+  return join(ROOT, 'test', 'fixtures', ...parts);
+}
+
+/** What a CLI run printed and returned. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process, as `portolan ARGS` in `cwd`, without colour. */
+export async function runCli(args: string[], cwd = ROOT): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    color: false,
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A fresh temporary folder holding the given files. */
+export function tempFolder(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'portolan-test-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+/** Reads a text file. */
+export function read(path: string): string {
+  return readFileSync(path, 'utf8');
+}

@@ -80,11 +80,11 @@ export function portsToSpans(ports: readonly number[]): PortSpan[] {
 /**
  * The static band of a NodePort range: since Kubernetes 1.29 the API server hands out
  * automatic NodePorts from above it first, so explicitly chosen ports are safest inside it.
- * Its size is min(max(16, size/32), 128) ports, none when the range holds fewer than 16.
+ * Its size is min(max(16, size/32), 128) ports, none when the range holds 16 ports or fewer.
  */
 export function staticBand(range: PortSpan): PortSpan | undefined {
   const size = range.to - range.from + 1;
-  if (size < 16) return undefined;
+  if (size <= 16) return undefined;
   const offset = Math.min(Math.max(16, Math.floor(size / 32)), 128);
   return { from: range.from, to: range.from + offset - 1 };
 }

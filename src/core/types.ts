@@ -78,6 +78,8 @@ export interface Service {
   /** The clusters named by the entry; `all` expands to every cluster of the registry. */
   clusters: string[];
   clustersAt: Location;
+  /** Where each named cluster is written, in the order of `clusters`. */
+  clusterAt: Location[];
   /** True when the entry said `all` or named no clusters. */
   allClusters: boolean;
   status: ServiceStatus;

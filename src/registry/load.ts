@@ -192,6 +192,7 @@ class RegistryBuilder {
       exposure,
       clusters: allClusters ? clusterNames : (doc.clusters as string[]),
       clustersAt: this.at(doc.clusters === undefined ? path : [...path, 'clusters'], doc.clusters === undefined ? 'key' : 'value'),
+      clusterAt: allClusters ? [] : (doc.clusters as string[]).map((_, i) => this.at([...path, 'clusters', i])),
       allClusters,
       status: doc.status ?? 'active',
       ...(doc.replacedBy !== undefined ? { replacedBy: doc.replacedBy } : {}),
@@ -243,6 +244,6 @@ class RegistryBuilder {
   }
 
   private at(path: YamlPath, part: 'key' | 'value' = 'value') {
-    return this.source.locate(path, part);
+    return this.source.lazyLocate(path, part);
   }
 }

@@ -11,6 +11,9 @@ const Span = Type.String({ pattern: SPAN, description: 'A span of ports such as 
 const PortsOrSpans = Type.Union([Port, Span, Type.Array(Type.Union([Port, Span]), { minItems: 1 })], {
   description: 'A span (`30100-30199`), one port, or a list of ports and spans (`[80, 443]`).',
 });
+/** A mapping keyed by names, such as `services: { vllm: ... }`; other keys are refused. */
+const NamedMap = <T extends TSchema>(value: T, description?: string) =>
+  Type.Record(Type.String({ pattern: NAME }), value, { additionalProperties: false, ...(description ? { description } : {}) });
 const Name = (description: string) => Type.String({ pattern: NAME, maxLength: 63, description });
 const Protocol = Type.Union([Type.Literal('TCP'), Type.Literal('UDP'), Type.Literal('SCTP')], {
   description: 'TCP (the default), UDP or SCTP.',
@@ -42,9 +45,7 @@ export const PortSchema = Type.Object(
     port: Port,
     protocol: Type.Optional(Protocol),
     overrides: Type.Optional(
-      Type.Record(Type.String({ pattern: NAME }), Port, {
-        description: 'Clusters where this port has another number: `{ forge: 30191 }`.',
-      }),
+      NamedMap(Port, 'Clusters where this port has another number: `{ forge: 30191 }`.'),
     ),
   },
   { additionalProperties: false },
@@ -70,9 +71,7 @@ export const ServiceSchema = Type.Object(
     ),
     port: Type.Optional(PortEntry),
     ports: Type.Optional(
-      Type.Record(Type.String({ pattern: NAME }), PortEntry, {
-        description: 'Named ports: `{ api: 30210, health: 30211 }`.',
-      }),
+      NamedMap(PortEntry, 'Named ports: `{ api: 30210, health: 30211 }`.'),
     ),
     status: Type.Optional(
       Type.Union([Type.Literal('active'), Type.Literal('legacy'), Type.Literal('reserved')], {
@@ -100,9 +99,9 @@ export const RegistrySchema = Type.Object(
     version: Type.Literal(1, { description: 'The registry format version.' }),
     docs: Type.Optional(Type.String({ description: 'The Markdown port document generated from this registry.' })),
     notes: Type.Optional(Type.Array(Type.String(), { description: 'The allocation rules, as the team states them.' })),
-    ranges: Type.Optional(Type.Record(Type.String({ pattern: NAME }), RangeSchema)),
-    clusters: Type.Optional(Type.Record(Type.String({ pattern: NAME }), ClusterSchema)),
-    services: Type.Optional(Type.Record(Type.String({ pattern: NAME }), ServiceSchema)),
+    ranges: Type.Optional(NamedMap(RangeSchema)),
+    clusters: Type.Optional(NamedMap(ClusterSchema)),
+    services: Type.Optional(NamedMap(ServiceSchema)),
     reserved: Type.Optional(Type.Array(ReservationSchema)),
     rules: Type.Optional(
       Type.Record(Type.String(), Severity, { description: 'Per-rule severity: error, warning, info or off.' }),

@@ -5,32 +5,37 @@ import type { Location } from '../core/types.ts';
 /** A path into a parsed YAML value: mapping keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];
 
-/** Where a container's children start, as byte offsets into the text. */
-interface ContainerOffsets {
-  self: number;
-  /** For a mapping, key -> [key offset, value offset]; for a sequence, item offsets. */
-  keys?: Map<string, [number, number]>;
-  items?: number[];
-}
-
-/** The largest file read, in bytes; a registry of 100 clusters and 100,000 ports is about 7 MB. */
+/** The largest file read, in bytes; a registry of 100 clusters and 100,000 ports is about 12 MB. */
 export const MAX_YAML_BYTES = 64 * 1024 * 1024;
 
 /** How many nodes aliases may expand to, over the nodes written in the file. */
 const ALIAS_EXPANSION_LIMIT = 10;
 
 /**
- * A YAML document read by the fast parser, with the position of every mapping key, value and
- * sequence item, so that errors and findings can say line and column.
+ * A YAML document read by the fast parser, with the position of every node, so that errors and
+ * findings can say line and column.
+ *
+ * The parser's listener only appends numbers to flat arrays (node start, parent) and remembers
+ * which node made each mapping or list; the tree of positions is built on the first look-up, so a
+ * registry that needs no location pays almost nothing for them.
  */
 export class YamlSource {
   private lineStarts: number[] | undefined;
+  private children: { first: Int32Array; flat: Int32Array } | undefined;
+  private readonly keyCache = new Map<number, Map<string, number>>();
 
   private constructor(
     readonly file: string,
     readonly text: string,
     readonly value: unknown,
-    private readonly offsets: WeakMap<object, ContainerOffsets>,
+    /** Node index -> where js-yaml opened it (before blanks and comments). */
+    private readonly starts: number[],
+    /** Node index -> its parent's index, -1 at the top. Nodes are numbered as they open. */
+    private readonly parents: number[],
+    /** Node index -> its value, for scalars (mapping keys are read from here). */
+    private readonly scalars: unknown[],
+    /** Mapping or list -> the index of the node that made it. */
+    private readonly nodeOf: WeakMap<object, number>,
   ) {}
 
   /** Parses one YAML document; a syntax error, an alias bomb or a huge file is an InputError. */
@@ -42,73 +47,69 @@ export class YamlSource {
       );
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const offsets = new WeakMap<object, ContainerOffsets>();
-    // Each open node on the stack: its start offset, its children's start offsets and scalar values.
-    const stack: { start: number; children: number[]; keys: unknown[] }[] = [];
-    let nodes = 0;
+    const starts: number[] = [];
+    const parents: number[] = [];
+    const scalars: unknown[] = [];
+    const nodeOf = new WeakMap<object, number>();
+    const open: number[] = [];
     let value: unknown;
     try {
       value = jsYaml.load(text, {
         filename: file,
         listener(event, state) {
           if (event === 'open') {
-            stack.push({ start: state.position, children: [], keys: [] });
+            const index = starts.length;
+            starts.push(state.position);
+            parents.push(open.length > 0 ? open[open.length - 1]! : -1);
+            scalars.push(undefined);
+            open.push(index);
             return;
           }
-          const frame = stack.pop();
-          if (!frame) return;
-          nodes++;
+          const index = open.pop()!;
           const result: unknown = state.result;
-          // An empty value has no text of its own: point just after its key's colon.
-          const start = result === null ? frame.start : skipToNode(text, frame.start);
-          const parent = stack[stack.length - 1];
-          if (parent) {
-            parent.children.push(start);
-            parent.keys.push(typeof result === 'object' ? undefined : result);
-          }
-          if (result === null || typeof result !== 'object' || offsets.has(result)) return;
-          if (Array.isArray(result)) {
-            offsets.set(result, { self: start, items: frame.children });
-          } else if (state.kind === 'mapping') {
-            const keys = new Map<string, [number, number]>();
-            for (let i = 0; i + 1 < frame.children.length; i += 2) {
-              keys.set(String(frame.keys[i]), [frame.children[i]!, frame.children[i + 1]!]);
-            }
-            offsets.set(result, { self: start, keys });
-          }
+          if (result === null || typeof result !== 'object') scalars[index] = result;
+          else if (!nodeOf.has(result)) nodeOf.set(result, index);
         },
       });
     } catch (error) {
       throw syntaxError(file, error);
     }
-    const source = new YamlSource(file, text, value, offsets);
-    source.checkAliasExpansion(nodes);
+    const source = new YamlSource(file, text, value, starts, parents, scalars, nodeOf);
+    if (/&\S/.test(text)) source.checkAliasExpansion(starts.length); // no anchor, no alias
     return source;
   }
 
   /** Where the value at `path` starts; with `key`, where its key starts. */
   locate(path: YamlPath, part: 'value' | 'key' = 'value'): Location {
     let node: unknown = this.value;
-    let offset = 0;
+    let index = 0;
     for (let i = 0; i < path.length; i++) {
       const segment = path[i]!;
       if (node === null || typeof node !== 'object') break;
-      const meta = this.offsets.get(node);
-      if (!meta) break;
-      offset = meta.self;
-      const last = i === path.length - 1;
-      if (meta.keys && typeof segment === 'string') {
-        const pair = meta.keys.get(segment);
-        if (!pair) break;
-        offset = last && part === 'key' ? pair[0] : pair[1];
-      } else if (meta.items && typeof segment === 'number') {
-        const item = meta.items[segment];
-        if (item === undefined) break;
-        offset = item;
-      } else break;
+      const container = this.nodeOf.get(node);
+      if (container === undefined) break;
+      index = container;
+      const kids = this.childrenOf(container);
+      let found = -1;
+      if (Array.isArray(node)) {
+        if (typeof segment === 'number' && segment < kids.length) found = kids[segment]!;
+      } else {
+        const pair = this.keysOf(container, kids).get(String(segment));
+        if (pair !== undefined) found = i === path.length - 1 && part === 'key' ? kids[pair]! : kids[pair + 1]!;
+      }
+      if (found === -1) break;
+      index = found;
       node = (node as Record<string | number, unknown>)[segment];
     }
+    const start = this.starts[index] ?? 0;
+    // An empty value has no text of its own: point just after its key's colon.
+    const offset = this.scalars[index] === null ? start : skipToNode(this.text, start);
     return this.locationOf(offset);
+  }
+
+  /** Like locate, but resolved only when its line or column is first read. */
+  lazyLocate(path: YamlPath, part: 'value' | 'key' = 'value'): Location {
+    return new LazyLocation(this, path, part);
   }
 
   /** Line and column (from 1) of a byte offset. */
@@ -122,6 +123,39 @@ export class YamlSource {
       else high = mid - 1;
     }
     return { file: this.file, line: low + 1, column: offset - starts[low]! + 1 };
+  }
+
+  /** A mapping's keys -> the position of the key among its children; cached, as `services` may hold thousands. */
+  private keysOf(container: number, kids: Int32Array): Map<string, number> {
+    let keys = this.keyCache.get(container);
+    if (!keys) {
+      keys = new Map();
+      for (let k = 0; k + 1 < kids.length; k += 2) {
+        const key = String(this.scalars[kids[k]!]);
+        if (!keys.has(key)) keys.set(key, k);
+      }
+      this.keyCache.set(container, keys);
+    }
+    return keys;
+  }
+
+  /** The direct children of a node, in order; built for every node on the first call. */
+  private childrenOf(index: number): Int32Array {
+    if (!this.children) {
+      // One flat array of children, grouped by parent, and where each parent's group starts.
+      const count = this.parents.length;
+      const first = new Int32Array(count + 1);
+      for (const parent of this.parents) if (parent >= 0) first[parent + 1]!++;
+      for (let i = 0; i < count; i++) first[i + 1]! += first[i]!;
+      const flat = new Int32Array(count);
+      const filled = first.slice(0, count);
+      for (let i = 0; i < count; i++) {
+        const parent = this.parents[i]!;
+        if (parent >= 0) flat[filled[parent]!++] = i;
+      }
+      this.children = { first, flat };
+    }
+    return this.children.flat.subarray(this.children.first[index]!, this.children.first[index + 1]!);
   }
 
   /** Throws when aliases make the document far larger than what is written (a "billion laughs"). */
@@ -151,6 +185,35 @@ export class YamlSource {
         'write the values out, or use fewer nested aliases',
       );
     }
+  }
+}
+
+/**
+ * A location whose line and column are looked up on first use: a registry of 100,000 ports
+ * makes that many locations, and a clean check reads none of them.
+ */
+class LazyLocation implements Location {
+  readonly file: string;
+  private resolved: Location | undefined;
+
+  constructor(
+    private readonly source: YamlSource,
+    private readonly path: YamlPath,
+    private readonly part: 'value' | 'key',
+  ) {
+    this.file = source.file;
+  }
+
+  get line(): number {
+    return (this.resolved ??= this.source.locate(this.path, this.part)).line;
+  }
+
+  get column(): number {
+    return (this.resolved ??= this.source.locate(this.path, this.part)).column;
+  }
+
+  toJSON(): Location {
+    return { file: this.file, line: this.line, column: this.column };
   }
 }
 

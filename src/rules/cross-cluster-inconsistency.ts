@@ -14,6 +14,7 @@ export default defineRule({
     for (const service of registry.services) {
       const runsIn = service.clusters.filter((cluster) => known.has(cluster));
       for (const port of service.ports) {
+        if (port.overrides.length === 0) continue;
         const byPort = new Map<number, string[]>();
         for (const cluster of runsIn) {
           const number = port.overrides.find((o) => o.cluster === cluster)?.port ?? port.port;

@@ -16,10 +16,10 @@ export default defineRule({
     const byTitle = new Map<string, Service[]>();
     for (const service of registry.services) {
       const object = `${service.namespace ?? ''}/${service.kubernetesName ?? service.name}`;
-      byObject.set(object, [...(byObject.get(object) ?? []), service]);
+      push(byObject, object, service);
       if (service.title !== undefined) {
         const title = service.title.toLowerCase().replace(/[^a-z0-9]/g, '');
-        byTitle.set(title, [...(byTitle.get(title) ?? []), service]);
+        push(byTitle, title, service);
       }
     }
     const reported = new Set<string>();
@@ -55,4 +55,10 @@ function replaces(a: Service, b: Service): boolean {
 
 function shareCluster(a: Service, b: Service): boolean {
   return a.clusters.some((cluster) => b.clusters.includes(cluster));
+}
+
+function push(groups: Map<string, Service[]>, key: string, service: Service): void {
+  const group = groups.get(key);
+  if (group) group.push(service);
+  else groups.set(key, [service]);
 }

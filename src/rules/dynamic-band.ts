@@ -1,4 +1,5 @@
 import { formatSpan, intersectSpans, staticBand } from '../core/span.ts';
+import type { PortSpan } from '../core/types.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -17,15 +18,20 @@ export default defineRule({
     },
   },
   check({ registry, claims, report }) {
+    const dynamicBands = new Map(registry.clusters.map((cluster) => [cluster.name, dynamicBandOf(cluster.nodePortRange)]));
+    const used = new Map<string, number>();
+    for (const claim of claims) {
+      const dynamic = dynamicBands.get(claim.cluster);
+      if (claim.kind === 'nodePort' && dynamic && claim.port >= dynamic.from && claim.port <= dynamic.to) {
+        used.set(claim.cluster, (used.get(claim.cluster) ?? 0) + 1);
+      }
+    }
     for (const cluster of registry.clusters) {
       const band = staticBand(cluster.nodePortRange);
-      const dynamic = band ? { from: band.to + 1, to: cluster.nodePortRange.to } : cluster.nodePortRange;
+      const dynamic = dynamicBands.get(cluster.name)!;
       if (dynamic.from > dynamic.to) continue;
       const inBand = registry.ranges.filter((range) => intersectSpans(range.spans, [dynamic]).length > 0);
       if (inBand.length === 0) continue;
-      const used = claims.filter(
-        (claim) => claim.cluster === cluster.name && claim.kind === 'nodePort' && claim.port >= dynamic.from && claim.port <= dynamic.to,
-      ).length;
       report({
         messageId: 'dynamic',
         data: {
@@ -33,7 +39,7 @@ export default defineRule({
           dynamicBand: formatSpan(dynamic),
           staticBand: band ? formatSpan(band) : 'none',
           ranges: inBand.map((range) => range.name).join(', '),
-          used,
+          used: used.get(cluster.name) ?? 0,
         },
         cluster: cluster.name,
         port: dynamic.from,
@@ -42,3 +48,9 @@ export default defineRule({
     }
   },
 });
+
+/** The part of a NodePort range above its static band. */
+function dynamicBandOf(range: PortSpan): PortSpan {
+  const band = staticBand(range);
+  return band ? { from: band.to + 1, to: range.to } : range;
+}

@@ -23,7 +23,7 @@ export default defineRule({
       });
     };
     for (const service of registry.services) {
-      if (!service.allClusters) for (const cluster of service.clusters) check(service.name, cluster, service.clustersAt, service.name);
+      if (!service.allClusters) service.clusters.forEach((cluster, i) => check(service.name, cluster, service.clusterAt[i] ?? service.clustersAt, service.name));
       for (const port of service.ports) for (const o of port.overrides) check(service.name, o.cluster, o.at, service.name);
     }
     registry.reserved.forEach((reservation, i) => {

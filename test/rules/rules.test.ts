@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { checkRegistry } from '../../src/engine/check.ts';
+import { loadRegistry } from '../../src/registry/load.ts';
+import { rules, ruleIds } from '../../src/rules/index.ts';
+import { rulesReference } from '../../src/rules/reference.ts';
+import { ROOT, fixture } from '../helpers.ts';
+
+/** One expected finding of a fixture case: the message id, and whichever fields the case pins down. */
+interface Expected {
+  messageId: string;
+  data?: Record<string, string | number>;
+  cluster?: string;
+  port?: number;
+  line?: number;
+}
+
+// Every rule has fixture cases in test/fixtures/rules/<id>/<case>/: a registry (portolan.yaml),
+// and expected.json listing the findings that rule must report there, no more and no fewer.
+// Cases named clean-* expect none: the traps a rule must not fall into.
+for (const id of ruleIds) {
+  describe(`rule ${id}`, () => {
+    const folder = fixture('rules', id);
+    const cases = existsSync(folder) ? readdirSync(folder).sort() : [];
+    for (const name of cases) {
+      it(name, () => {
+        const dir = join(folder, name);
+        const registry = loadRegistry(join(dir, 'portolan.yaml'), { ruleIds, cwd: dir });
+        const found = checkRegistry(registry, { rules: { [id]: rules[id]! } }).findings;
+        const expected: Expected[] = name.startsWith('clean-') ? [] : JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
+        assert.equal(found.length, expected.length, `expected ${expected.length} finding(s), got:\n${found.map((f) => f.message).join('\n')}`);
+        expected.forEach((want, i) => {
+          const got = found[i]!;
+          assert.equal(got.messageId, want.messageId);
+          if (want.cluster !== undefined) assert.equal(got.cluster, want.cluster);
+          if (want.port !== undefined) assert.equal(got.port, want.port);
+          if (want.line !== undefined) assert.equal(got.locations[0]?.line, want.line);
+          if (want.data !== undefined) for (const [key, value] of Object.entries(want.data)) assert.equal(got.data[key], value, `data.${key}`);
+        });
+      });
+    }
+  });
+}
+
+describe('every rule', () => {
+  it('is registered in sorted order, under the name of its file', () => {
+    assert.deepEqual([...ruleIds], [...ruleIds].sort());
+    const files = readdirSync(join(ROOT, 'src', 'rules')).filter((f) => !['index.ts', 'rule.ts', 'reference.ts'].includes(f));
+    assert.deepEqual(files.map((f) => f.replace(/\.ts$/, '')).sort(), [...ruleIds]);
+  });
+
+  for (const id of ruleIds) {
+    it(`${id} has metadata, a doc page, a flagged case and a clean case`, () => {
+      const { meta } = rules[id]!;
+      assert.match(id, /^[a-z]+(-[a-z]+)*$/);
+      assert.ok(meta.description.endsWith('.'), 'description is one sentence');
+      assert.ok(meta.remediation.length > 20, 'remediation says how to fix');
+      assert.ok(Object.keys(meta.messages).length > 0, 'message templates');
+      const doc = join(ROOT, 'docs', 'rules', `${id}.md`);
+      assert.ok(existsSync(doc), `docs/rules/${id}.md`);
+      assert.match(readFileSync(doc, 'utf8'), new RegExp(`^# ${id}\\n`));
+      const cases = existsSync(fixture('rules', id)) ? readdirSync(fixture('rules', id)) : [];
+      assert.ok(cases.some((c) => c.startsWith('flagged-')), `a flagged-* fixture in test/fixtures/rules/${id}`);
+      assert.ok(cases.some((c) => c.startsWith('clean-')), `a clean-* fixture in test/fixtures/rules/${id}`);
+    });
+  }
+
+  it('docs/rules/README.md is generated from the metadata and up to date (npm run docs:rules)', () => {
+    assert.equal(readFileSync(join(ROOT, 'docs', 'rules', 'README.md'), 'utf8'), rulesReference());
+  });
+});

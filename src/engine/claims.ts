@@ -14,15 +14,16 @@ export function registryClaims(registry: Registry): PortClaim[] {
     for (const cluster of service.clusters) {
       if (!known.has(cluster)) continue; // unknown-cluster reports it
       for (const port of service.ports) {
-        const override = port.overrides.find((o) => o.cluster === cluster);
+        const override = port.overrides.length === 0 ? undefined : port.overrides.find((o) => o.cluster === cluster);
+        // One shape for every claim, absent fields included: a registry makes 100,000 of them.
         claims.push({
           cluster,
           port: override ? override.port : port.port,
           protocol: port.protocol,
           kind,
           service: service.name,
-          ...(port.name !== undefined ? { portName: port.name } : {}),
-          ...(service.range !== undefined ? { range: service.range } : {}),
+          portName: port.name,
+          range: service.range,
           status: service.status,
           at: override ? override.at : port.at,
         });

@@ -6,7 +6,6 @@ import { DEFAULT_NODE_PORT_RANGE, PORT_MAX, PORT_MIN, formatSpan, parseSpan } fr
 import { suggestion } from '../core/suggest.ts';
 import type {
   Cluster,
-  Exposure,
   PortOverride,
   PortSpan,
   Protocol,
@@ -170,54 +169,47 @@ class RegistryBuilder {
   }
 
   private service(name: string, doc: ServiceDocument, clusterNames: string[]): Service {
-    const path = ['services', name];
     const allClusters = doc.clusters === undefined || doc.clusters === 'all';
     const ports: ServicePort[] = [];
     if (doc.port !== undefined && doc.ports !== undefined) {
-      this.errors.push(new InputError(`service ${name} has both "port" and "ports"`, this.at([...path, 'ports'], 'key'), 'keep "port" for one port, or "ports" for named ones'));
+      this.errors.push(new InputError(`service ${name} has both "port" and "ports"`, this.at(['services', name, 'ports'], 'key'), 'keep "port" for one port, or "ports" for named ones'));
     } else if (doc.port !== undefined) {
-      ports.push(this.port(doc.port, [...path, 'port']));
+      ports.push(this.port(doc.port, ['services', name, 'port'], undefined));
     } else if (doc.ports !== undefined) {
-      for (const [portName, entry] of Object.entries(doc.ports)) ports.push(this.port(entry, [...path, 'ports', portName], portName));
+      for (const portName in doc.ports) ports.push(this.port(doc.ports[portName]!, ['services', name, 'ports', portName], portName));
     } else {
-      this.errors.push(new InputError(`service ${name} has no port`, this.at(path, 'key'), 'add `port: N`, or `ports: { api: N, ... }`'));
+      this.errors.push(new InputError(`service ${name} has no port`, this.at(['services', name], 'key'), 'add `port: N`, or `ports: { api: N, ... }`'));
     }
-    const exposure: Exposure = doc.exposure ?? 'NodePort';
+    // Every service has the same shape, absent fields included: a registry holds thousands.
     return {
       name,
-      ...(doc.title !== undefined ? { title: doc.title } : {}),
-      ...(doc.kubernetesName !== undefined ? { kubernetesName: doc.kubernetesName } : {}),
-      ...(doc.range !== undefined ? { range: doc.range, rangeAt: this.at([...path, 'range']) } : {}),
-      ...(doc.namespace !== undefined ? { namespace: doc.namespace } : {}),
-      exposure,
+      title: doc.title,
+      kubernetesName: doc.kubernetesName,
+      range: doc.range,
+      rangeAt: doc.range === undefined ? undefined : this.at(['services', name, 'range']),
+      namespace: doc.namespace,
+      exposure: doc.exposure ?? 'NodePort',
       clusters: allClusters ? clusterNames : (doc.clusters as string[]),
-      clustersAt: this.at(doc.clusters === undefined ? path : [...path, 'clusters'], doc.clusters === undefined ? 'key' : 'value'),
-      clusterAt: allClusters ? [] : (doc.clusters as string[]).map((_, i) => this.at([...path, 'clusters', i])),
+      clustersAt: doc.clusters === undefined ? this.at(['services', name], 'key') : this.at(['services', name, 'clusters']),
+      clusterAt: allClusters ? [] : (doc.clusters as string[]).map((_, i) => this.at(['services', name, 'clusters', i])),
       allClusters,
       status: doc.status ?? 'active',
-      ...(doc.replacedBy !== undefined ? { replacedBy: doc.replacedBy } : {}),
-      ...(doc.owner !== undefined ? { owner: doc.owner } : {}),
-      ...(doc.notes !== undefined ? { notes: doc.notes } : {}),
+      replacedBy: doc.replacedBy,
+      owner: doc.owner,
+      notes: doc.notes,
       ports,
-      at: this.at(path, 'key'),
+      at: this.at(['services', name], 'key'),
     };
   }
 
-  private port(entry: number | PortDocument, path: YamlPath, name?: string): ServicePort {
-    const at = this.at(path);
-    if (typeof entry === 'number') return { ...(name ? { name } : {}), port: entry, protocol: 'TCP', overrides: [], at };
-    const overrides: PortOverride[] = Object.entries(entry.overrides ?? {}).map(([cluster, port]) => ({
-      cluster,
-      port,
-      at: this.at([...path, 'overrides', cluster]),
-    }));
-    return {
-      ...(name ? { name } : {}),
-      port: entry.port,
-      protocol: (entry.protocol ?? 'TCP') as Protocol,
-      overrides,
-      at: this.at([...path, 'port']),
-    };
+  private port(entry: number | PortDocument, path: (string | number)[], name: string | undefined): ServicePort {
+    if (typeof entry === 'number') return { name, port: entry, protocol: 'TCP', overrides: [], at: this.at(path) };
+    const overrides: PortOverride[] = [];
+    for (const cluster in entry.overrides) {
+      overrides.push({ cluster, port: entry.overrides[cluster]!, at: this.at([...path, 'overrides', cluster]) });
+    }
+    path.push('port');
+    return { name, port: entry.port, protocol: (entry.protocol ?? 'TCP') as Protocol, overrides, at: this.at(path) };
   }
 
   private spans(value: number | string | (number | string)[], path: YamlPath): PortSpan[] {

@@ -1,4 +1,4 @@
-import { claimLabel, type PortClaim } from '../core/types.ts';
+import { claimLabel, PROTOCOLS, type PortClaim } from '../core/types.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -16,12 +16,15 @@ export default defineRule({
     },
   },
   check({ claims, report }) {
-    const groups = new Map<string, PortClaim[]>();
+    // One pool per cluster: a number key (cluster, pool, port) keeps 100,000 claims cheap to group.
+    const clusterIndex = new Map<string, number>();
+    const groups = new Map<number, PortClaim[]>();
     for (const claim of claims) {
       if (claim.kind === 'servicePort') continue;
-      const key = claim.kind === 'nodePort'
-        ? `${claim.cluster}\0${claim.port}`
-        : `${claim.cluster}\0${claim.port}\0${claim.protocol}\0host`;
+      let cluster = clusterIndex.get(claim.cluster);
+      if (cluster === undefined) clusterIndex.set(claim.cluster, (cluster = clusterIndex.size));
+      const pool = claim.kind === 'nodePort' ? 0 : 1 + PROTOCOLS.indexOf(claim.protocol);
+      const key = (cluster * 4 + pool) * 65536 + claim.port;
       const group = groups.get(key);
       if (group) group.push(claim);
       else groups.set(key, [claim]);

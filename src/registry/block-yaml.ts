@@ -1,0 +1,403 @@
+/**
+ * A fast reader for the plain block YAML that registries are written in: block mappings and
+ * sequences, one-line flow collections, plain and simple quoted scalars, comments. It records
+ * every node's position as it goes. On anything outside that subset (anchors, aliases, tags,
+ * block scalars, multi-line scalars or flows, escapes, numbers other than plain integers,
+ * duplicate keys, tabs, CRLF, several documents) it gives up and returns undefined, and the
+ * caller reads the file with js-yaml, which also reports the errors. Where it does answer, it
+ * answers as js-yaml would with YAML 1.2's core schema; a property test holds it to that.
+ */
+
+/** What the reader produces: the value and the node positions, as YamlSource keeps them. */
+export interface BlockYaml {
+  value: unknown;
+  starts: number[];
+  parents: number[];
+  scalars: unknown[];
+  nodeOf: Map<object, number>;
+}
+
+/** Thrown inside the reader when the text leaves the subset; never escapes it. */
+class OutsideSubset extends Error {}
+
+/** Deeper than this, the reader leaves the file to js-yaml (a registry is six levels deep). */
+const MAX_DEPTH = 64;
+
+const KEY_PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_.\/()-]*$/;
+const INDICATOR = /^[\[\]{},#&*!|>'"%@`]/;
+const INTEGER = /^[-+]?(0|[1-9][0-9]*)$/;
+// Anything js-yaml's core schema might read as a number other than a plain integer.
+const NUMBER_LIKE = /^[-+]?(\.[0-9]|[0-9]|\.(inf|Inf|INF|nan|NaN|NAN)$)/;
+const SPECIAL_FLOAT = /^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/;
+const FLOAT_LIKE = /^[-+]?([0-9][0-9_]*)?(\.[0-9_]*)?([eE][-+]?[0-9]+)?$|^[-+]?0[xXoObB]|_/;
+
+/** Reads `text` if it is plain block YAML whose top is a mapping; undefined otherwise. */
+export function readBlockYaml(text: string): BlockYaml | undefined {
+  if (text.includes('\r') || text.includes('\t')) return undefined;
+  try {
+    return new BlockReader(text).read();
+  } catch (error) {
+    if (error instanceof OutsideSubset) return undefined;
+    throw error;
+  }
+}
+
+function outside(): never {
+  throw new OutsideSubset();
+}
+
+/** One line's content, without indentation, comment or trailing blanks. */
+interface Line {
+  indent: number;
+  /** Offset of the first character of content. */
+  start: number;
+  /** Offset just past the last character of content. */
+  end: number;
+}
+
+class BlockReader {
+  private readonly lines: Line[] = [];
+  private line = 0;
+  private readonly starts: number[] = [];
+  private readonly parents: number[] = [];
+  private readonly scalars: unknown[] = [];
+  private readonly nodeOf = new Map<object, number>();
+
+  constructor(private readonly text: string) {
+    let at = 0;
+    while (at < text.length) {
+      let end = text.indexOf('\n', at);
+      if (end === -1) end = text.length;
+      let start = at;
+      while (start < end && text.charCodeAt(start) === 32) start++;
+      if (start < end && text.charCodeAt(start) !== 35 /* # */) {
+        if (start === at && (text.startsWith('---', at) || text.startsWith('...', at) || text.charCodeAt(at) === 37)) outside();
+        this.lines.push({ indent: start - at, start, end: contentEnd(text, start, end) });
+      }
+      at = end + 1;
+    }
+  }
+
+  read(): BlockYaml {
+    const first = this.lines[0];
+    if (!first || first.indent !== 0) outside();
+    const root = this.node(first.start, -1);
+    const value = this.mapping(0, root);
+    if (this.line < this.lines.length) outside();
+    return { value, starts: this.starts, parents: this.parents, scalars: this.scalars, nodeOf: this.nodeOf };
+  }
+
+  private node(start: number, parent: number): number {
+    this.starts.push(start);
+    this.parents.push(parent);
+    return this.starts.length - 1;
+  }
+
+  /** A block mapping whose keys stand at column `indent`; the current line holds its first key. */
+  private depth = 0;
+
+  private mapping(indent: number, index: number, firstKeyAt?: number): Record<string, unknown> {
+    if (++this.depth > MAX_DEPTH) outside();
+    const result: Record<string, unknown> = {};
+    this.nodeOf.set(result, index);
+    let keyAt = firstKeyAt;
+    while (this.line < this.lines.length) {
+      const line = this.lines[this.line]!;
+      if (keyAt === undefined) {
+        if (line.indent < indent) break;
+        if (line.indent > indent) outside();
+        keyAt = line.start;
+      }
+      const colon = this.keyEnd(keyAt, line.end);
+      const key = this.key(keyAt, colon);
+      if (Object.prototype.hasOwnProperty.call(result, key) || key === '<<') outside();
+      this.scalars[this.node(keyAt, index)] = key;
+      let valueAt = colon + 1;
+      while (valueAt < line.end && this.text.charCodeAt(valueAt) === 32) valueAt++;
+      this.line++;
+      if (valueAt >= line.end) {
+        result[key] = this.nested(indent, colon + 1, index, true);
+      } else {
+        result[key] = this.inline(valueAt, line.end, index);
+        this.noContinuation(indent);
+      }
+      keyAt = undefined;
+    }
+    this.depth--;
+    return result;
+  }
+
+  /** A block sequence whose dashes stand at column `indent`. */
+  private sequence(indent: number, index: number): unknown[] {
+    if (++this.depth > MAX_DEPTH) outside();
+    const result: unknown[] = [];
+    this.nodeOf.set(result, index);
+    while (this.line < this.lines.length) {
+      const line = this.lines[this.line]!;
+      if (line.indent < indent) break;
+      if (line.indent > indent) outside();
+      // A line at the dashes' column without a dash ends a sequence that its mapping key shares.
+      if (this.text.charCodeAt(line.start) !== 45 /* - */) break;
+      const after = line.start + 1;
+      if (after < line.end && this.text.charCodeAt(after) !== 32) outside();
+      let itemAt = after;
+      while (itemAt < line.end && this.text.charCodeAt(itemAt) === 32) itemAt++;
+      if (itemAt >= line.end) {
+        this.line++;
+        result.push(this.nested(indent, after, index, false));
+      } else if (this.startsMapping(itemAt, line.end)) {
+        // `- key: value` opens a mapping whose keys stand where this key does.
+        const item = this.node(itemAt, index);
+        result.push(this.mapping(itemAt - (line.start - line.indent), item, itemAt));
+      } else {
+        this.line++;
+        result.push(this.inline(itemAt, line.end, index));
+        this.noContinuation(indent);
+      }
+    }
+    this.depth--;
+    return result;
+  }
+
+  /** The value of a key or dash with nothing after it: a deeper block, a same-column sequence, or null. */
+  private nested(indent: number, emptyAt: number, parent: number, underKey: boolean): unknown {
+    const next = this.lines[this.line];
+    if (next && next.indent > indent) {
+      const index = this.node(next.start, parent);
+      if (this.text.charCodeAt(next.start) === 45 && (next.end === next.start + 1 || this.text.charCodeAt(next.start + 1) === 32)) {
+        return this.sequence(next.indent, index);
+      }
+      if (!this.startsMapping(next.start, next.end)) outside(); // a multi-line scalar
+      return this.mapping(next.indent, index);
+    }
+    if (underKey && next && next.indent === indent && this.text.charCodeAt(next.start) === 45) {
+      // YAML lets a mapping's sequence value start at the key's own column.
+      return this.sequence(indent, this.node(next.start, parent));
+    }
+    this.scalars[this.node(emptyAt, parent)] = null;
+    return null;
+  }
+
+  /** A value written on the line: a flow collection or a scalar. */
+  private inline(start: number, end: number, parent: number): unknown {
+    const c = this.text.charCodeAt(start);
+    if (c === 91 /* [ */ || c === 123 /* { */) {
+      const flow = new FlowReader(this, this.text, start, end);
+      const value = flow.value(parent);
+      if (flow.at !== end) outside();
+      return value;
+    }
+    const value = this.scalar(start, end, false);
+    this.scalars[this.node(start, parent)] = value;
+    return value;
+  }
+
+  /** A scalar from `start` to `end`, resolved as YAML 1.2's core schema does. */
+  scalar(start: number, end: number, inFlow: boolean): unknown {
+    const text = this.text.slice(start, end);
+    const quote = text.charCodeAt(0);
+    if (quote === 34 /* " */) {
+      if (text.length < 2 || !text.endsWith('"') || text.includes('\\') || text.slice(1, -1).includes('"')) outside();
+      return text.slice(1, -1);
+    }
+    if (quote === 39 /* ' */) {
+      if (text.length < 2 || !text.endsWith("'")) outside();
+      const inner = text.slice(1, -1);
+      if (/'(?!')/.test(inner.replace(/''/g, ''))) outside();
+      return inner.replace(/''/g, "'");
+    }
+    if (INDICATOR.test(text) || /^[-?:](\s|$)/.test(text) || text.includes(': ') || text.endsWith(':')) outside();
+    if (inFlow && /[,\[\]{}]|:/.test(text)) outside();
+    switch (text) {
+      case '~':
+      case 'null':
+      case 'Null':
+      case 'NULL':
+        return null;
+      case 'true':
+      case 'True':
+      case 'TRUE':
+        return true;
+      case 'false':
+      case 'False':
+      case 'FALSE':
+        return false;
+    }
+    if (INTEGER.test(text)) {
+      const number = Number(text);
+      if (!Number.isSafeInteger(number) || text === '-0') outside();
+      return number;
+    }
+    if (NUMBER_LIKE.test(text) && (FLOAT_LIKE.test(text) || SPECIAL_FLOAT.test(text))) outside();
+    return text;
+  }
+
+  /** Where the `:` that ends the key starting at `start` is. */
+  private keyEnd(start: number, end: number): number {
+    const c = this.text.charCodeAt(start);
+    let at = start;
+    if (c === 34 || c === 39) {
+      at = this.text.indexOf(String.fromCharCode(c), start + 1);
+      if (at === -1 || at >= end) outside();
+      at++;
+    } else {
+      at = this.text.indexOf(':', start);
+      if (at === -1 || at >= end) outside();
+    }
+    if (this.text.charCodeAt(at) !== 58 || (at + 1 < end && this.text.charCodeAt(at + 1) !== 32)) outside();
+    return at;
+  }
+
+  private key(start: number, colon: number): string {
+    const raw = this.text.slice(start, colon).trimEnd();
+    const c = raw.charCodeAt(0);
+    if (c === 34 || c === 39) {
+      const key = this.scalar(start, start + raw.length, false);
+      return String(key);
+    }
+    if (!KEY_PLAIN.test(raw)) outside();
+    // A key that the core schema would read as a number, boolean or null stays out of the subset.
+    if (this.scalar(start, start + raw.length, false) !== raw) outside();
+    return raw;
+  }
+
+  /** True when the text at `start` is `key:` followed by a blank or the end of the line. */
+  private startsMapping(start: number, end: number): boolean {
+    const c = this.text.charCodeAt(start);
+    if (c === 91 || c === 123 || c === 34 || c === 39) {
+      if (c === 91 || c === 123) return false;
+      const close = this.text.indexOf(String.fromCharCode(c), start + 1);
+      return close !== -1 && close + 1 < end + 1 && this.text.charCodeAt(close + 1) === 58;
+    }
+    const colon = this.text.indexOf(':', start);
+    return colon !== -1 && colon < end && (colon + 1 === end || this.text.charCodeAt(colon + 1) === 32);
+  }
+
+  /** A scalar value may not continue on deeper lines (a multi-line plain scalar). */
+  private noContinuation(indent: number): void {
+    const next = this.lines[this.line];
+    if (next && next.indent > indent) outside();
+  }
+
+  /** Records a node for the flow reader. */
+  flowNode(start: number, parent: number): number {
+    return this.node(start, parent);
+  }
+
+  setScalar(index: number, value: unknown): void {
+    this.scalars[index] = value;
+  }
+
+  setContainer(container: object, index: number): void {
+    this.nodeOf.set(container, index);
+  }
+}
+
+/** A one-line flow collection: `[80, 443]`, `{ ports: 30100-30199, description: AI }`. */
+class FlowReader {
+  constructor(
+    private readonly reader: BlockReader,
+    private readonly text: string,
+    public at: number,
+    private readonly end: number,
+  ) {}
+
+  private depth = 0;
+
+  value(parent: number): unknown {
+    if (++this.depth > MAX_DEPTH) outside();
+    this.blanks();
+    const start = this.at;
+    const c = this.text.charCodeAt(start);
+    const index = this.reader.flowNode(start, parent);
+    if (c === 91 || c === 123) {
+      const close = c === 91 ? 93 : 125;
+      const result: unknown[] | Record<string, unknown> = c === 91 ? [] : {};
+      this.reader.setContainer(result, index);
+      this.at++;
+      this.blanks();
+      if (this.text.charCodeAt(this.at) === close) {
+        this.at++;
+        this.depth--;
+        return result;
+      }
+      for (;;) {
+        if (Array.isArray(result)) {
+          result.push(this.value(index));
+        } else {
+          this.blanks();
+          const keyStart = this.at;
+          const keyEnd = this.scalarEnd(true);
+          const key = this.reader.scalar(keyStart, keyEnd, true);
+          if (typeof key !== 'string' || Object.prototype.hasOwnProperty.call(result, key) || key === '<<') outside();
+          this.reader.setScalar(this.reader.flowNode(keyStart, index), key);
+          this.at = keyEnd;
+          this.blanks();
+          if (this.text.charCodeAt(this.at) !== 58 || this.text.charCodeAt(this.at + 1) !== 32) outside();
+          this.at++;
+          result[key] = this.value(index);
+        }
+        this.blanks();
+        const next = this.text.charCodeAt(this.at);
+        this.at++;
+        if (next === close) {
+          this.depth--;
+          return result;
+        }
+        if (next !== 44 /* , */) outside();
+        this.blanks();
+        if (this.text.charCodeAt(this.at) === close) outside(); // a trailing comma
+      }
+    }
+    const end = this.scalarEnd(false);
+    if (end === start) outside();
+    const value = this.reader.scalar(start, end, true);
+    this.reader.setScalar(index, value);
+    this.at = end;
+    this.depth--;
+    return value;
+  }
+
+  /** Where the scalar at the cursor ends: its closing quote, or before `,`, `]`, `}` or `: `. */
+  private scalarEnd(isKey: boolean): number {
+    const c = this.text.charCodeAt(this.at);
+    if (c === 34 || c === 39) {
+      const close = this.text.indexOf(String.fromCharCode(c), this.at + 1);
+      if (close === -1 || close >= this.end) outside();
+      return close + 1;
+    }
+    let at = this.at;
+    while (at < this.end) {
+      const d = this.text.charCodeAt(at);
+      if (d === 44 || d === 93 || d === 125) break;
+      if (d === 58 && (isKey || this.text.charCodeAt(at + 1) === 32)) break;
+      at++;
+    }
+    while (at > this.at && this.text.charCodeAt(at - 1) === 32) at--;
+    return at;
+  }
+
+  private blanks(): void {
+    while (this.at < this.end && this.text.charCodeAt(this.at) === 32) this.at++;
+  }
+}
+
+/** Where a line's content ends: before a comment (` #` outside quotes) and trailing blanks. */
+function contentEnd(text: string, start: number, end: number): number {
+  let quote = 0;
+  for (let at = start; at < end; at++) {
+    const c = text.charCodeAt(at);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) {
+      // A quote opens a quoted scalar only where a scalar starts.
+      const before = at === start ? 32 : text.charCodeAt(at - 1);
+      if (before === 32 || before === 91 || before === 123 || before === 44 || before === 58) quote = c;
+    } else if (c === 35 && text.charCodeAt(at - 1) === 32) {
+      end = at;
+      break;
+    }
+  }
+  while (end > start && text.charCodeAt(end - 1) === 32) end--;
+  return end;
+}

@@ -129,10 +129,12 @@ class RegistryBuilder {
       const nodePortRange = cluster.nodePortRange === undefined ? DEFAULT_NODE_PORT_RANGE : this.span(cluster.nodePortRange, rangePath);
       return {
         name,
+        ...(cluster.title !== undefined ? { title: cluster.title } : {}),
         production: cluster.production ?? false,
         nodePortRange,
         nodePortRangeAt: this.at(cluster.nodePortRange === undefined ? ['clusters', name] : rangePath, cluster.nodePortRange === undefined ? 'key' : 'value'),
         ...(cluster.notes !== undefined ? { notes: cluster.notes } : {}),
+        ...(cluster.crossClusterUrl !== undefined ? { crossClusterUrl: cluster.crossClusterUrl } : {}),
         at: this.at(['clusters', name], 'key'),
       };
     });
@@ -215,6 +217,7 @@ class RegistryBuilder {
       port: entry.port,
       protocol: (entry.protocol ?? 'TCP') as Protocol,
       overrides,
+      ...(entry.notes !== undefined ? { notes: entry.notes } : {}),
       at: this.at([...path, 'port']),
     };
   }

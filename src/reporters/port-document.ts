@@ -158,8 +158,8 @@ function crossClusterSection(registry: Registry): string[] {
         .replace(/\{port\}/g, String(claim.port));
       addresses.push(`${url}  # ${claim.portName ? `${claim.service}/${claim.portName}` : claim.service}`);
     }
+    if (unnamed.size > 0) addresses.push(`# no namespace in the registry, so no address: ${[...unnamed].join(', ')}`);
     if (addresses.length > 0) lines.push('```text', ...addresses, '```', '');
-    if (unnamed.size > 0) lines.push(`Without a namespace in the registry, so not listed: ${[...unnamed].map(code).join(', ')}.`, '');
   }
   return lines;
 }

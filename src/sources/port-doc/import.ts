@@ -331,7 +331,7 @@ class PortDocumentReader {
         else this.prose.push(number);
         return;
       case 'cross':
-        if (!this.mentionUrls(line, number)) this.statePattern(line, number) || this.proseOrUnplaced(number, line, 'a line of cross-cluster access without a URL');
+        if (!this.statePattern(line) && !this.mentionUrls(line, number)) this.proseOrUnplaced(number, line, 'a line of cross-cluster access without a URL');
         return;
       case 'reserved': {
         const reservation = /^\s*(?:[-*+]\s+)?([\d\s,–—-]+?)\s*(?::|\s[-–—]\s)\s*(.+)$/.exec(line);
@@ -341,7 +341,7 @@ class PortDocumentReader {
         return;
       }
       default: {
-        const entry = entryOf(plainText(line), line, number);
+        const entry = entryOf(plainText(line), line, number) ?? rangeLineOf(plainText(line), line, number);
         if (entry) this.entries({ entries: [entry] });
         else if (!this.mentionUrls(line, number)) this.proseOrUnplaced(number, line, 'not `name: port`');
       }
@@ -391,7 +391,7 @@ class PortDocumentReader {
         group.comment = { text: comment, line: number };
         return;
       }
-      const entry = entryOf(line, line, number);
+      const entry = entryOf(line, line, number) ?? rangeLineOf(line, line, number);
       if (entry) group.entries.push(entry);
       else if (!this.mentionUrls(line, number)) this.unplace(number, line, 'not `name: port  # comment`');
     });
@@ -659,7 +659,8 @@ class PortDocumentReader {
         ports: port ? [port] : [],
         line: row.line,
       };
-      if (status) this.statusFrom(current, status);
+      const notes = value(row, columns.notes);
+      if (status || notes) this.statusFrom(current, status || notes);
       const replacedBy = /replaced by\s+`([^`]+)`/i.exec(row.cells[columns.status] ?? '')?.[1];
       if (replacedBy) current.replacedBy = replacedBy;
       drafts.push(current);
@@ -719,13 +720,12 @@ class PortDocumentReader {
   }
 
   /** `Address pattern: \`http://{service}.{namespace}.svc.studio.remote:{port}\`` under a "to Studio" heading. */
-  private statePattern(line: string, number: number): boolean {
+  private statePattern(line: string): boolean {
     const pattern = /`([^`]*\{service\}[^`]*)`/.exec(line)?.[1];
     const { target } = this.context();
     if (!pattern || !target) return false;
     this.clusters.get(target)!.crossClusterUrl = pattern;
     this.statedPatterns.add(target);
-    void number;
     return true;
   }
 
@@ -855,6 +855,14 @@ function entryOf(line: string, original: string, number: number): Entry | undefi
     column: Math.max(0, original.search(/\S/)) + 1,
     text: original.trim(),
   };
+}
+
+/** Reads `30100-30199: AI/ML Services` (or with a dash or a pipe): a range written as a line. */
+function rangeLineOf(line: string, original: string, number: number): Entry | undefined {
+  const match = /^\s*(?:[-*+]\s+)?(\d[\d\s,–—-]*?)\s*(?::|\||\s[-–—]\s)\s*([^\d\s].*?)\s*$/.exec(line);
+  const spans = match ? spansOf(match[1]!) : undefined;
+  if (!match || !spans) return undefined;
+  return { label: match[2]!, spans, line: number, column: Math.max(0, original.search(/\S/)) + 1, text: original.trim() };
 }
 
 /** The hyphen-separated words every name starts with, when each has more after them. */

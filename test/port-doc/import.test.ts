@@ -84,6 +84,7 @@ test('per-cluster sections: a service in two sections runs in both, with an over
 });
 
 test('a mess of stray lines: each line that looks like ports is listed with its place, prose by number', () => {
+  assert.ok(readFileSync(fixture('port-doc', 'messy.md'), 'utf8').includes('\r\n'), 'the fixture keeps its Windows line ends');
   const mess = imported('messy.md');
   assert.deepEqual(
     mess.unplaced.map((u) => `${u.line}:${u.column}`),

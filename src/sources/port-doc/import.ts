@@ -799,9 +799,14 @@ class PortDocumentReader {
       ranges[range.name] = { ports, ...(range.description ? { description: range.description } : {}) };
     }
     const clusters: NonNullable<RegistryDocument['clusters']> = {};
-    for (const cluster of this.clusters.values()) {
-      const { name, ...rest } = cluster;
-      clusters[name] = rest;
+    for (const { name, title, production, nodePortRange, notes, crossClusterUrl } of this.clusters.values()) {
+      clusters[name] = {
+        ...(title !== undefined ? { title } : {}),
+        ...(production ? { production } : {}),
+        ...(nodePortRange !== undefined ? { nodePortRange } : {}),
+        ...(notes !== undefined ? { notes } : {}),
+        ...(crossClusterUrl !== undefined ? { crossClusterUrl } : {}),
+      };
     }
     const services: Record<string, ServiceDocument> = {};
     for (const service of this.services.values()) services[service.name] = serviceDocument(service);

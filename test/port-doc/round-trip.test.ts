@@ -53,8 +53,8 @@ const registries: fc.Arbitrary<RegistryDocument> = fc
       )
       .map(([fields, held]) => ({ ...fields, ...held }));
     const cluster = (name: string) =>
-      fc.record({ title: fc.boolean(), production: fc.boolean(), url: fc.boolean() }).map(({ title, production, url }) => ({
-        ...(title ? { title: capital(name) } : {}),
+      fc.record({ title: fc.constantFrom('', capital(name), `${capital(name)} Zone`), production: fc.boolean(), url: fc.boolean() }).map(({ title, production, url }) => ({
+        ...(title ? { title } : {}),
         ...(production ? { production: true } : {}),
         ...(url ? { crossClusterUrl: `http://{service}.{namespace}.svc.${name}.remote:{port}` } : {}),
       }));

@@ -210,8 +210,6 @@ class PortDocumentReader {
     };
   }
 
-  // ---- context from headings
-
   private context(): { kind: SectionKind; range?: string | null; clusters?: string[] | 'all'; target?: string } {
     let kind: SectionKind = 'services';
     let range: string | null | undefined;
@@ -236,8 +234,11 @@ class PortDocumentReader {
     const spans = ranged ? spansOf(ranged[2]!) : undefined;
     const undefinedRange = /^(.+?)\s*\(undefined range\)$/.exec(text);
     if (parent === 'cross' && level > 1) {
-      const target = /\bto\s+(?:the\s+)?([A-Za-z][\w-]*)/i.exec(text)?.[1];
-      if (target) context.target = this.clusterNamed(target, line);
+      // "From Studio to Forge", "From any cluster to Big Data": the cluster reached.
+      const reached = /\bto\s+(?:the\s+)?(.+?)(?:\s+clusters?)?$/i.exec(text)?.[1];
+      const known = reached === undefined ? undefined : this.knownCluster(reached);
+      const target = known ?? /^[A-Za-z][\w-]*/.exec(reached ?? '')?.[0];
+      if (target) context.target = known ?? this.clusterNamed(target, line);
       else this.prose.push(line);
     } else if (ranged && spans) {
       const phrase = clustersIn(ranged[1]!);
@@ -253,8 +254,12 @@ class PortDocumentReader {
       context.range = null;
     } else {
       const kind = sectionOf(text);
-      const phrase = kind === undefined || kind === 'services' ? clustersIn(text) : undefined;
-      if (phrase) {
+      const known = this.knownClusterList(text);
+      const phrase = known === undefined && (kind === undefined || kind === 'services') ? clustersIn(text) : undefined;
+      if (known) {
+        context.kind = 'services';
+        context.clusters = known;
+      } else if (phrase) {
         context.kind = 'services';
         context.clusters = this.clusterList(phrase.names, line);
       } else if (kind === undefined && parent === 'clusters' && level > 1 && /^[A-Za-z][\w-]*$/.test(text)) {
@@ -285,18 +290,31 @@ class PortDocumentReader {
     return name;
   }
 
-  // ---- clusters
-
   private clusterList(names: string[] | 'all', line: number): string[] | 'all' {
     return names === 'all' ? 'all' : [...new Set(names.map((name) => this.clusterNamed(name, line)))];
   }
 
-  /** The registry name of a cluster the document calls `word`; a cluster it has not seen is added. */
-  private clusterNamed(word: string, line: number): string {
+  /** The name of a cluster already seen that the document calls `word` (its name or title). */
+  private knownCluster(word: string): string | undefined {
     const lower = word.toLowerCase();
     for (const cluster of this.clusters.values()) {
       if (cluster.name === lower || cluster.title?.toLowerCase() === lower) return cluster.name;
     }
+    return undefined;
+  }
+
+  /** `Forge Zone and Studio clusters`: clusters already seen, named by title or name; undefined unless all are. */
+  private knownClusterList(text: string): string[] | undefined {
+    const list = /^(.+?)\s+clusters?$/i.exec(text)?.[1];
+    if (list === undefined) return undefined;
+    const names = list.split(/\s*,\s*|\s+and\s+/).map((word) => this.knownCluster(word));
+    return names.every((name) => name !== undefined) ? [...new Set(names as string[])] : undefined;
+  }
+
+  /** The registry name of a cluster the document calls `word`; a cluster it has not seen is added. */
+  private clusterNamed(word: string, line: number): string {
+    const known = this.knownCluster(word);
+    if (known) return known;
     const name = slugOf(word) || 'cluster';
     const existing = this.clusters.get(name);
     if (existing) return existing.name;
@@ -314,8 +332,6 @@ class PortDocumentReader {
       }
     }
   }
-
-  // ---- plain lines
 
   private textLine(line: string, number: number): void {
     const { kind } = this.context();
@@ -360,8 +376,6 @@ class PortDocumentReader {
     const at = column ?? Math.max(0, line.search(/\S/));
     this.unplaced.push({ line: number, column: at + 1, text: line.trim(), reason });
   }
-
-  // ---- code blocks
 
   private codeBlock(start: number, body: string[]): void {
     const { kind } = this.context();
@@ -504,8 +518,6 @@ class PortDocumentReader {
     if (!taken.has(stem)) return stem;
     for (let n = 2; ; n++) if (!taken.has(`${stem}-${n}`)) return `${stem}-${n}`;
   }
-
-  // ---- tables
 
   private table(start: number, rows: string[]): void {
     const { kind } = this.context();
@@ -690,7 +702,7 @@ class PortDocumentReader {
       }
       overrides.set(this.clusterNamed(override[1]!, row.line), number);
     }
-    return { ...(match[1] ? { name: match[1].toLowerCase() } : {}), port, ...(protocol && protocol !== 'TCP' ? { protocol } : protocol ? { protocol } : {}), overrides };
+    return { ...(match[1] ? { name: match[1].toLowerCase() } : {}), port, ...(protocol ? { protocol } : {}), overrides };
   }
 
   private rangeFromCell(text: string, line: number): string {
@@ -699,8 +711,6 @@ class PortDocumentReader {
     const named = this.ranges.get(text) ?? this.ranges.get(slugOf(text)) ?? this.ranges.get(rangeNameOf(text));
     return named?.name ?? slugOf(text);
   }
-
-  // ---- cross-cluster addresses
 
   private mentionUrls(line: string, number: number): boolean {
     const { target } = this.context();
@@ -789,8 +799,6 @@ class PortDocumentReader {
       }
     }
   }
-
-  // ---- the registry document
 
   private registryDocument(): RegistryDocument {
     const ranges: NonNullable<RegistryDocument['ranges']> = {};

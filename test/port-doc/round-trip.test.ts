@@ -79,6 +79,6 @@ test('importing what docs wrote gives the same registry, for generated registrie
       assert.deepEqual(shape(back.registry), shape(registry));
       assert.deepEqual(details(back.registry), details(registry));
     }),
-    { numRuns: 200 },
+    { numRuns: 100 },
   );
 });

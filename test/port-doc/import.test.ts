@@ -145,6 +145,9 @@ test('import --out - prints the registry; an existing file is kept unless --forc
   const printed = await runCli(['import', 'ports.md', '--out', '-'], dir);
   assert.equal(printed.code, 0);
   assert.match(printed.stdout, /^ {2}syslog:$/m);
+  const itself = await runCli(['import', 'ports.md', '--out', 'ports.md', '--force'], dir);
+  assert.equal(itself.code, 2);
+  assert.match(itself.stderr, /is the document itself/);
   const forced = await runCli(['import', 'ports.md', '--force'], dir);
   assert.equal(forced.code, 0);
   assert.equal(read(join(dir, 'portolan.yaml')), printed.stdout);
@@ -155,7 +158,7 @@ test('import --strict fails on the mess with file:line:column for each line, and
   const run = await runCli(['import', 'messy.md', '--strict'], dir);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /^messy\.md:36:12: text spoiled by a wrong encoding/m);
-  assert.match(run.stderr, /^messy\.md:20:1: not placed: not `name: port {2}# comment`: redis: 99999$/m);
+  assert.match(run.stderr, /^messy\.md:20:1: not placed: 99999 is not a port \(1-65535\): redis: 99999$/m);
   assert.match(run.stderr, /^9 errors$/m);
   assert.equal(existsSync(join(dir, 'portolan.yaml')), false);
   // Without --strict the same document imports, listing the same lines.

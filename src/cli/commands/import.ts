@@ -31,6 +31,9 @@ export function registerImport(program: Command, context: CommandContext): void 
       const toStdout = options.out === '-';
       const target = resolve(io.cwd, options.out ?? REGISTRY_FILE);
       const targetShown = toStdout ? '-' : displayPath(target, io.cwd);
+      if (!toStdout && target === source) {
+        throw new InputError(`${shown} is the document itself`, undefined, `write the registry elsewhere, such as --out ${REGISTRY_FILE}`);
+      }
       if (!toStdout && existsSync(target) && !options.force) {
         throw new InputError(`${targetShown} exists`, undefined, 'give --force to replace it, or --out FILE for another file');
       }

@@ -359,7 +359,7 @@ class PortDocumentReader {
       default: {
         const entry = entryOf(plainText(line), line, number) ?? rangeLineOf(plainText(line), line, number);
         if (entry) this.entries({ entries: [entry] });
-        else if (!this.mentionUrls(line, number)) this.proseOrUnplaced(number, line, 'not `name: port`');
+        else if (!this.mentionUrls(line, number)) this.proseOrUnplaced(number, line, notAPort(line) ?? 'not `name: port`');
       }
     }
   }
@@ -407,7 +407,7 @@ class PortDocumentReader {
       }
       const entry = entryOf(line, line, number) ?? rangeLineOf(line, line, number);
       if (entry) group.entries.push(entry);
-      else if (!this.mentionUrls(line, number)) this.unplace(number, line, 'not `name: port  # comment`');
+      else if (!this.mentionUrls(line, number)) this.unplace(number, line, notAPort(line) ?? 'not `name: port  # comment`');
     });
     flush();
   }
@@ -868,6 +868,12 @@ function entryOf(line: string, original: string, number: number): Entry | undefi
     column: Math.max(0, original.search(/\S/)) + 1,
     text: original.trim(),
   };
+}
+
+/** Why `name: 99999` is no entry: the number is not a port. */
+function notAPort(line: string): string | undefined {
+  const number = /^\s*(?:[-*+]\s+)?[^:#|]+:\s*(\d+)\b/.exec(line)?.[1];
+  return number !== undefined && portOf(number) === undefined ? `${number} is not a port (1-65535)` : undefined;
 }
 
 /** Reads `30100-30199: AI/ML Services` (or with a dash or a pipe): a range written as a line. */

@@ -129,7 +129,7 @@ interface UrlMention {
   comment?: string;
 }
 
-const ENTRY = /^\s*(?:[-*+]\s+)?["']?([^:#"'|]*[^:#"'|\s])["']?\s*:\s*(\d[\d\s,–—-]*?)(?:\s*\/\s*(tcp|udp|sctp)|\s+\((tcp|udp|sctp)\))?\s*(?:(?:#|\/\/)\s*(.*?)|\s[-–—]\s+(.*?)|\(([^)]*)\))?\s*$/i;
+const ENTRY = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?["']?([^:#"'|]*[^:#"'|\s])["']?\s*:\s*(\d[\d\s,–—-]*?)(?:\s*\/\s*(tcp|udp|sctp)|\s+\((tcp|udp|sctp)\))?\s*(?:(?:#|\/\/)\s*(.*?)|\s[-–—]\s+(.*?)|\(([^)]*)\))?\s*$/i;
 const URL_PATTERN = /\bhttps?:\/\/[^\s"'`<>)\]]+/g;
 const MONTH_DATE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b|\b\d{4}-\d{2}-\d{2}\b/gi;
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/;
@@ -454,7 +454,10 @@ class PortDocumentReader {
         })),
         line: group.comment!.line,
       };
-      for (const entry of services) if (entry.comment) this.statusFrom(service, entry.comment);
+      // A port's marker ("# deprecated") speaks for the service only when every port says the same.
+      const markers = new Set(services.map((entry) => (entry.comment ? statusIn(entry.comment) : undefined)));
+      const [marker] = markers;
+      if (markers.size === 1 && marker !== undefined) service.status = marker;
       this.addService(service);
       return named;
     }

@@ -87,6 +87,8 @@ test('docs --write writes the file the registry names; --check passes, then fail
   assert.equal(write.code, 0, write.stderr);
   assert.equal(read(join(dir, 'PORTS.md')), (await runCli(['docs'], dir)).stdout);
   assert.equal((await runCli(['docs', '--check'], dir)).code, 0);
+  writeFileSync(join(dir, 'PORTS.md'), read(join(dir, 'PORTS.md')).replace(/\n/g, '\r\n'));
+  assert.equal((await runCli(['docs', '--check'], dir)).code, 0, 'Windows line ends are the same document');
 
   writeFileSync(join(dir, 'portolan.yaml'), REGISTRY.replace('port: 30001\n', 'port: 30003\n'));
   const stale = await runCli(['docs', '--check'], dir);

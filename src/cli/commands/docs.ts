@@ -57,7 +57,8 @@ export function registerDocs(program: Command, context: CommandContext): void {
         context.exit(EXIT.findings);
         return;
       }
-      const current = readFileSync(file, 'utf8');
+      // A checkout with Windows line ends (git's autocrlf) holds the same document.
+      const current = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
       if (current === text) {
         io.stderr(`${shown} is up to date\n`);
         return;

@@ -1,7 +1,9 @@
 import { formatSpan } from '../../core/span.ts';
-import type { Exposure, PortSpan, Protocol, ServiceStatus } from '../../core/types.ts';
-import type { RegistryDocument, ServiceDocument } from '../../registry/schema.ts';
+import type { PortSpan } from '../../core/types.ts';
+import type { RegistryDocument } from '../../registry/schema.ts';
+import { registryDocumentOf, type ClusterDraft, type PortDraft, type RangeDraft, type ReservationDraft, type ServiceDraft } from './drafts.ts';
 import { repairEncoding, type EncodingRepair } from './encoding.ts';
+import { entryOf, exposureOf, notAPort, rangeLineOf, serviceCellOf, sharedPrefix, type Entry } from './entries.ts';
 import { cellsOf, fenceOf, headingOf, isTableRow, isTableSeparator, plainText, portOf, protocolOf, slugOf, spansOf } from './markdown.ts';
 import {
   clustersIn,
@@ -43,53 +45,6 @@ export interface PortDocumentImport {
 /** The name the import gives the one cluster of a document that names none. */
 export const DEFAULT_CLUSTER = 'default';
 
-interface RangeDraft {
-  name: string;
-  spans: PortSpan[];
-  description?: string;
-}
-
-interface ClusterDraft {
-  name: string;
-  title?: string;
-  production?: boolean;
-  nodePortRange?: string;
-  notes?: string;
-  crossClusterUrl?: string;
-}
-
-interface PortDraft {
-  name?: string;
-  port: number;
-  protocol?: Protocol;
-  overrides: Map<string, number>;
-  notes?: string;
-}
-
-interface ServiceDraft {
-  name: string;
-  title?: string;
-  /** A range name; null when the document says the service has none. */
-  range?: string;
-  namespace?: string;
-  exposure?: Exposure;
-  clusters: string[] | 'all';
-  status?: ServiceStatus;
-  replacedBy?: string;
-  /** "replaced by ..." words, resolved to a service once every service is known. */
-  replacement?: string;
-  owner?: string;
-  notes: string[];
-  ports: PortDraft[];
-  line: number;
-}
-
-interface ReservationDraft {
-  spans: PortSpan[];
-  reason: string;
-  clusters: string[];
-}
-
 /** What the headings above a line say about it. */
 interface HeadingContext {
   level: number;
@@ -99,18 +54,6 @@ interface HeadingContext {
   clusters?: string[] | 'all';
   /** For cross-cluster access: the cluster reached. */
   target?: string;
-}
-
-/** An entry line: `name: port/proto  # comment`. */
-interface Entry {
-  label: string;
-  port?: number;
-  spans?: PortSpan[];
-  protocol?: Protocol;
-  comment?: string;
-  line: number;
-  column: number;
-  text: string;
 }
 
 /** A comment line in a code block and the entries under it. */
@@ -129,7 +72,6 @@ interface UrlMention {
   comment?: string;
 }
 
-const ENTRY = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?["']?([^:#"'|]*[^:#"'|\s])["']?\s*:\s*(\d[\d\s,–—-]*?)(?:\s*\/\s*(tcp|udp|sctp)|\s+\((tcp|udp|sctp)\))?\s*(?:(?:#|\/\/)\s*(.*?)|\s[-–—]\s+(.*?)|\(([^)]*)\))?\s*$/i;
 const URL_PATTERN = /\bhttps?:\/\/[^\s"'`<>)\]]+/g;
 const MONTH_DATE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b|\b\d{4}-\d{2}-\d{2}\b/gi;
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/;
@@ -147,12 +89,12 @@ export function importPortDocument(file: string, text: string): PortDocumentImpo
 }
 
 class PortDocumentReader {
-  private readonly ranges = new Map<string, RangeDraft>();
-  private readonly clusters = new Map<string, ClusterDraft>();
+  readonly ranges = new Map<string, RangeDraft>();
+  readonly clusters = new Map<string, ClusterDraft>();
   private clusterTable = false;
-  private readonly services = new Map<string, ServiceDraft>();
-  private readonly reserved: ReservationDraft[] = [];
-  private readonly notes: string[] = [];
+  readonly services = new Map<string, ServiceDraft>();
+  readonly reserved: ReservationDraft[] = [];
+  readonly notes: string[] = [];
   private readonly urls: UrlMention[] = [];
   private readonly unplaced: UnplacedLine[] = [];
   private readonly prose: number[] = [];
@@ -203,7 +145,7 @@ class PortDocumentReader {
     }
     this.unplaced.sort((a, b) => a.line - b.line || a.column - b.column);
     return {
-      registry: this.registryDocument(),
+      registry: registryDocumentOf(this),
       unplaced: this.unplaced,
       prose: [...new Set(this.prose)].sort((a, b) => a - b),
       decisions: this.decisions.sort((a, b) => a.line - b.line),
@@ -802,42 +744,6 @@ class PortDocumentReader {
       }
     }
   }
-
-  private registryDocument(): RegistryDocument {
-    const ranges: NonNullable<RegistryDocument['ranges']> = {};
-    for (const range of this.ranges.values()) {
-      const ports = range.spans.length === 1 ? spanValue(range.spans[0]!) : range.spans.map(spanValue);
-      ranges[range.name] = { ports, ...(range.description ? { description: range.description } : {}) };
-    }
-    const clusters: NonNullable<RegistryDocument['clusters']> = {};
-    for (const { name, title, production, nodePortRange, notes, crossClusterUrl } of this.clusters.values()) {
-      clusters[name] = {
-        ...(title !== undefined ? { title } : {}),
-        ...(production ? { production } : {}),
-        ...(nodePortRange !== undefined ? { nodePortRange } : {}),
-        ...(notes !== undefined ? { notes } : {}),
-        ...(crossClusterUrl !== undefined ? { crossClusterUrl } : {}),
-      };
-    }
-    const services: Record<string, ServiceDocument> = {};
-    for (const service of this.services.values()) services[service.name] = serviceDocument(service);
-    return {
-      version: 1,
-      ...(this.notes.length > 0 ? { notes: this.notes } : {}),
-      ...(this.ranges.size > 0 ? { ranges } : {}),
-      clusters,
-      ...(this.services.size > 0 ? { services } : {}),
-      ...(this.reserved.length > 0
-        ? {
-            reserved: this.reserved.map((r) => ({
-              ports: r.spans.length === 1 ? spanValue(r.spans[0]!) : r.spans.map(spanValue),
-              reason: r.reason,
-              ...(r.clusters.length > 0 ? { clusters: r.clusters } : {}),
-            })),
-          }
-        : {}),
-    };
-  }
 }
 
 interface TableRow {
@@ -851,110 +757,10 @@ function closesFence(line: string, marker: string): boolean {
   return trimmed.startsWith(marker) && new RegExp(`^\\${marker[0]}+$`).test(trimmed);
 }
 
-/** Reads `Grafana: 30040  # comment`; `spans` for `ai-ml: 30100-30199`. */
-function entryOf(line: string, original: string, number: number): Entry | undefined {
-  const match = ENTRY.exec(line);
-  if (!match) return undefined;
-  const value = match[2]!.trim();
-  const port = portOf(value);
-  const spans = port === undefined ? spansOf(value) : undefined;
-  if (port === undefined && !spans) return undefined;
-  const protocol = protocolOf(match[3] ?? match[4] ?? '');
-  const comment = (match[5] ?? match[6] ?? match[7])?.trim();
-  return {
-    label: match[1]!.trim(),
-    ...(port !== undefined ? { port } : {}),
-    ...(spans ? { spans } : {}),
-    ...(protocol ? { protocol } : {}),
-    ...(comment ? { comment } : {}),
-    line: number,
-    column: Math.max(0, original.search(/\S/)) + 1,
-    text: original.trim(),
-  };
-}
-
-/** Why `name: 99999` is no entry: the number is not a port. */
-function notAPort(line: string): string | undefined {
-  const number = /^\s*(?:[-*+]\s+)?[^:#|]+:\s*(\d+)\b/.exec(line)?.[1];
-  return number !== undefined && portOf(number) === undefined ? `${number} is not a port (1-65535)` : undefined;
-}
-
-/** Reads `30100-30199: AI/ML Services` (or with a dash or a pipe): a range written as a line. */
-function rangeLineOf(line: string, original: string, number: number): Entry | undefined {
-  const match = /^\s*(?:[-*+]\s+)?(\d[\d\s,–—-]*?)\s*(?::|\||\s[-–—]\s)\s*([^\d\s].*?)\s*$/.exec(line);
-  const spans = match ? spansOf(match[1]!) : undefined;
-  if (!match || !spans) return undefined;
-  return { label: match[2]!, spans, line: number, column: Math.max(0, original.search(/\S/)) + 1, text: original.trim() };
-}
-
-/** The hyphen-separated words every name starts with, when each has more after them. */
-function sharedPrefix(names: string[]): string | undefined {
-  const split = names.map((name) => name.split('-'));
-  const shortest = Math.min(...split.map((words) => words.length));
-  let count = 0;
-  while (count < shortest - 1 && split.every((words) => words[count] === split[0]![count])) count++;
-  return count > 0 ? split[0]!.slice(0, count).join('-') : undefined;
-}
-
-/** Reads a service cell: `VLLM (\`vllm\`)`, `\`vllm\``, or `Headlamp (Flux UI)`. */
-function serviceCellOf(text: string): { name: string; title?: string } {
-  const code = /`([^`]+)`/.exec(text);
-  if (code) {
-    const title = plainText(text.replace(/\(\s*`[^`]+`\s*\)|`[^`]+`/, ' ')).replace(/\s+/g, ' ').trim();
-    return { name: slugOf(code[1]!) || code[1]!, ...(title ? { title } : {}) };
-  }
-  const title = plainText(text);
-  return { name: slugOf(title), title };
-}
-
-function exposureOf(text: string): Exposure | undefined {
-  const lower = text.toLowerCase().replace(/[^a-z]/g, '');
-  if (lower === 'nodeport') return 'NodePort';
-  if (lower === 'loadbalancer' || lower === 'lb') return 'LoadBalancer';
-  if (lower === 'clusterip' || lower === 'internal') return 'ClusterIP';
-  return undefined;
-}
-
 function portNames(service: ServiceDraft): string {
   return service.ports.map((p) => p.name ?? '').sort().join(',');
 }
 
-function spanValue(span: PortSpan): number | string {
-  return span.from === span.to ? span.from : formatSpan(span);
-}
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function serviceDocument(service: ServiceDraft): ServiceDocument {
-  const portDocument = (port: PortDraft) => {
-    const plain = port.overrides.size === 0 && !port.notes && (port.protocol === undefined || port.protocol === 'TCP');
-    if (plain) return port.port;
-    return {
-      port: port.port,
-      ...(port.protocol && port.protocol !== 'TCP' ? { protocol: port.protocol } : {}),
-      ...(port.overrides.size > 0 ? { overrides: Object.fromEntries(port.overrides) } : {}),
-      ...(port.notes ? { notes: port.notes } : {}),
-    };
-  };
-  const single = service.ports.length === 1 && service.ports[0]!.name === undefined;
-  const named = new Map<string, PortDraft>();
-  service.ports.forEach((port, i) => {
-    let name = port.name || `port-${i + 1}`;
-    while (named.has(name)) name = `${name}-${i + 1}`;
-    named.set(name, port);
-  });
-  return {
-    ...(service.title !== undefined ? { title: service.title } : {}),
-    ...(service.range !== undefined ? { range: service.range } : {}),
-    ...(service.namespace !== undefined ? { namespace: service.namespace } : {}),
-    ...(service.exposure !== undefined && service.exposure !== 'NodePort' ? { exposure: service.exposure } : {}),
-    ...(service.clusters !== 'all' ? { clusters: service.clusters } : {}),
-    ...(single ? { port: portDocument(service.ports[0]!) } : { ports: Object.fromEntries([...named].map(([name, port]) => [name, portDocument(port)])) }),
-    ...(service.status !== undefined && service.status !== 'active' ? { status: service.status } : {}),
-    ...(service.replacedBy !== undefined ? { replacedBy: service.replacedBy } : {}),
-    ...(service.owner !== undefined ? { owner: service.owner } : {}),
-    ...(service.notes.length > 0 ? { notes: service.notes.join(' ') } : {}),
-  };
 }

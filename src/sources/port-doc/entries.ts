@@ -71,6 +71,7 @@ export function serviceCellOf(text: string): { name: string; title?: string } {
   return { name: slugOf(title), title };
 }
 
+/** Reads `NodePort`, `LoadBalancer` (or `LB`), `ClusterIP`; undefined for anything else. */
 export function exposureOf(text: string): Exposure | undefined {
   const lower = text.toLowerCase().replace(/[^a-z]/g, '');
   if (lower === 'nodeport') return 'NodePort';

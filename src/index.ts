@@ -8,3 +8,6 @@ export { registryClaims } from './engine/claims.ts';
 export { rules, ruleIds } from './rules/index.ts';
 export { reporters, formats } from './reporters/index.ts';
 export { main } from './cli/main.ts';
+export { registryYaml } from './registry/write.ts';
+export { importPortDocument, loadPortDocument } from './sources/port-doc/index.ts';
+export { portDocument } from './reporters/port-document.ts';

@@ -40,11 +40,15 @@ export interface Range {
 /** A Kubernetes cluster the registry plans ports for. */
 export interface Cluster {
   name: string;
+  /** The name people use, such as `Forge`. */
+  title?: string;
   production: boolean;
   nodePortRange: PortSpan;
   /** Where the NodePort range is written, or the cluster itself when it is the default. */
   nodePortRangeAt: Location;
   notes?: string;
+  /** How other clusters reach a service here: a URL with `{service}`, `{namespace}` and `{port}`. */
+  crossClusterUrl?: string;
   at: Location;
 }
 
@@ -55,6 +59,8 @@ export interface ServicePort {
   port: number;
   protocol: Protocol;
   overrides: PortOverride[];
+  /** What the port is for, such as `Health checks`. */
+  notes?: string;
   at: Location;
 }
 

@@ -128,10 +128,12 @@ class RegistryBuilder {
       const nodePortRange = cluster.nodePortRange === undefined ? DEFAULT_NODE_PORT_RANGE : this.span(cluster.nodePortRange, rangePath);
       return {
         name,
+        ...(cluster.title !== undefined ? { title: cluster.title } : {}),
         production: cluster.production ?? false,
         nodePortRange,
         nodePortRangeAt: this.at(cluster.nodePortRange === undefined ? ['clusters', name] : rangePath, cluster.nodePortRange === undefined ? 'key' : 'value'),
         ...(cluster.notes !== undefined ? { notes: cluster.notes } : {}),
+        ...(cluster.crossClusterUrl !== undefined ? { crossClusterUrl: cluster.crossClusterUrl } : {}),
         at: this.at(['clusters', name], 'key'),
       };
     });
@@ -203,13 +205,13 @@ class RegistryBuilder {
   }
 
   private port(entry: number | PortDocument, path: (string | number)[], name: string | undefined): ServicePort {
-    if (typeof entry === 'number') return { name, port: entry, protocol: 'TCP', overrides: [], at: this.at(path) };
+    if (typeof entry === 'number') return { name, port: entry, protocol: 'TCP', overrides: [], notes: undefined, at: this.at(path) };
     const overrides: PortOverride[] = [];
     for (const cluster in entry.overrides) {
       overrides.push({ cluster, port: entry.overrides[cluster]!, at: this.at([...path, 'overrides', cluster]) });
     }
     path.push('port');
-    return { name, port: entry.port, protocol: (entry.protocol ?? 'TCP') as Protocol, overrides, at: this.at(path) };
+    return { name, port: entry.port, protocol: (entry.protocol ?? 'TCP') as Protocol, overrides, notes: entry.notes, at: this.at(path) };
   }
 
   private spans(value: number | string | (number | string)[], path: YamlPath): PortSpan[] {

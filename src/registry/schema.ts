@@ -36,6 +36,13 @@ export const ClusterSchema = Type.Object(
       Type.String({ pattern: SPAN, description: "The API server's --service-node-port-range; 30000-32767 by default." }),
     ),
     notes: Type.Optional(Type.String()),
+    crossClusterUrl: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'How other clusters reach a service here, for the port document: `{service}`, `{namespace}` and `{port}` are filled in, as in `http://{service}.{namespace}.svc.studio.remote:{port}`.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -47,6 +54,7 @@ export const PortSchema = Type.Object(
     overrides: Type.Optional(
       NamedMap(Port, 'Clusters where this port has another number: `{ forge: 30191 }`.'),
     ),
+    notes: Type.Optional(Type.String({ description: 'What the port is for, such as `Health checks`.' })),
   },
   { additionalProperties: false },
 );

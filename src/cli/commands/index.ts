@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.ts';
 import { registerCheck } from './check.ts';
+import { registerDocs } from './docs.ts';
 import { registerFree } from './free.ts';
+import { registerImport } from './import.ts';
 import { registerPorts } from './ports.ts';
 import { registerSchema } from './schema.ts';
 import { registerWho } from './who.ts';
@@ -13,4 +15,6 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerFree,
   registerWho,
   registerSchema,
+  registerImport,
+  registerDocs,
 ];

@@ -1,0 +1,190 @@
+import { basename } from 'node:path';
+import { freePorts, takenByCluster } from '../allocate/taken.ts';
+import { formatSpan, formatSpans, spanSize } from '../core/span.ts';
+import type { CheckResult, Cluster, Finding, Range, Registry, Service, ServicePort } from '../core/types.ts';
+import { registryClaims } from '../engine/claims.ts';
+import { cell } from '../sources/port-doc/markdown.ts';
+
+/** How the port document is dressed. */
+export interface PortDocumentOptions {
+  /** The document's title; `Port plan` by default. */
+  title?: string;
+  /** A date to print as "Last updated"; none by default, so the output only changes with the registry. */
+  date?: string;
+}
+
+/**
+ * The Markdown port document of a registry: ranges with how full they are, clusters, each range's
+ * services per cluster, reserved ports, the allocation rules, cross-cluster addresses and what
+ * `check` found. Pure and deterministic: the same registry gives the same bytes.
+ */
+export function portDocument(registry: Registry, result: CheckResult, options: PortDocumentOptions = {}): string {
+  const lines: string[] = [`# ${options.title ?? 'Port plan'}`, ''];
+  lines.push(
+    `> Generated from \`${basename(registry.file)}\` by \`portolan docs\`: edit the registry, then run \`portolan docs --write\`.`,
+    '> `portolan docs --check` fails while this file and the registry disagree.',
+  );
+  if (options.date !== undefined) lines.push('>', `> Last updated: ${options.date}`);
+  lines.push('');
+  const ranges = [...registry.ranges].sort(byFirstPort);
+  lines.push(...rangesSection(registry, ranges), ...clustersSection(registry), ...servicesSection(registry, ranges, result.findings));
+  lines.push(...reservedSection(registry), ...rulesSection(registry), ...crossClusterSection(registry), ...findingsSection(result));
+  while (lines[lines.length - 1] === '') lines.pop();
+  return `${lines.join('\n')}\n`;
+}
+
+function rangesSection(registry: Registry, ranges: Range[]): string[] {
+  if (ranges.length === 0) return [];
+  const taken = [...takenByCluster(registry, registryClaims(registry)).values()];
+  const rows = ranges.map((range) => {
+    const free = freePorts(range.spans, taken);
+    const size = spanSize(range.spans);
+    return [code(range.name), formatSpans(range.spans), cell(range.description ?? ''), `${size - free.length} / ${size}`, free.length > 0 ? String(free[0]) : 'full'];
+  });
+  return ['## Port ranges', '', ...table(['Range', 'Ports', 'Purpose', 'Used', 'Next free'], rows), ''];
+}
+
+function clustersSection(registry: Registry): string[] {
+  if (registry.clusters.length === 0) return [];
+  const clusters = [...registry.clusters].sort((a, b) => a.name.localeCompare(b.name));
+  const rows = clusters.map((cluster) => [
+    code(cluster.name),
+    cell(cluster.title ?? ''),
+    cluster.production ? 'yes' : 'no',
+    formatSpan(cluster.nodePortRange),
+    cluster.crossClusterUrl ? code(cluster.crossClusterUrl) : '-',
+    cell(cluster.notes ?? ''),
+  ]);
+  return ['## Clusters', '', ...table(['Cluster', 'Title', 'Production', 'NodePort range', 'Cross-cluster URL', 'Notes'], rows), ''];
+}
+
+function servicesSection(registry: Registry, ranges: Range[], findings: readonly Finding[]): string[] {
+  if (registry.services.length === 0) return [];
+  const lines = ['## Services', ''];
+  const known = new Set(ranges.map((r) => r.name));
+  const headings: [string, Service[]][] = ranges.map((range) => [`${range.name} (${formatSpans(range.spans)})`, registry.services.filter((s) => s.range === range.name)]);
+  const undefinedRanges = [...new Set(registry.services.map((s) => s.range).filter((r): r is string => r !== undefined && !known.has(r)))].sort();
+  for (const name of undefinedRanges) headings.push([`${name} (undefined range)`, registry.services.filter((s) => s.range === name)]);
+  headings.push(['No range', registry.services.filter((s) => s.range === undefined)]);
+  for (const [heading, services] of headings) {
+    if (services.length === 0) continue;
+    lines.push(`### ${heading}`, '');
+    const groups = new Map<string, Service[]>();
+    for (const service of services) {
+      const key = service.allClusters ? '' : [...service.clusters].sort().join(',');
+      groups.set(key, [...(groups.get(key) ?? []), service]);
+    }
+    for (const key of [...groups.keys()].sort()) {
+      lines.push(`#### ${clusterHeading(registry, key)}`, '');
+      const rows = groups.get(key)!.sort(byFirstServicePort).flatMap((service) => serviceRows(service, findings));
+      lines.push(...table(['Service', 'Port', 'Protocol', 'Exposure', 'Namespace', 'Status', 'Notes', 'Check'], rows), '');
+    }
+  }
+  return lines;
+}
+
+/** `All clusters`, `Forge cluster`, `Pro and Studio clusters`. */
+function clusterHeading(registry: Registry, key: string): string {
+  if (key === '') return 'All clusters';
+  const labels = key.split(',').map((name) => clusterLabel(registry.clusters.find((c) => c.name === name), name));
+  if (labels.length === 1) return `${labels[0]} cluster`;
+  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]} clusters`;
+}
+
+function clusterLabel(cluster: Cluster | undefined, name: string): string {
+  return cluster?.title ?? name;
+}
+
+/**
+ * One row for a service with one plain port; otherwise a row for the service and one row per
+ * port under it, with the service cell left empty.
+ */
+function serviceRows(service: Service, findings: readonly Finding[]): string[][] {
+  const own = findings.filter((f) => f.service === service.name);
+  const checks = (list: readonly Finding[]) => [...new Set(list.map((f) => f.ruleId))].sort().map(code).join(', ');
+  const name = service.title ? `${cell(service.title)} (${code(service.name)})` : code(service.name);
+  const status = service.replacedBy ? `${service.status} (replaced by ${code(service.replacedBy)})` : service.status;
+  const namespace = service.namespace ?? '';
+  const [first] = service.ports;
+  if (service.ports.length === 1 && first!.name === undefined && first!.notes === undefined) {
+    return [[name, portCell(first!), first!.protocol, service.exposure, namespace, status, cell(service.notes ?? ''), checks(own)]];
+  }
+  const rows = [[name, '', '', service.exposure, namespace, status, cell(service.notes ?? ''), checks(own)]];
+  for (const port of service.ports) {
+    const numbers = [port.port, ...port.overrides.map((o) => o.port)];
+    const forPort = own.filter((f) => f.port !== undefined && numbers.includes(f.port));
+    rows.push(['', portCell(port), port.protocol, '', '', '', cell(port.notes ?? ''), checks(forPort)]);
+  }
+  return rows;
+}
+
+/** `30100`, `api: 30210`, `30100 (studio: 30190)`. */
+function portCell(port: ServicePort): string {
+  const overrides = [...port.overrides].sort((a, b) => a.cluster.localeCompare(b.cluster)).map((o) => `${o.cluster}: ${o.port}`);
+  return `${port.name ? `${port.name}: ` : ''}${port.port}${overrides.length ? ` (${overrides.join(', ')})` : ''}`;
+}
+
+function reservedSection(registry: Registry): string[] {
+  if (registry.reserved.length === 0) return [];
+  const rows = registry.reserved.map((r) => [formatSpans(r.spans), r.clusters.length ? r.clusters.join(', ') : 'all', cell(r.reason)]);
+  return ['## Reserved ports', '', ...table(['Ports', 'Clusters', 'Reason'], rows), ''];
+}
+
+function rulesSection(registry: Registry): string[] {
+  if (registry.notes.length === 0) return [];
+  return ['## Port allocation rules', '', ...registry.notes.map((note, i) => `${i + 1}. ${note.replace(/\s*\n\s*/g, ' ')}`), ''];
+}
+
+function crossClusterSection(registry: Registry): string[] {
+  const clusters = registry.clusters.filter((c) => c.crossClusterUrl !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+  if (clusters.length === 0) return [];
+  const lines = ['## Cross-cluster service access', ''];
+  const claims = registryClaims(registry);
+  for (const cluster of clusters) {
+    const pattern = cluster.crossClusterUrl!;
+    lines.push(`### From any cluster to ${clusterLabel(cluster, cluster.name)}`, '', `Address pattern: ${code(pattern)}`, '');
+    const addresses: string[] = [];
+    const unnamed = new Set<string>();
+    const here = claims.filter((c) => c.cluster === cluster.name).sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
+    for (const claim of here) {
+      const service = registry.services.find((s) => s.name === claim.service)!;
+      if (pattern.includes('{namespace}') && service.namespace === undefined) {
+        unnamed.add(service.name);
+        continue;
+      }
+      const url = pattern
+        .replace(/\{service\}/g, service.kubernetesName ?? service.name)
+        .replace(/\{namespace\}/g, service.namespace ?? '')
+        .replace(/\{port\}/g, String(claim.port));
+      addresses.push(`${url}  # ${claim.portName ? `${claim.service}/${claim.portName}` : claim.service}`);
+    }
+    if (unnamed.size > 0) addresses.push(`# no namespace in the registry, so no address: ${[...unnamed].join(', ')}`);
+    if (addresses.length > 0) lines.push('```text', ...addresses, '```', '');
+  }
+  return lines;
+}
+
+function findingsSection(result: CheckResult): string[] {
+  const lines = ['## What `portolan check` found', ''];
+  const { findings, summary } = result;
+  if (findings.length === 0) return [...lines, 'No problems.', ''];
+  lines.push(`${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.infos} info.`, '');
+  const rows = findings.map((f) => [f.severity, code(f.ruleId), f.cluster ?? 'all', f.service ? code(f.service) : '', f.port !== undefined ? String(f.port) : '', cell(f.message)]);
+  return [...lines, ...table(['Severity', 'Rule', 'Cluster', 'Service', 'Port', 'Message'], rows), ''];
+}
+
+function table(headers: string[], rows: string[][]): string[] {
+  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`.replace(/ {2,}\|/g, ' |'))];
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+function byFirstPort(a: Range, b: Range): number {
+  return (a.spans[0]?.from ?? 0) - (b.spans[0]?.from ?? 0) || a.name.localeCompare(b.name);
+}
+
+function byFirstServicePort(a: Service, b: Service): number {
+  return (a.ports[0]?.port ?? 0) - (b.ports[0]?.port ?? 0) || a.name.localeCompare(b.name);
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseRegistry } from '../../src/registry/load.ts';
+import { registryYaml } from '../../src/registry/write.ts';
+import { unifiedDiff } from '../../src/reporters/line-diff.ts';
+import { decodeDocument, repairEncoding } from '../../src/sources/port-doc/encoding.ts';
+import { cell, cellsOf } from '../../src/sources/port-doc/markdown.ts';
+import { clustersIn, titleAndAside } from '../../src/sources/port-doc/phrases.ts';
+
+test('repairEncoding turns UTF-8 read as Windows-1252 back, and reports U+FFFD it cannot', () => {
+  const { text, repairs } = repairEncoding('a â†’ b\nCafÃ© â€” ok\nï»¿x �');
+  // A byte-order mark read as text is dropped.
+  assert.equal(text, 'a → b\nCafé — ok\nx �');
+  assert.deepEqual(
+    repairs.map((r) => [r.line, r.column, r.spoiled, r.repaired]),
+    [
+      [1, 3, 'â†’', '→'],
+      [2, 4, 'Ã©', 'é'],
+      [2, 7, 'â€”', '—'],
+      [3, 1, 'ï»¿', '\ufeff'],
+      [3, 3, '\ufffd', undefined],
+    ],
+  );
+  // Real Latin-1 letters are left alone.
+  assert.deepEqual(repairEncoding('São Paulo, Zürich, Ã').repairs, []);
+});
+
+test('decodeDocument reads UTF-8, and Windows-1252 when the bytes are not UTF-8', () => {
+  assert.deepEqual(decodeDocument(Buffer.from('→', 'utf8')), { text: '→', utf8: true });
+  assert.deepEqual(decodeDocument(Buffer.from([0x93, 0x61, 0x94, 0xe9])), { text: '“a”é', utf8: false });
+});
+
+test('table cells keep pipes and backslashes through writing and reading', () => {
+  const texts = ['a | b', 'c:\\path', 'ends with \\', ''];
+  assert.deepEqual(cellsOf(`| ${texts.map(cell).join(' | ')} |`), texts);
+});
+
+test('cluster phrases in comments and headings', () => {
+  assert.deepEqual(clustersIn('Forge Cluster')?.names, ['Forge']);
+  assert.deepEqual(clustersIn('Knative Lambda (Pro/Studio Clusters)')?.names, ['Pro', 'Studio']);
+  assert.deepEqual(clustersIn('Forge, Pro and Studio clusters')?.names, ['Forge', 'Pro', 'Studio']);
+  assert.deepEqual(clustersIn('Cluster: edge')?.names, ['edge']);
+  assert.equal(clustersIn('From Any Cluster to Studio')?.names, 'all');
+  assert.equal(clustersIn('Use Linkerd for cross-cluster communication'), undefined);
+  assert.equal(clustersIn('the same port across clusters'), undefined);
+  assert.deepEqual(titleAndAside('Studio Cluster - Agent Auditor Service (Event-driven infrastructure response)', 'Studio Cluster'), {
+    title: 'Agent Auditor Service',
+    aside: 'Event-driven infrastructure response',
+  });
+});
+
+test('unifiedDiff gives hunks with three lines of context, nothing for equal texts', () => {
+  const before = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+  const after = before.replace('line 6\n', 'line six\n');
+  assert.equal(unifiedDiff(before, before, { before: 'a', after: 'b' }), '');
+  assert.equal(
+    unifiedDiff(before, after, { before: 'a', after: 'b' }),
+    ['--- a', '+++ b', '@@ -3,7 +3,7 @@', ' line 3', ' line 4', ' line 5', '-line 6', '+line six', ' line 7', ' line 8', ' line 9', ''].join('\n'),
+  );
+  assert.equal(unifiedDiff('', 'x\n', { before: 'a', after: 'b' }), '--- a\n+++ b\n@@ -0,0 +1,1 @@\n+x\n');
+});
+
+test('registryYaml writes the schema comment, the keys in their order, and text the loader accepts', () => {
+  const text = registryYaml(
+    {
+      services: { web: { clusters: ['a', 'b'], port: 30001, notes: 'a: b # c' } },
+      clusters: { a: {}, b: { production: true } },
+      ranges: { web: { ports: [80, '30000-30099'] } },
+      version: 1,
+    },
+    { header: ['Written by a test.'] },
+  );
+  assert.equal(text.split('\n')[0], '# yaml-language-server: $schema=https://portolan.dev/schema/portolan.schema.json');
+  assert.match(text, /^# Written by a test\.$/m);
+  assert.ok(text.indexOf('version:') < text.indexOf('ranges:') && text.indexOf('ranges:') < text.indexOf('clusters:') && text.indexOf('clusters:') < text.indexOf('services:'));
+  assert.match(text, /^ {4}ports: \[80, 30000-30099\]$/m);
+  assert.match(text, /^ {4}clusters: \[a, b\]$/m);
+  const registry = parseRegistry('portolan.yaml', text);
+  assert.equal(registry.services[0]!.notes, 'a: b # c');
+  assert.deepEqual(registry.services[0]!.clusters, ['a', 'b']);
+});

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.ts';
+import { registerAllocate } from './allocate.ts';
 import { registerCheck } from './check.ts';
 import { registerFree } from './free.ts';
+import { registerMove } from './move.ts';
 import { registerPorts } from './ports.ts';
+import { registerRelease } from './release.ts';
+import { registerReserve } from './reserve.ts';
 import { registerSchema } from './schema.ts';
 import { registerWho } from './who.ts';
 
@@ -12,5 +16,9 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerPorts,
   registerFree,
   registerWho,
+  registerAllocate,
+  registerMove,
+  registerRelease,
+  registerReserve,
   registerSchema,
 ];

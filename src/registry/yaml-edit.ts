@@ -28,6 +28,21 @@ class NotSpliceable extends Error {}
  */
 export function editYaml(text: string, edits: readonly YamlEdit[], document = 0): string {
   if (edits.length === 0) return text;
+  if (document === 0 && text.length >= ENTRY_EDIT_MIN_CHARS) {
+    const byEntries = editByEntries(text, edits);
+    if (byEntries !== undefined) return byEntries;
+  }
+  return editWhole(text, edits, document);
+}
+
+/**
+ * From this size on, a file is edited entry by entry: only the lines of the entries an edit
+ * touches go through the yaml library's Document parser, which reads about 1 MB/s; the whole
+ * file is only read by the fast parser, to check the result.
+ */
+const ENTRY_EDIT_MIN_CHARS = 256 * 1024;
+
+function editWhole(text: string, edits: readonly YamlEdit[], document: number): string {
   const docs = parseAllDocuments(text, { uniqueKeys: false });
   if (!Array.isArray(docs) || docs[document] === undefined) throw new Error(`no YAML document ${document} to edit`);
   const doc = docs[document]!;
@@ -228,6 +243,117 @@ function scalarText(value: unknown, type: string | undefined): string {
 
 function isObject(value: unknown): value is object {
   return value !== null && typeof value === 'object';
+}
+
+/** The lines of one entry, edited on their own, and the edits with paths relative to that entry. */
+interface EntryWindow {
+  start: number;
+  end: number;
+  edits: YamlEdit[];
+}
+
+/** Edits a large single-document file by cutting out the touched entries; undefined when its shape does not allow it. */
+function editByEntries(text: string, edits: readonly YamlEdit[]): string | undefined {
+  if (/^(---|\.\.\.|%)/m.test(text)) return undefined;
+  const windows: EntryWindow[] = [];
+  for (const edit of edits) {
+    const found = entryWindow(text, edit);
+    if (!found) return undefined;
+    const same = windows.find((w) => w.start === found.start && w.end === found.end);
+    if (same) same.edits.push(found.edit);
+    else windows.push({ start: found.start, end: found.end, edits: [found.edit] });
+  }
+  windows.sort((a, b) => b.start - a.start);
+  let result = text;
+  let limit = Infinity;
+  try {
+    for (const window of windows) {
+      if (window.end > limit) return undefined;
+      const entry = text.slice(window.start, window.end);
+      const lead = window.start > 0 && window.start === text.length && !text.endsWith('\n') ? '\n' : '';
+      const edited = entry === '' ? blockText(window.edits.reduce<unknown>(applyToValue, {}), 2) : editWhole(entry, window.edits, 0);
+      result = result.slice(0, window.start) + lead + edited + result.slice(window.end);
+      limit = window.start;
+    }
+    let expected = jsYaml.load(text);
+    for (const edit of edits) expected = applyToValue(expected, edit);
+    return isDeepStrictEqual(jsYaml.load(result), expected) ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the entry an edit touches lies: a top-level key's block, or one entry of a top-level mapping. */
+function entryWindow(text: string, edit: YamlEdit): { start: number; end: number; edit: YamlEdit } | undefined {
+  const [top, child] = edit.path;
+  if (typeof top !== 'string') return undefined;
+  const keyLine = new RegExp(`^${escapeRegExp(top)}[ \\t]*:[ \\t]*(#.*)?$`, 'm').exec(text);
+  if (!keyLine) {
+    // A new top-level key goes at the end of the file.
+    return edit.op === 'delete' ? undefined : { start: text.length, end: text.length, edit };
+  }
+  const blockStart = keyLine.index;
+  const blockEnd = nextLineAtOrBelow(text, endOfLine(text, blockStart + keyLine[0].length), 0) ?? text.length;
+  if (edit.path.length === 1 || typeof child !== 'string') return { start: blockStart, end: blockEnd, edit };
+  const entries = childEntries(text, endOfLine(text, blockStart + keyLine[0].length), blockEnd);
+  if (!entries) return undefined;
+  const relative = (): YamlEdit => ({ ...edit, path: edit.path.slice(1) }) as YamlEdit;
+  const entry = entries.find((e) => e.key === child);
+  if (entry) return { start: entry.start, end: entry.end, edit: relative() };
+  if (edit.op === 'delete' || entries.length === 0) return undefined;
+  const after = edit.op === 'set' && edit.after !== undefined ? entries.find((e) => e.key === edit.after) : undefined;
+  const anchor = after ?? entries[entries.length - 1]!;
+  return { start: anchor.start, end: anchor.end, edit: { ...relative(), ...(edit.op === 'set' ? { after: anchor.key } : {}) } as YamlEdit };
+}
+
+/** The entries of a block mapping between two offsets, by their plain keys; undefined for another shape. */
+function childEntries(text: string, from: number, to: number): { key: string; start: number; end: number }[] | undefined {
+  const entries: { key: string; start: number; end: number }[] = [];
+  let indentation: number | undefined;
+  for (let line = from; line < to; line = endOfLine(text, line + 1)) {
+    const match = /( *)([^ \n#][^\n]*)?/y;
+    match.lastIndex = line;
+    const [, spaces = '', content] = match.exec(text) ?? [];
+    if (content === undefined || (indentation !== undefined && spaces.length > indentation)) continue; // blank, comment or nested
+    indentation ??= spaces.length;
+    if (spaces.length !== indentation || indentation === 0) return undefined;
+    const key = /^([A-Za-z0-9_.\/-]+)[ \t]*:(?=[ \t]|$)/.exec(content);
+    if (!key) return undefined;
+    const last = entries[entries.length - 1];
+    if (last) last.end = commentStart(text, last.start, line, indentation);
+    entries.push({ key: key[1]!, start: line, end: to });
+  }
+  const last = entries[entries.length - 1];
+  if (last) last.end = commentStart(text, last.start, to, indentation!);
+  return entries;
+}
+
+/** Where the comment lines and blank lines that lead up to `end` begin, when they are indented no deeper than the entries: they belong to what follows. */
+function commentStart(text: string, start: number, end: number, indentation: number): number {
+  let cut = end;
+  for (;;) {
+    const previous = text.lastIndexOf('\n', cut - 2) + 1;
+    if (previous <= start || cut === 0) return cut;
+    const line = text.slice(previous, cut);
+    const comment = /^( *)#/.exec(line);
+    if (comment && comment[1]!.length <= indentation) cut = previous;
+    else return cut;
+  }
+}
+
+/** The start of the next line from `from` on whose content is indented `column` or less; blank lines do not count. */
+function nextLineAtOrBelow(text: string, from: number, column: number): number | undefined {
+  for (let line = from; line < text.length; line = endOfLine(text, line + 1)) {
+    const match = /( *)([^ \n])?/y;
+    match.lastIndex = line;
+    const [, spaces = '', first] = match.exec(text) ?? [];
+    if (first !== undefined && spaces.length <= column) return line;
+  }
+  return undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The edit applied to a plain value, to check the edited file against. */

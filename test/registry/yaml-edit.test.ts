@@ -130,3 +130,26 @@ test('the second document of a file is edited, the first left alone', () => {
   const text = 'a: 1 # one\n---\n# two\nb: 2   # two\n';
   assert.equal(editYaml(text, [{ op: 'set', path: ['b'], value: 3 }], 1), 'a: 1 # one\n---\n# two\nb: 3   # two\n');
 });
+
+test('a large file is edited entry by entry, with the same byte-exact result', () => {
+  let entries = '';
+  for (let i = 0; i < 6000; i++) entries += `  svc-${i}:   # entry ${i}\n    range: agents\n    port: ${20000 + i}\n${i % 100 === 99 ? '\n  # next hundred\n' : ''}`;
+  const big = REGISTRY.replace('  # ---- data ----\n', `${entries}  # ---- data ----\n`);
+  assert.ok(big.length > 256 * 1024);
+  const once = (from: string, to: string) => {
+    assert.equal(big.split(from).length, 2, `"${from}" occurs once`);
+    return big.replace(from, to);
+  };
+  assert.equal(editYaml(big, [{ op: 'set', path: ['services', 'svc-4321', 'port'], value: 1 }]), once('    port: 24321\n', '    port: 1\n'));
+  assert.equal(editYaml(big, [{ op: 'delete', path: ['services', 'svc-99'] }]), once('  svc-99:   # entry 99\n    range: agents\n    port: 20099\n', ''));
+  assert.equal(
+    editYaml(big, [{ op: 'set', path: ['services', 'new'], value: { port: 2 }, after: 'svc-199' }]),
+    once('    port: 20199\n', '    port: 20199\n  new:\n    port: 2\n'),
+  );
+  assert.equal(editYaml(big, [{ op: 'set', path: ['services', 'last'], value: { port: 3 } }]), once('    port: 30062\n', '    port: 30062\n  last:\n    port: 3\n'));
+  assert.equal(
+    editYaml(big, [{ op: 'append', path: ['reserved'], value: { ports: 5, reason: 'r' } }]),
+    once("    reason: 'future'   # single quotes\n", "    reason: 'future'   # single quotes\n  - ports: 5\n    reason: r\n"),
+  );
+  assert.equal(editYaml(big, [{ op: 'set', path: ['docs'], value: 'PORTS.md' }]), `${big}\ndocs: PORTS.md\n`);
+});

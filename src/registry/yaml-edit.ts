@@ -356,9 +356,9 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The edit applied to a plain value, to check the edited file against. */
+/** The edit applied to a plain value (changed in place), to check the edited file against. */
 function applyToValue(root: unknown, edit: YamlEdit): unknown {
-  const copy = structuredClone(root) ?? {};
+  const copy = root ?? {};
   const { path } = edit;
   let node = copy as Record<string | number, unknown>;
   for (let i = 0; i < path.length - 1; i++) {
@@ -367,8 +367,8 @@ function applyToValue(root: unknown, edit: YamlEdit): unknown {
     node = node[segment] as Record<string | number, unknown>;
   }
   const last = path[path.length - 1]!;
-  if (edit.op === 'set') node[last] = edit.value;
-  else if (edit.op === 'append') node[last] = [...((node[last] as unknown[] | undefined) ?? []), edit.value];
+  if (edit.op === 'set') node[last] = structuredClone(edit.value);
+  else if (edit.op === 'append') node[last] = [...((node[last] as unknown[] | undefined) ?? []), structuredClone(edit.value)];
   else if (Array.isArray(node) && typeof last === 'number') node.splice(last, 1);
   else delete node[last];
   return copy;

@@ -92,7 +92,13 @@ function replaceValue(text: string, doc: Document, path: YamlPath, value: unknow
   if (!node?.range) throw new NotSpliceable('no node');
   const [start, end] = node.range;
   if (isScalar(node)) {
-    if (isObject(value) || node.value === null) throw new NotSpliceable('scalar to collection');
+    if (isObject(value)) throw new NotSpliceable('scalar to collection');
+    if (start === end) {
+      // An empty value (`nodePort:` and nothing, or a comment): write it just after the colon.
+      const colon = text.lastIndexOf(':', start);
+      if (colon < 0 || text.slice(colon + 1, start).trim() !== '') throw new NotSpliceable('no colon');
+      return [{ start: colon + 1, end: colon + 1, text: ` ${scalarText(value, undefined)}` }];
+    }
     return [{ start, end, text: scalarText(value, node.type) }];
   }
   if ((isMap(node) || isSeq(node)) && node.flow) return [{ start, end, text: flowText(value) }];

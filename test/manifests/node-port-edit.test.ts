@@ -84,3 +84,9 @@ test('no matching Service, or several candidate keys, is an input error that say
   const twoKeys = HELM_RELEASE.replace('    persistence:', '    metrics:\n      nodePort: 30041\n    persistence:');
   assert.throws(() => setNodePorts('g.yaml', twoKeys, { names: ['grafana'], ports: [{ to: 30400 }] }), (error: InputError) => /--values-path/.test(error.hint ?? ''));
 });
+
+test('an empty nodePort value (the chart default) is filled in, keeping its comment', () => {
+  const text = HELM_RELEASE.replace('nodePort: 30040 # UI', 'nodePort:   # filled in by portolan');
+  const edit = setNodePorts('grafana.yaml', text, { names: ['grafana'], ports: [{ to: 30400 }] });
+  assert.equal(edit.text, text.replace('nodePort:   # filled in by portolan', 'nodePort: 30400   # filled in by portolan'));
+});

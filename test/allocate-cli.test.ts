@@ -166,3 +166,12 @@ test('a registry that names a document gets a note until the document can be ren
   // Either the document is regenerated, or the command says plainly that it was not.
   assert.ok(existsSync(join(dir, 'PORTS.md')) || /PORTS\.md was not regenerated/.test(run.stderr), run.stderr);
 });
+
+test('a manifest that does not exist is an input error, and nothing is written', async () => {
+  const dir = tempFolder({ 'portolan.yaml': EXAMPLE });
+  const run = await runCli(['allocate', 'agent-ripley', '--range', 'ai-agents', '--manifest', 'nope.yaml'], dir);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /^nope\.yaml: no such file/);
+  assert.equal(read(join(dir, 'portolan.yaml')), EXAMPLE);
+  assert.deepEqual(readdirSync(dir), ['portolan.yaml']);
+});

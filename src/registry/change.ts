@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { InputError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
 import { setNodePorts, type NodePortTarget } from '../manifests/node-port-edit.ts';
 import { writeFileAtomic } from './atomic-write.ts';
@@ -84,7 +85,7 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
   for (const manifest of options.manifests) {
     const path = resolve(options.cwd, manifest);
     if (!decision.manifest) break;
-    const before = readFileSync(path, 'utf8');
+    const before = readText(path, shown(path));
     const change = setNodePorts(shown(path), before, { ...decision.manifest, ...(options.valuesPath ? { valuesPath: options.valuesPath } : {}) });
     manifestChanges.push(...change.changes.map((line) => `${shown(path)}: ${line}`));
     notes.push(...change.warnings);
@@ -101,7 +102,13 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
 
   // Look at git before writing: a file that already had changes must not be committed with ours.
   const refusal = options.commit ? commitRefusal(file, files, docs && 'file' in docs ? docs.file : undefined, shown) : undefined;
-  for (const [path, content] of writes) writeFileAtomic(path, content);
+  for (const [path, content] of writes) {
+    try {
+      writeFileAtomic(path, content);
+    } catch (error) {
+      throw new InputError(`cannot write ${shown(path)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, 'its folder must be writable', { cause: error });
+    }
+  }
   if (!options.commit) return outcome;
   if (typeof refusal === 'string') {
     notes.push(`not committed: ${refusal}`);
@@ -115,13 +122,28 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
   return outcome;
 }
 
+/** A file's text, or an input error saying why it cannot be read. */
+function readText(path: string, shown: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${shown}: no such file` : `${shown}: cannot read: ${code ?? String(error)}`, undefined, undefined, { cause: error });
+  }
+}
+
 /** Why the change cannot be committed, or the work tree to commit in. */
 function commitRefusal(registryFile: string, files: string[], docsFile: string | undefined, shown: (path: string) => string): string | { root: string } {
   const tree = gitWorkTree(dirname(registryFile));
   if ('missing' in tree) return tree.missing;
   // A document file that does not exist yet is ours entirely; any other changed or untracked file is someone's work.
   const watched = files.filter((path) => !(path === docsFile && !existsSync(path)));
-  const dirty = uncommittedFiles(tree.root, watched);
+  let dirty: ReturnType<typeof uncommittedFiles>;
+  try {
+    dirty = uncommittedFiles(tree.root, watched);
+  } catch (error) {
+    return `git status failed: ${String((error as { stderr?: string }).stderr ?? error).trim()}`;
+  }
   if (dirty.length > 0) {
     const which = dirty.map((d) => `${shown(resolve(tree.root, d.file))} ${d.status === '??' ? 'is not tracked by git' : 'has uncommitted changes'}`);
     return `${which.join('; ')}; commit or stash them first`;

@@ -60,7 +60,8 @@ async function acquire(file: string, lock: string, options: LockOptions): Promis
       }
       return content;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new InputError(`cannot create the lock file ${lock}: ${code ?? String(error)}`, undefined, "the registry's folder must be writable", { cause: error });
     }
     const seen = readLock(lock);
     if (seen === undefined) continue; // released between our attempt and our look

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -43,4 +44,27 @@ test('20 processes allocating at once into one registry get 20 distinct ports, a
   assert.match(read(join(dir, 'portolan.yaml')), /^ {2}# already there\n {2}bruno:/m);
   // No lock and no temporary file is left behind.
   assert.deepEqual(readdirSync(dir), ['portolan.yaml']);
+});
+
+test('allocations with --commit at once make one commit each, of their own change only', { timeout: 600_000 }, async () => {
+  const dir = tempFolder({ 'portolan.yaml': REGISTRY });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+  git('init', '--quiet', '-b', 'main');
+  git('config', 'user.name', 'Test');
+  git('config', 'user.email', 'test@example.com');
+  git('add', '.');
+  git('commit', '--quiet', '-m', 'start');
+  const exits = await Promise.all(
+    Array.from({ length: 5 }, (_, i) => startNode([...CLI_ARGS, 'allocate', `agent-${i}`, '--range', 'agents', '--commit', '--json', '--wait', '500'], dir).exited),
+  );
+  for (const exit of exits) assert.equal(exit.code, 0, exit.stderr);
+  const commits = exits.map((exit) => JSON.parse(exit.stdout).commit as string);
+  assert.equal(new Set(commits).size, 5);
+  assert.equal(git('rev-list', '--count', 'HEAD'), '6');
+  for (const [i, commit] of commits.entries()) {
+    const port = JSON.parse(exits[i]!.stdout).ports[0].port as number;
+    const added = git('show', '--format=', '--unified=0', commit).split('\n').filter((line) => line.startsWith('+') && !line.startsWith('+++'));
+    assert.deepEqual(added, [`+  agent-${i}:`, '+    range: agents', `+    port: ${port}`]);
+  }
+  assert.equal(git('status', '--porcelain'), '');
 });

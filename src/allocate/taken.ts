@@ -19,6 +19,29 @@ export class TakenPorts {
   has(port: number): boolean {
     return (this.bits[port >> 3]! & (1 << (port & 7))) !== 0;
   }
+
+  /** Marks every port the other set holds as held too. */
+  takeAll(other: TakenPorts): void {
+    for (let i = 0; i < this.bits.length; i++) this.bits[i]! |= other.bits[i]!;
+  }
+
+  /** The lowest free port in `from`..`to`, skipping eight held ports at a time; undefined when all are held. */
+  firstFree(from: number, to: number): number | undefined {
+    let port = from;
+    while (port <= to) {
+      if ((port & 7) === 0 && this.bits[port >> 3] === 0xff) port += 8;
+      else if (this.has(port)) port++;
+      else return port;
+    }
+    return undefined;
+  }
+
+  /** A copy that can be changed without changing this one. */
+  clone(): TakenPorts {
+    const copy = new TakenPorts();
+    copy.bits.set(this.bits);
+    return copy;
+  }
 }
 
 /**

@@ -11,6 +11,8 @@ export interface CommandContext {
   io: CliIo;
   /** Reads the registry named by PATH, by --registry, or found from the current folder up. */
   registry(path?: string): Registry;
+  /** The registry file's path, found as `registry(path)` finds it, without reading it. */
+  registryFile(path?: string): string;
   exit(code: number): void;
   /** Whether to colour output, after --color/--no-color. */
   color(): boolean;
@@ -44,6 +46,9 @@ export function createContext(io: CliIo, globals: () => { registry?: string; col
     registry(path) {
       const file = findRegistry(path ?? globals().registry, io.cwd);
       return loadRegistry(file, { ruleIds, cwd: io.cwd });
+    },
+    registryFile(path) {
+      return findRegistry(path ?? globals().registry, io.cwd);
     },
     exit: setExit,
     color() {

@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.ts';
+import { registerAllocate } from './allocate.ts';
 import { registerCheck } from './check.ts';
 import { registerDocs } from './docs.ts';
 import { registerFree } from './free.ts';
 import { registerImport } from './import.ts';
+import { registerMove } from './move.ts';
 import { registerPorts } from './ports.ts';
+import { registerRelease } from './release.ts';
+import { registerReserve } from './reserve.ts';
 import { registerSchema } from './schema.ts';
 import { registerWho } from './who.ts';
 
@@ -14,7 +18,11 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerPorts,
   registerFree,
   registerWho,
-  registerSchema,
+  registerAllocate,
+  registerMove,
+  registerRelease,
+  registerReserve,
   registerImport,
   registerDocs,
+  registerSchema,
 ];

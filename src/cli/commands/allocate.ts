@@ -1,0 +1,75 @@
+import { Option, type Command } from 'commander';
+import { planAllocation, type Allocation } from '../../allocate/plan.ts';
+import { PROTOCOLS, type Exposure, type Protocol } from '../../core/types.ts';
+import { allocationEdits } from '../../registry/edit.ts';
+import { allocationWhere, describeAllocation, plannedPortsText } from '../../reporters/changes.ts';
+import { changeOptions, runChange, type ChangeFlags } from '../change.ts';
+import { collect, parsePort, type CommandContext } from '../context.ts';
+
+interface AllocateFlags extends ChangeFlags {
+  range?: string;
+  cluster?: string[];
+  port?: number;
+  protocol: Protocol;
+  names?: string[];
+  exposure?: Exposure;
+  staticBand?: boolean;
+}
+
+/** `portolan allocate SERVICE`: the next free port (or block of ports) of a range, the same in every cluster. */
+export function registerAllocate(program: Command, context: CommandContext): void {
+  const command = program
+    .command('allocate')
+    .summary('give a new service the next free port of a range')
+    .description(
+      'Give SERVICE the lowest port of RANGE that is free in every named cluster (every cluster by default), so it has the same port everywhere; reserved ports are skipped. Several --names get a block of consecutive ports. Writes the registry, and with --manifest the Service or HelmRelease too.',
+    )
+    .argument('<service>', 'the new service entry name')
+    .option('-r, --range <range>', 'the range to take the port from')
+    .option('-c, --cluster <cluster>', 'the clusters the service runs in (repeat, or separate with commas)', collect)
+    .option('-p, --port <port>', 'take this port instead of the next free one; refused when taken', parsePort)
+    .addOption(new Option('--protocol <protocol>', 'the port protocol').choices(PROTOCOLS).default('TCP'))
+    .option('--names <names>', 'named ports, which get consecutive numbers: api,health,events', collect)
+    .addOption(new Option('--exposure <exposure>', 'how the Service is exposed').choices(['NodePort', 'LoadBalancer', 'ClusterIP']))
+    .option('--static-band', "keep out of each cluster's dynamic NodePort band, where automatic NodePorts are handed out first");
+  changeOptions(command, true)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ portolan allocate agent-ripley --range ai-agents --cluster studio\n  $ portolan allocate agent-ripley --range ai-agents --cluster studio --names api,health --manifest deploy/agent-ripley.yaml --commit\n  $ portolan allocate grafana-tempo --port 30450 --dry-run',
+    )
+    .action(async (service: string, flags: AllocateFlags) => {
+      await runChange(
+        context,
+        flags,
+        (registry) => {
+          const allocation = planAllocation(registry, {
+            service,
+            ...(flags.range !== undefined ? { range: flags.range } : {}),
+            clusters: flags.cluster ?? [],
+            ...(flags.port !== undefined ? { port: flags.port } : {}),
+            protocol: flags.protocol,
+            names: flags.names ?? [],
+            ...(flags.exposure ? { exposure: flags.exposure } : {}),
+            staticBand: flags.staticBand === true,
+          });
+          return {
+            result: allocation,
+            edits: allocationEdits(registry, allocation),
+            subject: `allocate ${describeAllocation(allocation)}`,
+            body: [`Why: ${flags.reason ?? `${service} is a new service and needs a port of its own.`}`],
+            manifest: { names: [service], ports: allocation.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), to: p.port })) },
+          };
+        },
+        {
+          text: (allocation: Allocation) => `${allocation.service}: ${plannedPortsText(allocation.ports)} (${allocationWhere(allocation)})`,
+          json: (allocation: Allocation) => ({
+            action: 'allocate',
+            service: allocation.service,
+            range: allocation.range?.name ?? null,
+            clusters: allocation.clusters,
+            ports: allocation.ports.map((p) => ({ name: p.name ?? null, port: p.port, protocol: p.protocol })),
+          }),
+        },
+      );
+    });
+}

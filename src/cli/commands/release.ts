@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { planRelease, type Release } from '../../allocate/plan.ts';
+import { releaseEdits } from '../../registry/edit.ts';
+import { describeRelease } from '../../reporters/changes.ts';
+import { changeOptions, runChange, type ChangeFlags } from '../change.ts';
+import { collect, type CommandContext } from '../context.ts';
+
+interface ReleaseFlags extends ChangeFlags {
+  cluster?: string[];
+}
+
+/** `portolan release SERVICE`: free a service's ports, everywhere or in some clusters. */
+export function registerRelease(program: Command, context: CommandContext): void {
+  const command = program
+    .command('release')
+    .summary("free a service's ports")
+    .description("Take SERVICE out of the registry, freeing its ports; with --cluster, only take it out of those clusters (the entry's clusters list shrinks, and it goes when none are left).")
+    .argument('<service>', 'the service entry to release')
+    .option('-c, --cluster <cluster>', 'only these clusters (repeat, or separate with commas)', collect);
+  changeOptions(command, false)
+    .addHelpText('after', '\nExamples:\n  $ portolan release agent-auditor --commit --reason "replaced by agent-auditor-service"\n  $ portolan release rabbitmq --cluster pro')
+    .action(async (service: string, flags: ReleaseFlags) => {
+      await runChange(
+        context,
+        flags,
+        (registry) => {
+          const release = planRelease(registry, { service, clusters: flags.cluster ?? [] });
+          return {
+            result: release,
+            edits: releaseEdits(release),
+            subject: `release ${describeRelease(release)}`,
+            body: [`Why: ${flags.reason ?? `${service} no longer runs ${release.deleted ? 'anywhere' : `in ${release.removed.join(', ')}`}.`}`],
+          };
+        },
+        {
+          text: (release: Release) => `released ${describeRelease(release)}`,
+          json: (release: Release) => ({
+            action: 'release',
+            service: release.service.name,
+            ports: release.service.ports.map((p) => ({ name: p.name ?? null, port: p.port, protocol: p.protocol })),
+            removed: release.removed,
+            remaining: release.remaining,
+            deleted: release.deleted,
+          }),
+        },
+      );
+    });
+}

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { planReservation, type PlannedReservation } from '../../allocate/plan.ts';
+import { UsageError } from '../../core/errors.ts';
+import { formatSpan, parseSpan, PORT_MAX, PORT_MIN } from '../../core/span.ts';
+import type { PortSpan } from '../../core/types.ts';
+import { reservationEdits } from '../../registry/edit.ts';
+import { describeReservation } from '../../reporters/changes.ts';
+import { changeOptions, runChange, type ChangeFlags } from '../change.ts';
+import { collect, type CommandContext } from '../context.ts';
+
+interface ReserveFlags extends ChangeFlags {
+  cluster?: string[];
+}
+
+/** `portolan reserve SPAN --reason TEXT`: keep ports from everybody. */
+export function registerReserve(program: Command, context: CommandContext): void {
+  const command = program
+    .command('reserve')
+    .summary('reserve ports so that nobody is given them')
+    .description('Add SPAN (a port, or from-to) to the reserved ports, in every cluster or in the --cluster ones; refused when a service holds one of them there. allocate skips reserved ports, and check reports a service that uses one.')
+    .argument('<span>', 'a port or a span such as 30290-30299', parseSpanArgument)
+    .option('-c, --cluster <cluster>', 'only in these clusters (repeat, or separate with commas)', collect);
+  changeOptions(command, false)
+    .addHelpText('after', '\nExamples:\n  $ portolan reserve 30290-30299 --reason "future agents"\n  $ portolan reserve 30500 --cluster studio --reason "kept for the old PostgreSQL" --commit')
+    .action(async (span: PortSpan, flags: ReserveFlags) => {
+      await runChange(
+        context,
+        flags,
+        (registry) => {
+          const reservation = planReservation(registry, { span, reason: flags.reason ?? '', clusters: flags.cluster ?? [] });
+          return {
+            result: reservation,
+            edits: reservationEdits(reservation),
+            subject: `reserve ${formatSpan(span)}${reservation.clusters.length ? ` in ${reservation.clusters.join(', ')}` : ''}`,
+            body: [`Why: ${reservation.reason}`],
+          };
+        },
+        {
+          text: (reservation: PlannedReservation) => `reserved ${describeReservation(reservation)}`,
+          json: (reservation: PlannedReservation) => ({ action: 'reserve', ports: formatSpan(reservation.span), reason: reservation.reason, clusters: reservation.clusters }),
+        },
+      );
+    });
+}
+
+function parseSpanArgument(text: string): PortSpan {
+  const span = parseSpan(text);
+  if (!span || span.from < PORT_MIN || span.to > PORT_MAX || span.from > span.to) {
+    throw new UsageError(`"${text}" is not a port or span; write 30290 or 30290-30299, within ${PORT_MIN}-${PORT_MAX}`);
+  }
+  return span;
+}

@@ -1,0 +1,151 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../core/errors.ts';
+import type { Registry } from '../core/types.ts';
+import { setNodePorts, type NodePortTarget } from '../manifests/node-port-edit.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { regenerateDocs } from '../engine/regenerate-docs.ts';
+import { commitFiles, gitWorkTree, uncommittedFiles } from './git.ts';
+import { displayPath, parseRegistry } from './load.ts';
+import { withFileLock, type LockHolder } from './lock.ts';
+import { editYaml, type YamlEdit } from './yaml-edit.ts';
+
+/** What a command decided to change, given the registry as it is inside the lock. */
+export interface Decision<T> {
+  /** What the command reports: the ports allocated, moved, released or reserved. */
+  result: T;
+  edits: YamlEdit[];
+  /** The commit message's first line: what changed. */
+  subject: string;
+  /** The commit message's body: why. */
+  body: string[];
+  /** The node ports to set in the manifests given with --manifest. */
+  manifest?: Omit<NodePortTarget, 'valuesPath'>;
+}
+
+/** How to carry out a change. */
+export interface ChangeOptions {
+  /** Decide and report, but write nothing. */
+  dryRun: boolean;
+  /** Commit the changed files with git. */
+  commit: boolean;
+  /** Manifest files whose node ports follow the change. */
+  manifests: readonly string[];
+  /** For a HelmRelease manifest, where its node port is under spec.values. */
+  valuesPath?: string;
+  ruleIds: readonly string[];
+  cwd: string;
+  lockTimeoutMs?: number;
+  /** Called once when another process holds the lock. */
+  onWait?: (holder: LockHolder | undefined) => void;
+}
+
+/** What a change did. */
+export interface ChangeOutcome<T> {
+  result: T;
+  /** Files written, or that would be written in a dry run, as shown to people. */
+  files: string[];
+  /** What changed in each manifest. */
+  manifestChanges: string[];
+  /** The new commit's id, when one was made. */
+  commit?: string;
+  /** Why something asked for did not happen (no git, a dirty file, no document renderer). */
+  notes: string[];
+}
+
+/**
+ * The seed's procedure as one step: under the registry's lock, read it, decide, edit the
+ * registry, set the manifests' node ports, regenerate the port document, write every file
+ * atomically, and commit exactly those files.
+ */
+export async function changeRegistry<T>(file: string, decide: (registry: Registry, text: string) => Decision<T>, options: ChangeOptions): Promise<ChangeOutcome<T>> {
+  const run = () => applyChange(file, decide, options);
+  return options.dryRun ? run() : withFileLock(file, run, { ...(options.lockTimeoutMs !== undefined ? { timeoutMs: options.lockTimeoutMs } : {}), ...(options.onWait ? { onWait: options.onWait } : {}) });
+}
+
+function applyChange<T>(file: string, decide: (registry: Registry, text: string) => Decision<T>, options: ChangeOptions): ChangeOutcome<T> {
+  const shown = (path: string) => displayPath(path, options.cwd);
+  const loadOptions = { ruleIds: options.ruleIds, cwd: options.cwd };
+  const text = readFileSync(file, 'utf8');
+  const registry = parseRegistry(shown(file), text, loadOptions);
+  const decision = decide(registry, text);
+  const notes: string[] = [];
+  const writes = new Map<string, string>();
+
+  const edited = editYaml(text, decision.edits);
+  let after: Registry;
+  try {
+    after = parseRegistry(shown(file), edited, loadOptions);
+  } catch (error) {
+    throw new Error(`the edit would leave ${shown(file)} invalid`, { cause: error });
+  }
+  if (edited !== text) writes.set(file, edited);
+
+  const manifestChanges: string[] = [];
+  for (const manifest of options.manifests) {
+    const path = resolve(options.cwd, manifest);
+    if (!decision.manifest) break;
+    const before = readText(path, shown(path));
+    const change = setNodePorts(shown(path), before, { ...decision.manifest, ...(options.valuesPath ? { valuesPath: options.valuesPath } : {}) });
+    manifestChanges.push(...change.changes.map((line) => `${shown(path)}: ${line}`));
+    notes.push(...change.warnings);
+    if (change.text !== before) writes.set(path, change.text);
+  }
+
+  const docs = regenerateDocs(file, after);
+  if (docs && (!existsSync(docs.file) || readFileSync(docs.file, 'utf8') !== docs.text)) writes.set(docs.file, docs.text);
+
+  const files = [...writes.keys()];
+  const outcome: ChangeOutcome<T> = { result: decision.result, files: files.map(shown), manifestChanges, notes };
+  if (options.dryRun || files.length === 0) return outcome;
+
+  // Look at git before writing: a file that already had changes must not be committed with ours.
+  const refusal = options.commit ? commitRefusal(file, files, docs?.file, shown) : undefined;
+  for (const [path, content] of writes) {
+    try {
+      writeFileAtomic(path, content);
+    } catch (error) {
+      throw new InputError(`cannot write ${shown(path)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, 'its folder must be writable', { cause: error });
+    }
+  }
+  if (!options.commit) return outcome;
+  if (typeof refusal === 'string') {
+    notes.push(`not committed: ${refusal}`);
+    return outcome;
+  }
+  try {
+    outcome.commit = commitFiles(refusal!.root, files, [decision.subject, '', ...decision.body].join('\n'));
+  } catch (error) {
+    notes.push(`not committed: git commit failed: ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
+  }
+  return outcome;
+}
+
+/** A file's text, or an input error saying why it cannot be read. */
+function readText(path: string, shown: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${shown}: no such file` : `${shown}: cannot read: ${code ?? String(error)}`, undefined, undefined, { cause: error });
+  }
+}
+
+/** Why the change cannot be committed, or the work tree to commit in. */
+function commitRefusal(registryFile: string, files: string[], docsFile: string | undefined, shown: (path: string) => string): string | { root: string } {
+  const tree = gitWorkTree(dirname(registryFile));
+  if ('missing' in tree) return tree.missing;
+  // A document file that does not exist yet is ours entirely; any other changed or untracked file is someone's work.
+  const watched = files.filter((path) => !(path === docsFile && !existsSync(path)));
+  let dirty: ReturnType<typeof uncommittedFiles>;
+  try {
+    dirty = uncommittedFiles(tree.root, watched);
+  } catch (error) {
+    return `git status failed: ${String((error as { stderr?: string }).stderr ?? error).trim()}`;
+  }
+  if (dirty.length > 0) {
+    const which = dirty.map((d) => `${shown(resolve(tree.root, d.file))} ${d.status === '??' ? 'is not tracked by git' : 'has uncommitted changes'}`);
+    return `${which.join('; ')}; commit or stash them first`;
+  }
+  return tree;
+}

@@ -1,0 +1,76 @@
+import jsYaml from 'js-yaml';
+import type { Allocation, Move, PlannedPort, PlannedReservation, Release } from '../allocate/plan.ts';
+import type { Registry } from '../core/types.ts';
+import type { YamlEdit } from './yaml-edit.ts';
+import type { YamlPath } from './yaml-source.ts';
+
+/** The registry file as plain values, to see how an entry is written (`port: 1` or `port: { port: 1 }`). */
+export type RegistryText = Record<string, unknown>;
+
+/** Reads the registry text as plain values. */
+export function plainRegistry(text: string): RegistryText {
+  return (jsYaml.load(text) ?? {}) as RegistryText;
+}
+
+/** The edits that add an allocation's service entry, after the last service of the same range. */
+export function allocationEdits(registry: Registry, allocation: Allocation): YamlEdit[] {
+  const entry: Record<string, unknown> = {};
+  if (allocation.range) entry.range = allocation.range.name;
+  if (allocation.exposure) entry.exposure = allocation.exposure;
+  if (!allocation.allClusters) entry.clusters = allocation.clusters;
+  const [first] = allocation.ports;
+  if (allocation.ports.length === 1 && first!.name === undefined) entry.port = portValue(first!);
+  else entry.ports = Object.fromEntries(allocation.ports.map((port) => [port.name, portValue(port)]));
+  const sameRange = registry.services.filter((s) => allocation.range && s.range === allocation.range.name);
+  const after = sameRange[sameRange.length - 1]?.name;
+  return [{ op: 'set', path: ['services', allocation.service], value: entry, ...(after ? { after } : {}) }];
+}
+
+/** The edits that give a service's ports their new numbers. */
+export function moveEdits(plain: RegistryText, move: Move): YamlEdit[] {
+  return move.moves
+    .filter((m) => m.from !== m.to)
+    .map((m) => ({ op: 'set', path: portNumberPath(plain, move.service.name, m.port.name), value: m.to }));
+}
+
+/** The edits that take a service out of the registry, or out of some clusters. */
+export function releaseEdits(release: Release): YamlEdit[] {
+  const name = release.service.name;
+  if (release.deleted) return [{ op: 'delete', path: ['services', name] }];
+  const edits: YamlEdit[] = [{ op: 'set', path: ['services', name, 'clusters'], value: release.remaining }];
+  for (const port of release.service.ports) {
+    const overrides = port.overrides.filter((o) => release.removed.includes(o.cluster));
+    if (overrides.length === 0) continue;
+    const base = portEntryPath(name, port.name);
+    if (overrides.length === port.overrides.length) edits.push({ op: 'delete', path: [...base, 'overrides'] });
+    else for (const o of overrides) edits.push({ op: 'delete', path: [...base, 'overrides', o.cluster] });
+  }
+  return edits;
+}
+
+/** The edit that adds a reservation at the end of `reserved:`. */
+export function reservationEdits(reservation: PlannedReservation): YamlEdit[] {
+  const { span } = reservation;
+  const entry: Record<string, unknown> = {
+    ports: span.from === span.to ? span.from : `${span.from}-${span.to}`,
+    reason: reservation.reason,
+  };
+  if (reservation.clusters.length > 0) entry.clusters = reservation.clusters;
+  return [{ op: 'append', path: ['reserved'], value: entry }];
+}
+
+function portValue(port: PlannedPort): number | { port: number; protocol: string } {
+  return port.protocol === 'TCP' ? port.port : { port: port.port, protocol: port.protocol };
+}
+
+function portEntryPath(service: string, portName: string | undefined): YamlPath {
+  return portName === undefined ? ['services', service, 'port'] : ['services', service, 'ports', portName];
+}
+
+/** Where a port's number is written: the entry itself, or its `port:` key when the entry is a mapping. */
+function portNumberPath(plain: RegistryText, service: string, portName: string | undefined): YamlPath {
+  const path = portEntryPath(service, portName);
+  let node: unknown = plain;
+  for (const segment of path) node = (node as Record<string, unknown> | undefined)?.[segment as string];
+  return typeof node === 'object' && node !== null ? [...path, 'port'] : path;
+}

@@ -1,0 +1,389 @@
+import { isDeepStrictEqual } from 'node:util';
+import jsYaml from 'js-yaml';
+import { Document, isMap, isScalar, isSeq, parseAllDocuments, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { YamlPath } from './yaml-source.ts';
+
+/** One change to a YAML file, by path: set (or add) a value, delete a key or item, append to a list. */
+export type YamlEdit =
+  | { op: 'set'; path: YamlPath; value: unknown; /** When the key is new, put it after this sibling key. */ after?: string }
+  | { op: 'delete'; path: YamlPath }
+  | { op: 'append'; path: YamlPath; value: unknown };
+
+/** A replacement of the text between two offsets. */
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** An edit the text splicer does not handle; the whole document is then rewritten by the yaml library. */
+class NotSpliceable extends Error {}
+
+/**
+ * Applies edits to the `document`-th YAML document of `text` as a person would: only the lines
+ * that change are touched, and every other byte (comments, blank lines, quoting, key order,
+ * indentation) stays as it was. The result is checked by parsing it again; where a plain splice
+ * cannot express an edit, the yaml library's Document rewrites the file, which keeps comments
+ * but may reformat some lines.
+ */
+export function editYaml(text: string, edits: readonly YamlEdit[], document = 0): string {
+  if (edits.length === 0) return text;
+  if (document === 0 && text.length >= ENTRY_EDIT_MIN_CHARS) {
+    const byEntries = editByEntries(text, edits);
+    if (byEntries !== undefined) return byEntries;
+  }
+  return editWhole(text, edits, document);
+}
+
+/**
+ * From this size on, a file is edited entry by entry: only the lines of the entries an edit
+ * touches go through the yaml library's Document parser, which reads about 1 MB/s; the whole
+ * file is only read by the fast parser, to check the result.
+ */
+const ENTRY_EDIT_MIN_CHARS = 256 * 1024;
+
+function editWhole(text: string, edits: readonly YamlEdit[], document: number): string {
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  if (!Array.isArray(docs) || docs[document] === undefined) throw new Error(`no YAML document ${document} to edit`);
+  const doc = docs[document]!;
+  const expected = jsYaml.loadAll(text) as unknown[];
+  for (const edit of edits) expected[document] = applyToValue(expected[document], edit);
+  try {
+    const spliced = applySplices(text, edits.flatMap((edit, order) => splicesFor(text, doc, edit).map((splice) => ({ ...splice, order }))));
+    if (isDeepStrictEqual(jsYaml.loadAll(spliced), expected)) return spliced;
+  } catch (error) {
+    if (!(error instanceof NotSpliceable)) throw error;
+  }
+  for (const edit of edits) applyToDocument(doc, edit);
+  const rewritten = docs.map((d) => d.toString({ lineWidth: 0 })).join('');
+  if (!isDeepStrictEqual(jsYaml.loadAll(rewritten), expected)) throw new Error('editing the YAML file gave another value than intended');
+  return rewritten;
+}
+
+function applySplices(text: string, splices: (Splice & { order: number })[]): string {
+  splices.sort((a, b) => b.start - a.start || b.order - a.order);
+  let result = text;
+  let limit = Infinity;
+  for (const splice of splices) {
+    if (splice.end > limit) throw new NotSpliceable('edits overlap');
+    result = result.slice(0, splice.start) + splice.text + result.slice(splice.end);
+    limit = splice.start;
+  }
+  return result;
+}
+
+function splicesFor(text: string, doc: Document, edit: YamlEdit): Splice[] {
+  switch (edit.op) {
+    case 'set':
+      return doc.hasIn(edit.path) ? replaceValue(text, doc, edit.path, edit.value) : addKey(text, doc, edit.path, edit.value, edit.after);
+    case 'delete':
+      return deleteEntry(text, doc, edit.path);
+    case 'append': {
+      const list = doc.getIn(edit.path, true);
+      if (list === undefined) return addKey(text, doc, edit.path, [edit.value]);
+      if (!isSeq(list)) throw new NotSpliceable('not a list');
+      return appendItem(text, list, edit.value);
+    }
+  }
+}
+
+function replaceValue(text: string, doc: Document, path: YamlPath, value: unknown): Splice[] {
+  const node = doc.getIn(path, true) as Node | null;
+  if (!node?.range) throw new NotSpliceable('no node');
+  const [start, end] = node.range;
+  if (isScalar(node)) {
+    if (isObject(value)) throw new NotSpliceable('scalar to collection');
+    if (start === end) {
+      // An empty value (`nodePort:` and nothing, or a comment): write it just after the colon.
+      const colon = text.lastIndexOf(':', start);
+      if (colon < 0 || text.slice(colon + 1, start).trim() !== '') throw new NotSpliceable('no colon');
+      return [{ start: colon + 1, end: colon + 1, text: ` ${scalarText(value, undefined)}` }];
+    }
+    return [{ start, end, text: scalarText(value, node.type) }];
+  }
+  if ((isMap(node) || isSeq(node)) && node.flow) return [{ start, end, text: flowText(value) }];
+  throw new NotSpliceable('block collection');
+}
+
+function addKey(text: string, doc: Document, path: YamlPath, value: unknown, after?: string): Splice[] {
+  // Find the deepest mapping on the path that exists; the rest of the path becomes nested keys.
+  let depth = path.length - 1;
+  while (depth > 0 && !doc.hasIn(path.slice(0, depth))) depth--;
+  const parent = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+  let nested = value;
+  for (let i = path.length - 1; i > depth; i--) nested = { [String(path[i])]: nested };
+  const key = String(path[depth]);
+  if (!isMap(parent) || parent.items.length === 0 || !parent.range) throw new NotSpliceable('no mapping to add to');
+  if (parent.flow) {
+    return [{ start: parent.range[0], end: parent.range[1], text: flowText({ ...(parent.toJSON() as object), [key]: nested }) }];
+  }
+  const anchor = (after !== undefined && depth === path.length - 1 ? parent.items.find((pair) => keyOf(pair) === after) : undefined) ?? parent.items[parent.items.length - 1]!;
+  const column = columnOf(text, (anchor.key as Node).range![0]);
+  const at = pastDeeperComments(text, endOfLine(text, pairEnd(anchor)), column);
+  const lead = at > 0 && text[at - 1] !== '\n' ? '\n' : '';
+  return [{ start: at, end: at, text: lead + indent(blockText({ [key]: nested }, indentStep(text, parent)), column) }];
+}
+
+function deleteEntry(text: string, doc: Document, path: YamlPath): Splice[] {
+  const parent = doc.getIn(path.slice(0, -1), true) ?? (path.length === 1 ? doc.contents : undefined);
+  const last = path[path.length - 1];
+  if (isMap(parent)) {
+    const pair = parent.items.find((p) => keyOf(p) === String(last));
+    if (!pair) return [];
+    if (parent.flow) {
+      const rest = { ...(parent.toJSON() as Record<string, unknown>) };
+      delete rest[String(last)];
+      return [{ start: parent.range![0], end: parent.range![1], text: flowText(rest) }];
+    }
+    if (parent.items.length === 1) throw new NotSpliceable('last key');
+    return [wholeLines(text, (pair.key as Node).range![0], pairEnd(pair), /^ *$/)];
+  }
+  if (isSeq(parent) && typeof last === 'number') {
+    const item = parent.items[last] as Node | undefined;
+    if (!item?.range) return [];
+    if (parent.flow) {
+      const rest = (parent.toJSON() as unknown[]).filter((_, i) => i !== last);
+      return [{ start: parent.range![0], end: parent.range![1], text: flowText(rest) }];
+    }
+    if (parent.items.length === 1) throw new NotSpliceable('last item');
+    return [wholeLines(text, item.range[0], item.range[1], /^ *- *$/)];
+  }
+  throw new NotSpliceable('no parent');
+}
+
+function appendItem(text: string, list: YAMLSeq, value: unknown): Splice[] {
+  if (!list.range) throw new NotSpliceable('no range');
+  if (list.flow) return [{ start: list.range[0], end: list.range[1], text: flowText([...(list.toJSON() as unknown[]), value]) }];
+  const last = list.items[list.items.length - 1] as Node | undefined;
+  if (!last?.range) throw new NotSpliceable('empty list');
+  const lineStart = text.lastIndexOf('\n', last.range[0] - 1) + 1;
+  const dash = text.indexOf('-', lineStart);
+  if (dash < 0 || dash >= last.range[0]) throw new NotSpliceable('no dash');
+  const at = endOfLine(text, last.range[1]);
+  const lead = at > 0 && text[at - 1] !== '\n' ? '\n' : '';
+  return [{ start: at, end: at, text: lead + indent(blockText([value], 2), dash - lineStart) }];
+}
+
+/** The lines from the one holding `start` to the one holding `end`, when what precedes `start` on its line matches `prefix`. */
+function wholeLines(text: string, start: number, end: number, prefix: RegExp): Splice {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (!prefix.test(text.slice(lineStart, start))) throw new NotSpliceable('shares its line');
+  return { start: lineStart, end: endOfLine(text, end), text: '' };
+}
+
+function pairEnd(pair: Pair): number {
+  const value = pair.value as Node | null;
+  return value?.range ? value.range[1] : (pair.key as Node).range![1];
+}
+
+function keyOf(pair: Pair): string {
+  return String(isScalar(pair.key) ? pair.key.value : pair.key);
+}
+
+/** The offset just after the line holding `offset - 1` ends (after its comment and newline). */
+function endOfLine(text: string, offset: number): number {
+  if (offset > 0 && text[offset - 1] === '\n') return offset;
+  const newline = text.indexOf('\n', offset);
+  return newline < 0 ? text.length : newline + 1;
+}
+
+/** Skips the comment lines at `offset` indented deeper than `column`: they end the entry above. */
+function pastDeeperComments(text: string, offset: number, column: number): number {
+  const comment = /( *)#[^\n]*(\n|$)/y;
+  for (;;) {
+    comment.lastIndex = offset;
+    const match = comment.exec(text);
+    if (!match || match[1]!.length <= column || match[0].length === 0) return offset;
+    offset += match[0].length;
+  }
+}
+
+function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+}
+
+/** How far the file indents a nested mapping, from the first one below `map`; 2 when it has none. */
+function indentStep(text: string, map: YAMLMap): number {
+  for (const pair of map.items) {
+    const value = pair.value;
+    if (isMap(value) && !value.flow && value.items[0]) {
+      const step = columnOf(text, (value.items[0].key as Node).range![0]) - columnOf(text, (pair.key as Node).range![0]);
+      if (step > 0) return step;
+    }
+  }
+  return 2;
+}
+
+function indent(block: string, column: number): string {
+  const pad = ' '.repeat(column);
+  return block.replace(/^(?=.)/gm, pad);
+}
+
+/** Block YAML for a new entry; lists of plain values are written inline, as `clusters: [forge, pro]`. */
+function blockText(value: unknown, step: number): string {
+  const doc = new Document(value);
+  flowShortLists(doc.contents);
+  return doc.toString({ indent: step, lineWidth: 0, flowCollectionPadding: false });
+}
+
+function flowShortLists(node: unknown): void {
+  if (isSeq(node)) {
+    if (node.items.every((item) => isScalar(item))) node.flow = true;
+    else for (const item of node.items) flowShortLists(item);
+  } else if (isMap(node)) {
+    for (const pair of node.items) flowShortLists(pair.value);
+  }
+}
+
+function flowText(value: unknown): string {
+  const doc = new Document(value);
+  if (isMap(doc.contents) || isSeq(doc.contents)) doc.contents.flow = true;
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: isMap(doc.contents) }).trimEnd();
+}
+
+function scalarText(value: unknown, type: string | undefined): string {
+  if (typeof value === 'string' && type === 'QUOTE_DOUBLE') return JSON.stringify(value);
+  if (typeof value === 'string' && type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+  return new Document(value).toString({ lineWidth: 0 }).trimEnd();
+}
+
+function isObject(value: unknown): value is object {
+  return value !== null && typeof value === 'object';
+}
+
+/** The lines of one entry, edited on their own, and the edits with paths relative to that entry. */
+interface EntryWindow {
+  start: number;
+  end: number;
+  edits: YamlEdit[];
+}
+
+/** Edits a large single-document file by cutting out the touched entries; undefined when its shape does not allow it. */
+function editByEntries(text: string, edits: readonly YamlEdit[]): string | undefined {
+  if (/^(---|\.\.\.|%)/m.test(text)) return undefined;
+  const windows: EntryWindow[] = [];
+  for (const edit of edits) {
+    const found = entryWindow(text, edit);
+    if (!found) return undefined;
+    const same = windows.find((w) => w.start === found.start && w.end === found.end);
+    if (same) same.edits.push(found.edit);
+    else windows.push({ start: found.start, end: found.end, edits: [found.edit] });
+  }
+  windows.sort((a, b) => b.start - a.start);
+  let result = text;
+  let limit = Infinity;
+  try {
+    for (const window of windows) {
+      if (window.end > limit) return undefined;
+      const entry = text.slice(window.start, window.end);
+      const lead = window.start > 0 && window.start === text.length && !text.endsWith('\n') ? '\n' : '';
+      const edited = entry === '' ? blockText(window.edits.reduce<unknown>(applyToValue, {}), 2) : editWhole(entry, window.edits, 0);
+      result = result.slice(0, window.start) + lead + edited + result.slice(window.end);
+      limit = window.start;
+    }
+    let expected = jsYaml.load(text);
+    for (const edit of edits) expected = applyToValue(expected, edit);
+    return isDeepStrictEqual(jsYaml.load(result), expected) ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the entry an edit touches lies: a top-level key's block, or one entry of a top-level mapping. */
+function entryWindow(text: string, edit: YamlEdit): { start: number; end: number; edit: YamlEdit } | undefined {
+  const [top, child] = edit.path;
+  if (typeof top !== 'string') return undefined;
+  const keyLine = new RegExp(`^${escapeRegExp(top)}[ \\t]*:[ \\t]*(#.*)?$`, 'm').exec(text);
+  if (!keyLine) {
+    // A new top-level key goes at the end of the file.
+    return edit.op === 'delete' ? undefined : { start: text.length, end: text.length, edit };
+  }
+  const blockStart = keyLine.index;
+  const blockEnd = nextLineAtOrBelow(text, endOfLine(text, blockStart + keyLine[0].length), 0) ?? text.length;
+  if (edit.path.length === 1 || typeof child !== 'string') return { start: blockStart, end: blockEnd, edit };
+  const entries = childEntries(text, endOfLine(text, blockStart + keyLine[0].length), blockEnd);
+  if (!entries) return undefined;
+  const relative = (): YamlEdit => ({ ...edit, path: edit.path.slice(1) }) as YamlEdit;
+  const entry = entries.find((e) => e.key === child);
+  if (entry) return { start: entry.start, end: entry.end, edit: relative() };
+  if (edit.op === 'delete' || entries.length === 0) return undefined;
+  const after = edit.op === 'set' && edit.after !== undefined ? entries.find((e) => e.key === edit.after) : undefined;
+  const anchor = after ?? entries[entries.length - 1]!;
+  return { start: anchor.start, end: anchor.end, edit: { ...relative(), ...(edit.op === 'set' ? { after: anchor.key } : {}) } as YamlEdit };
+}
+
+/** The entries of a block mapping between two offsets, by their plain keys; undefined for another shape. */
+function childEntries(text: string, from: number, to: number): { key: string; start: number; end: number }[] | undefined {
+  const entries: { key: string; start: number; end: number }[] = [];
+  let indentation: number | undefined;
+  for (let line = from; line < to; line = endOfLine(text, line + 1)) {
+    const match = /( *)([^ \n#][^\n]*)?/y;
+    match.lastIndex = line;
+    const [, spaces = '', content] = match.exec(text) ?? [];
+    if (content === undefined || (indentation !== undefined && spaces.length > indentation)) continue; // blank, comment or nested
+    indentation ??= spaces.length;
+    if (spaces.length !== indentation || indentation === 0) return undefined;
+    const key = /^([A-Za-z0-9_.\/-]+)[ \t]*:(?=[ \t]|$)/.exec(content);
+    if (!key) return undefined;
+    const last = entries[entries.length - 1];
+    if (last) last.end = commentStart(text, last.start, line, indentation);
+    entries.push({ key: key[1]!, start: line, end: to });
+  }
+  const last = entries[entries.length - 1];
+  if (last) last.end = commentStart(text, last.start, to, indentation!);
+  return entries;
+}
+
+/** Where the comment lines and blank lines that lead up to `end` begin, when they are indented no deeper than the entries: they belong to what follows. */
+function commentStart(text: string, start: number, end: number, indentation: number): number {
+  let cut = end;
+  for (;;) {
+    const previous = text.lastIndexOf('\n', cut - 2) + 1;
+    if (previous <= start || cut === 0) return cut;
+    const line = text.slice(previous, cut);
+    const comment = /^( *)#/.exec(line);
+    if (comment && comment[1]!.length <= indentation) cut = previous;
+    else return cut;
+  }
+}
+
+/** The start of the next line from `from` on whose content is indented `column` or less; blank lines do not count. */
+function nextLineAtOrBelow(text: string, from: number, column: number): number | undefined {
+  for (let line = from; line < text.length; line = endOfLine(text, line + 1)) {
+    const match = /( *)([^ \n])?/y;
+    match.lastIndex = line;
+    const [, spaces = '', first] = match.exec(text) ?? [];
+    if (first !== undefined && spaces.length <= column) return line;
+  }
+  return undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The edit applied to a plain value (changed in place), to check the edited file against. */
+function applyToValue(root: unknown, edit: YamlEdit): unknown {
+  const copy = root ?? {};
+  const { path } = edit;
+  let node = copy as Record<string | number, unknown>;
+  for (let i = 0; i < path.length - 1; i++) {
+    const segment = path[i]!;
+    if (!isObject(node[segment])) node[segment] = {};
+    node = node[segment] as Record<string | number, unknown>;
+  }
+  const last = path[path.length - 1]!;
+  if (edit.op === 'set') node[last] = structuredClone(edit.value);
+  else if (edit.op === 'append') node[last] = [...((node[last] as unknown[] | undefined) ?? []), structuredClone(edit.value)];
+  else if (Array.isArray(node) && typeof last === 'number') node.splice(last, 1);
+  else delete node[last];
+  return copy;
+}
+
+/** The same edit through the yaml library's Document, for the shapes a splice cannot handle. */
+function applyToDocument(doc: Document, edit: YamlEdit): void {
+  if (edit.op === 'set') doc.setIn(edit.path, doc.createNode(edit.value));
+  else if (edit.op === 'delete') doc.deleteIn(edit.path);
+  else if (doc.hasIn(edit.path)) doc.addIn(edit.path, doc.createNode(edit.value));
+  else doc.setIn(edit.path, doc.createNode([edit.value]));
+}

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { editYaml } from '../../src/registry/yaml-edit.ts';
+
+// A registry with comments everywhere, odd spacing, quoting of every kind, and no newline at the end.
+const REGISTRY = `# yaml-language-server: $schema=./schema.json
+# The plan.
+
+version: 1   # format version
+
+ranges:   # purposes
+  agents:
+    ports: '30200-30299'    # quoted on purpose
+    description: "AI agents"
+
+clusters:
+  studio: { title: Studio, production: true }   # flow style
+  forge:
+    title: Forge
+
+services:
+  # ---- agents ----
+  bruno:           # first agent
+    range: agents
+    clusters: [ studio ]  # padded flow list
+    port: 30200     # the API
+
+  auditor:
+    range: agents
+    clusters:
+      - studio
+      - forge
+    ports:
+      api: { port: 30210, protocol: TCP }   # FastAPI
+      health: 30211  # probes
+    # trailing comment inside auditor
+
+  # ---- data ----
+  redis:
+    range: data
+    port: 30062
+# comment between sections
+reserved:
+  - ports: 30290-30299
+    reason: 'future'   # single quotes
+rules:
+  prefer-loadbalancer: off`;
+
+/** REGISTRY with `from` replaced by `to` exactly once, to compare byte for byte. */
+function replaced(from: string, to: string): string {
+  assert.equal(REGISTRY.split(from).length, 2, `"${from}" occurs once`);
+  return REGISTRY.replace(from, to);
+}
+
+test('setting a port changes its number and nothing else on the line or in the file', () => {
+  const edited = editYaml(REGISTRY, [{ op: 'set', path: ['services', 'bruno', 'port'], value: 30201 }]);
+  assert.equal(edited, replaced('    port: 30200     # the API', '    port: 30201     # the API'));
+});
+
+test('a port written as a mapping inside a flow collection keeps its braces and comment', () => {
+  const edited = editYaml(REGISTRY, [{ op: 'set', path: ['services', 'auditor', 'ports', 'api', 'port'], value: 30220 }]);
+  assert.equal(edited, replaced('api: { port: 30210, protocol: TCP }', 'api: { port: 30220, protocol: TCP }'));
+});
+
+test('a new service goes after a named sibling, indented like it, with blank lines and comments kept', () => {
+  const edited = editYaml(REGISTRY, [
+    { op: 'set', path: ['services', 'ripley'], value: { range: 'agents', clusters: ['studio'], port: 30201 }, after: 'auditor' },
+  ]);
+  assert.equal(
+    edited,
+    replaced(
+      '    # trailing comment inside auditor\n',
+      '    # trailing comment inside auditor\n  ripley:\n    range: agents\n    clusters: [studio]\n    port: 30201\n',
+    ),
+  );
+});
+
+test('a new service with named ports, added at the end of services', () => {
+  const edited = editYaml(REGISTRY, [{ op: 'set', path: ['services', 'mcp'], value: { range: 'agents', ports: { api: 30230, events: { port: 30231, protocol: 'UDP' } } } }]);
+  assert.equal(
+    edited,
+    replaced('    port: 30062\n', '    port: 30062\n  mcp:\n    range: agents\n    ports:\n      api: 30230\n      events:\n        port: 30231\n        protocol: UDP\n'),
+  );
+});
+
+test('deleting a service removes its lines only; the comment above the group stays', () => {
+  const edited = editYaml(REGISTRY, [{ op: 'delete', path: ['services', 'bruno'] }]);
+  assert.equal(edited, replaced('  bruno:           # first agent\n    range: agents\n    clusters: [ studio ]  # padded flow list\n    port: 30200     # the API\n', ''));
+});
+
+test('a block list loses one item; a flow list is rewritten on its line', () => {
+  assert.equal(editYaml(REGISTRY, [{ op: 'delete', path: ['services', 'auditor', 'clusters', 1] }]), replaced('      - studio\n      - forge\n', '      - studio\n'));
+  assert.equal(
+    editYaml(REGISTRY, [{ op: 'set', path: ['services', 'bruno', 'clusters'], value: ['studio', 'forge'] }]),
+    replaced('clusters: [ studio ]  # padded', 'clusters: [studio, forge]  # padded'),
+  );
+});
+
+test('appending to reserved, and to a file without a final newline', () => {
+  const edited = editYaml(REGISTRY, [{ op: 'append', path: ['reserved'], value: { ports: 30280, reason: 'kept: for later' } }]);
+  assert.equal(edited, replaced("    reason: 'future'   # single quotes\n", "    reason: 'future'   # single quotes\n  - ports: 30280\n    reason: \"kept: for later\"\n"));
+  const noReserved = 'version: 1\nservices: {}';
+  assert.equal(editYaml(noReserved, [{ op: 'append', path: ['reserved'], value: { ports: 1, reason: 'x' } }]), 'version: 1\nservices: {}\nreserved:\n  - ports: 1\n    reason: x\n');
+});
+
+test('several edits at once each touch their own lines', () => {
+  const edited = editYaml(REGISTRY, [
+    { op: 'set', path: ['services', 'bruno', 'port'], value: 30201 },
+    { op: 'set', path: ['services', 'auditor', 'ports', 'health'], value: 30212 },
+    { op: 'delete', path: ['services', 'redis'] },
+  ]);
+  const expected = REGISTRY.replace('port: 30200     # the API', 'port: 30201     # the API')
+    .replace('health: 30211  # probes', 'health: 30212  # probes')
+    .replace('  redis:\n    range: data\n    port: 30062\n', '');
+  assert.equal(edited, expected);
+});
+
+test('a key added to a flow mapping rewrites that mapping only', () => {
+  const edited = editYaml(REGISTRY, [{ op: 'set', path: ['clusters', 'studio', 'nodePortRange'], value: '30000-30999' }]);
+  assert.equal(edited, replaced('{ title: Studio, production: true }', '{ title: Studio, production: true, nodePortRange: 30000-30999 }'));
+});
+
+test('an edit a splice cannot express still gives the intended value', () => {
+  const text = 'version: 1\nservices:\n  only:\n    port: 1\n';
+  const edited = editYaml(text, [{ op: 'delete', path: ['services', 'only'] }]);
+  assert.match(edited, /^version: 1\nservices: \{\}\n$/);
+});
+
+test('the second document of a file is edited, the first left alone', () => {
+  const text = 'a: 1 # one\n---\n# two\nb: 2   # two\n';
+  assert.equal(editYaml(text, [{ op: 'set', path: ['b'], value: 3 }], 1), 'a: 1 # one\n---\n# two\nb: 3   # two\n');
+});
+
+test('a large file is edited entry by entry, with the same byte-exact result', () => {
+  let entries = '';
+  for (let i = 0; i < 6000; i++) entries += `  svc-${i}:   # entry ${i}\n    range: agents\n    port: ${20000 + i}\n${i % 100 === 99 ? '\n  # next hundred\n' : ''}`;
+  const big = REGISTRY.replace('  # ---- data ----\n', `${entries}  # ---- data ----\n`);
+  assert.ok(big.length > 256 * 1024);
+  const once = (from: string, to: string) => {
+    assert.equal(big.split(from).length, 2, `"${from}" occurs once`);
+    return big.replace(from, to);
+  };
+  assert.equal(editYaml(big, [{ op: 'set', path: ['services', 'svc-4321', 'port'], value: 1 }]), once('    port: 24321\n', '    port: 1\n'));
+  assert.equal(editYaml(big, [{ op: 'delete', path: ['services', 'svc-99'] }]), once('  svc-99:   # entry 99\n    range: agents\n    port: 20099\n', ''));
+  assert.equal(
+    editYaml(big, [{ op: 'set', path: ['services', 'new'], value: { port: 2 }, after: 'svc-199' }]),
+    once('    port: 20199\n', '    port: 20199\n  new:\n    port: 2\n'),
+  );
+  assert.equal(editYaml(big, [{ op: 'set', path: ['services', 'last'], value: { port: 3 } }]), once('    port: 30062\n', '    port: 30062\n  last:\n    port: 3\n'));
+  assert.equal(
+    editYaml(big, [{ op: 'append', path: ['reserved'], value: { ports: 5, reason: 'r' } }]),
+    once("    reason: 'future'   # single quotes\n", "    reason: 'future'   # single quotes\n  - ports: 5\n    reason: r\n"),
+  );
+  assert.equal(editYaml(big, [{ op: 'set', path: ['docs'], value: 'PORTS.md' }]), `${big}\ndocs: PORTS.md\n`);
+});

@@ -18,7 +18,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .addHelpText('after', '\nExamples:\n  $ portolan check examples/homelab\n  $ portolan free ai-agents --cluster studio\n  $ portolan who 30081');
+    .addHelpText('after', '\nExamples:\n  $ portolan check examples/homelab\n  $ portolan free ai-agents --cluster studio\n  $ portolan who 30081\n');
   const context = createContext(io, () => program.opts(), (code) => (exitCode = code));
   for (const register of commands) register(program, context);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -224,6 +224,8 @@ class PortDocumentReader {
   }
 
   private addRange(range: RangeDraft, line: number): string {
+    // A label with no letters or digits (`---`) names nothing: fall back to the range's first port.
+    if (!range.name) range = { ...range, name: `range-${range.spans[0]?.from ?? line}` };
     const existing = this.ranges.get(range.name);
     if (existing && existing.spans.map(formatSpan).join() === range.spans.map(formatSpan).join()) return existing.name;
     const name = existing ? this.freeName(range.name, this.ranges) : range.name;
@@ -511,7 +513,7 @@ class PortDocumentReader {
       const purposeText = purpose >= 0 ? plainText(row.cells[purpose] ?? '') : '';
       const examplesText = examples >= 0 ? plainText(row.cells[examples] ?? '') : '';
       const written = nameColumn >= 0 ? plainText(row.cells[nameColumn] ?? '') : '';
-      const name = written ? slugOf(written) : rangeNameOf(purposeText) || `range-${spans[0]!.from}`;
+      const name = (written && slugOf(written)) || rangeNameOf(purposeText) || `range-${spans[0]!.from}`;
       const description = purposeText ? (examplesText ? `${purposeText} (${examplesText})` : purposeText) : undefined;
       this.addRange({ name, spans, ...(description ? { description } : {}) }, row.line);
     }

@@ -11,8 +11,8 @@
 /** What the reader produces: the value and the node positions, as YamlSource keeps them. */
 export interface BlockYaml {
   value: unknown;
-  starts: number[];
-  parents: number[];
+  starts: ArrayLike<number>;
+  parents: ArrayLike<number>;
   scalars: unknown[];
   nodeOf: Map<object, number>;
 }
@@ -58,8 +58,11 @@ interface Line {
 class BlockReader {
   private readonly lines: Line[] = [];
   private line = 0;
-  private readonly starts: number[] = [];
-  private readonly parents: number[] = [];
+  // Node start offsets and parents, in typed arrays that double when full: a large registry has
+  // a million nodes, and plain arrays of that size cost more to grow and to collect.
+  private starts = new Int32Array(1024);
+  private parents = new Int32Array(1024);
+  private nodes = 0;
   private readonly scalars: unknown[] = [];
   private readonly nodeOf = new Map<object, number>();
 
@@ -84,13 +87,21 @@ class BlockReader {
     const root = this.node(first.start, -1);
     const value = this.mapping(0, root);
     if (this.line < this.lines.length) outside();
-    return { value, starts: this.starts, parents: this.parents, scalars: this.scalars, nodeOf: this.nodeOf };
+    return { value, starts: this.starts.subarray(0, this.nodes), parents: this.parents.subarray(0, this.nodes), scalars: this.scalars, nodeOf: this.nodeOf };
   }
 
   private node(start: number, parent: number): number {
-    this.starts.push(start);
-    this.parents.push(parent);
-    return this.starts.length - 1;
+    if (this.nodes === this.starts.length) {
+      const starts = new Int32Array(this.nodes * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const parents = new Int32Array(this.nodes * 2);
+      parents.set(this.parents);
+      this.parents = parents;
+    }
+    this.starts[this.nodes] = start;
+    this.parents[this.nodes] = parent;
+    return this.nodes++;
   }
 
   /** A block mapping whose keys stand at column `indent`; the current line holds its first key. */
@@ -101,6 +112,7 @@ class BlockReader {
     const result: Record<string, unknown> = {};
     this.nodeOf.set(result, index);
     let keyAt = firstKeyAt;
+    let keys = 0;
     while (this.line < this.lines.length) {
       const line = this.lines[this.line]!;
       if (keyAt === undefined) {
@@ -108,9 +120,21 @@ class BlockReader {
         if (line.indent > indent) outside();
         keyAt = line.start;
       }
-      const colon = this.keyEnd(keyAt, line.end);
-      const key = this.key(keyAt, colon);
-      if (Object.prototype.hasOwnProperty.call(result, key) || key === '<<') outside();
+      let colon = plainKeyEnd(this.text, keyAt, line.end);
+      let key: string;
+      if (colon !== -1) {
+        key = this.text.slice(keyAt, colon);
+        // A key the core schema would read as a number, boolean or null stays out of the subset.
+        const c = key.charCodeAt(0);
+        if ((c >= 48 && c <= 57) || KEYWORD_START.has(c)) {
+          if (this.scalar(keyAt, colon, false) !== key) outside();
+        }
+      } else {
+        colon = this.keyEnd(keyAt, line.end);
+        key = this.key(keyAt, colon);
+      }
+      if (key === '<<' || key === '__proto__') outside();
+      keys++;
       this.scalars[this.node(keyAt, index)] = key;
       let valueAt = colon + 1;
       while (valueAt < line.end && this.text.charCodeAt(valueAt) === 32) valueAt++;
@@ -123,6 +147,8 @@ class BlockReader {
       }
       keyAt = undefined;
     }
+    // A duplicate key overwrote an earlier one: leave the file to js-yaml, which reports it.
+    if (Object.keys(result).length !== keys) outside();
     this.depth--;
     return result;
   }
@@ -194,8 +220,17 @@ class BlockReader {
 
   /** A scalar from `start` to `end`, resolved as YAML 1.2's core schema does. */
   scalar(start: number, end: number, inFlow: boolean): unknown {
+    const first = this.text.charCodeAt(start);
+    // Most scalars are plain words or plain port numbers: settle those in one pass over the characters.
+    if (first >= 48 && first <= 57) {
+      let at = start;
+      while (at < end && this.text.charCodeAt(at) >= 48 && this.text.charCodeAt(at) <= 57) at++;
+      if (at === end && (first !== 48 || end - start === 1) && end - start < 16) return Number(this.text.slice(start, end));
+    } else if (isWordStart(first) && !KEYWORD_START.has(first) && plainWord(this.text, start, end, inFlow)) {
+      return this.text.slice(start, end);
+    }
     const text = this.text.slice(start, end);
-    const quote = text.charCodeAt(0);
+    const quote = first;
     if (quote === 34 /* " */) {
       if (text.length < 2 || !text.endsWith('"') || text.includes('\\') || text.slice(1, -1).includes('"')) outside();
       return text.slice(1, -1);
@@ -329,7 +364,7 @@ class FlowReader {
           const keyStart = this.at;
           const keyEnd = this.scalarEnd(true);
           const key = this.reader.scalar(keyStart, keyEnd, true);
-          if (typeof key !== 'string' || Object.prototype.hasOwnProperty.call(result, key) || key === '<<') outside();
+          if (typeof key !== 'string' || Object.prototype.hasOwnProperty.call(result, key) || key === '<<' || key === '__proto__') outside();
           this.reader.setScalar(this.reader.flowNode(keyStart, index), key);
           this.at = keyEnd;
           this.blanks();
@@ -380,6 +415,40 @@ class FlowReader {
   private blanks(): void {
     while (this.at < this.end && this.text.charCodeAt(this.at) === 32) this.at++;
   }
+}
+
+/** Letters that may begin null, true or false (`null`, `True`, `FALSE`, `~`). */
+const KEYWORD_START = new Set([110, 78, 116, 84, 102, 70, 126]);
+
+/** A letter or underscore. */
+function isWordStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/**
+ * True when text[start, end) is a plain scalar that is surely a string: no `: `, no final `:`,
+ * and, inside a flow collection, none of `,[]{}:`. Callers have checked the first character.
+ */
+function plainWord(text: string, start: number, end: number, inFlow: boolean): boolean {
+  for (let at = start; at < end; at++) {
+    const c = text.charCodeAt(at);
+    if (c === 58 /* : */) {
+      if (inFlow || at + 1 === end || text.charCodeAt(at + 1) === 32) return false;
+    } else if (inFlow && (c === 44 || c === 91 || c === 93 || c === 123 || c === 125)) return false;
+  }
+  return true;
+}
+
+/** Where the `:` after a plain key (letters, digits, `_.-/()`) is, or -1 when the key is anything else. */
+function plainKeyEnd(text: string, start: number, end: number): number {
+  const first = text.charCodeAt(start);
+  if (!(isWordStart(first) || (first >= 48 && first <= 57))) return -1;
+  for (let at = start + 1; at < end; at++) {
+    const c = text.charCodeAt(at);
+    if (c === 58) return at + 1 === end || text.charCodeAt(at + 1) === 32 ? at : -1;
+    if (!(isWordStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 47 || c === 40 || c === 41)) return -1;
+  }
+  return -1;
 }
 
 /** Where a line's content ends: before a comment (` #` outside quotes) and trailing blanks. */

@@ -33,9 +33,9 @@ export class YamlSource {
     readonly text: string,
     readonly value: unknown,
     /** Node index -> where js-yaml opened it (before blanks and comments). */
-    private readonly starts: number[],
+    private readonly starts: ArrayLike<number>,
     /** Node index -> its parent's index, -1 at the top. Nodes are numbered as they open. */
-    private readonly parents: number[],
+    private readonly parents: ArrayLike<number>,
     /** Node index -> its value, for scalars (mapping keys are read from here). */
     private readonly scalars: unknown[],
     /** Mapping or list -> the index of the node that made it. */
@@ -155,7 +155,10 @@ export class YamlSource {
       // One flat array of children, grouped by parent, and where each parent's group starts.
       const count = this.parents.length;
       const first = new Int32Array(count + 1);
-      for (const parent of this.parents) if (parent >= 0) first[parent + 1]!++;
+      for (let i = 0; i < count; i++) {
+        const parent = this.parents[i]!;
+        if (parent >= 0) first[parent + 1]!++;
+      }
       for (let i = 0; i < count; i++) first[i + 1]! += first[i]!;
       const flat = new Int32Array(count);
       const filled = first.slice(0, count);

@@ -13,6 +13,11 @@ interface ContainerOffsets {
   items?: number[];
 }
 
+/** Line start offsets of a text, computed once and shared by the documents of one file. */
+interface LineIndex {
+  starts?: number[];
+}
+
 /** The largest file read, in bytes; a registry of 100 clusters and 100,000 ports is about 7 MB. */
 export const MAX_YAML_BYTES = 64 * 1024 * 1024;
 
@@ -24,17 +29,28 @@ const ALIAS_EXPANSION_LIMIT = 10;
  * sequence item, so that errors and findings can say line and column.
  */
 export class YamlSource {
-  private lineStarts: number[] | undefined;
-
   private constructor(
     readonly file: string,
     readonly text: string,
     readonly value: unknown,
     private readonly offsets: WeakMap<object, ContainerOffsets>,
+    private readonly lines: LineIndex,
   ) {}
 
   /** Parses one YAML document; a syntax error, an alias bomb or a huge file is an InputError. */
   static parse(file: string, text: string): YamlSource {
+    return YamlSource.read(file, text, false)[0]!;
+  }
+
+  /**
+   * Parses every document of a multi-document file (`---` between them), each with its positions
+   * counted from the start of the file. One syntax error anywhere makes the whole file an InputError.
+   */
+  static parseAll(file: string, text: string): YamlSource[] {
+    return YamlSource.read(file, text, true);
+  }
+
+  private static read(file: string, text: string, many: boolean): YamlSource[] {
     if (text.length > MAX_YAML_BYTES) {
       throw new InputError(
         `${file} is ${(text.length / 1048576).toFixed(1)} MiB; files over ${MAX_YAML_BYTES / 1048576} MiB are not read`,
@@ -46,44 +62,46 @@ export class YamlSource {
     // Each open node on the stack: its start offset, its children's start offsets and scalar values.
     const stack: { start: number; children: number[]; keys: unknown[] }[] = [];
     let nodes = 0;
-    let value: unknown;
+    const options: jsYaml.LoadOptions = {
+      filename: file,
+      listener(event, state) {
+        if (event === 'open') {
+          stack.push({ start: state.position, children: [], keys: [] });
+          return;
+        }
+        const frame = stack.pop();
+        if (!frame) return;
+        nodes++;
+        const result: unknown = state.result;
+        // An empty value has no text of its own: point just after its key's colon.
+        const start = result === null ? frame.start : skipToNode(text, frame.start);
+        const parent = stack[stack.length - 1];
+        if (parent) {
+          parent.children.push(start);
+          parent.keys.push(typeof result === 'object' ? undefined : result);
+        }
+        if (result === null || typeof result !== 'object' || offsets.has(result)) return;
+        if (Array.isArray(result)) {
+          offsets.set(result, { self: start, items: frame.children });
+        } else if (state.kind === 'mapping') {
+          const keys = new Map<string, [number, number]>();
+          for (let i = 0; i + 1 < frame.children.length; i += 2) {
+            keys.set(String(frame.keys[i]), [frame.children[i]!, frame.children[i + 1]!]);
+          }
+          offsets.set(result, { self: start, keys });
+        }
+      },
+    };
+    let documents: unknown[];
     try {
-      value = jsYaml.load(text, {
-        filename: file,
-        listener(event, state) {
-          if (event === 'open') {
-            stack.push({ start: state.position, children: [], keys: [] });
-            return;
-          }
-          const frame = stack.pop();
-          if (!frame) return;
-          nodes++;
-          const result: unknown = state.result;
-          // An empty value has no text of its own: point just after its key's colon.
-          const start = result === null ? frame.start : skipToNode(text, frame.start);
-          const parent = stack[stack.length - 1];
-          if (parent) {
-            parent.children.push(start);
-            parent.keys.push(typeof result === 'object' ? undefined : result);
-          }
-          if (result === null || typeof result !== 'object' || offsets.has(result)) return;
-          if (Array.isArray(result)) {
-            offsets.set(result, { self: start, items: frame.children });
-          } else if (state.kind === 'mapping') {
-            const keys = new Map<string, [number, number]>();
-            for (let i = 0; i + 1 < frame.children.length; i += 2) {
-              keys.set(String(frame.keys[i]), [frame.children[i]!, frame.children[i + 1]!]);
-            }
-            offsets.set(result, { self: start, keys });
-          }
-        },
-      });
+      documents = many ? jsYaml.loadAll(text, undefined, options) : [jsYaml.load(text, options)];
     } catch (error) {
       throw syntaxError(file, error);
     }
-    const source = new YamlSource(file, text, value, offsets);
-    source.checkAliasExpansion(nodes);
-    return source;
+    const lines: LineIndex = {};
+    const sources = documents.map((value) => new YamlSource(file, text, value, offsets, lines));
+    for (const source of sources) source.checkAliasExpansion(nodes);
+    return sources;
   }
 
   /** Where the value at `path` starts; with `key`, where its key starts. */
@@ -113,7 +131,7 @@ export class YamlSource {
 
   /** Line and column (from 1) of a byte offset. */
   locationOf(offset: number): Location {
-    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    const starts = (this.lines.starts ??= lineStartsOf(this.text));
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {

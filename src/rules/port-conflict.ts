@@ -1,5 +1,5 @@
 import { claimLabel, type PortClaim } from '../core/types.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, type RuleContext } from './rule.ts';
 
 /**
  * Kubernetes' NodePort allocator keeps one pool per cluster and ignores the protocol across
@@ -15,33 +15,40 @@ export default defineRule({
       conflict: 'port {{port}} in cluster {{cluster}} is held by {{holders}}',
     },
   },
-  check({ claims, report }) {
-    const groups = new Map<string, PortClaim[]>();
-    for (const claim of claims) {
-      if (claim.kind === 'servicePort') continue;
-      const key = claim.kind === 'nodePort'
-        ? `${claim.cluster}\0${claim.port}`
-        : `${claim.cluster}\0${claim.port}\0${claim.protocol}\0host`;
-      const group = groups.get(key);
-      if (group) group.push(claim);
-      else groups.set(key, [claim]);
-    }
-    for (const group of groups.values()) {
-      if (group.length < 2 || !collides(group)) continue;
-      const first = group[0]!;
-      report({
-        messageId: 'conflict',
-        data: { port: first.port, cluster: first.cluster, holders: group.map(claimLabel).join(', ') },
-        cluster: first.cluster,
-        ...(first.range !== undefined ? { range: first.range } : {}),
-        service: first.service,
-        port: first.port,
-        protocol: first.protocol,
-        locations: group.map((claim) => claim.at),
-      });
-    }
+  check({ claims, observed, report }) {
+    reportConflicts(claims, report);
+    // What the repository deploys, on its own: kind mappings are host-wide and hostport-collision's.
+    if (observed) reportConflicts(observed.claims.filter((claim) => claim.source !== 'kind-config'), report);
   },
 });
+
+/** Reports each group of claims that hold one port in one cluster. */
+function reportConflicts(claims: readonly PortClaim[], report: RuleContext['report']): void {
+  const groups = new Map<string, PortClaim[]>();
+  for (const claim of claims) {
+    if (claim.kind === 'servicePort') continue;
+    const key = claim.kind === 'nodePort'
+      ? `${claim.cluster}\0${claim.port}`
+      : `${claim.cluster}\0${claim.port}\0${claim.protocol}\0host`;
+    const group = groups.get(key);
+    if (group) group.push(claim);
+    else groups.set(key, [claim]);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2 || !collides(group)) continue;
+    const first = group[0]!;
+    report({
+      messageId: 'conflict',
+      data: { port: first.port, cluster: first.cluster, holders: group.map(claimLabel).join(', ') },
+      cluster: first.cluster,
+      ...(first.range !== undefined ? { range: first.range } : {}),
+      service: first.service,
+      port: first.port,
+      protocol: first.protocol,
+      locations: group.map((claim) => claim.at),
+    });
+  }
+}
 
 /** Claims by one service collide only when they share a protocol too. */
 function collides(group: PortClaim[]): boolean {

@@ -1,0 +1,556 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, posix, resolve } from 'node:path';
+import { InputError } from '../../core/errors.ts';
+import type { Location, ObjectRef, ObservedService, PortClaim, Registry, RepoObservation, SkippedValue } from '../../core/types.ts';
+import { displayPath } from '../../registry/load.ts';
+import { YamlSource, type YamlPath } from '../../registry/yaml-source.ts';
+import { releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
+import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type KubeObject, type ManifestFile } from '../k8s-manifests/index.ts';
+import { list, locateIn, mapping, text } from '../k8s-manifests/objects.ts';
+import { isKindConfig, kindClusterName, kindConfigClaims } from '../kind-config/index.ts';
+import { argoApplications, globPattern, isArgo, type ArgoApplication } from './argo.ts';
+import { KUSTOMIZATION_FILES, listRepo, mayMatter, readBytes } from './files.ts';
+import { applyPatch, parsePatch, targetOf, type PatchTarget } from './patches.ts';
+
+/** Options for a repository scan. */
+export interface ScanOptions {
+  /** The registry, for cluster names, `paths`, hosts and kind configs. */
+  registry?: Registry;
+  /** The folder paths are shown relative to. */
+  cwd?: string;
+  /** Called as files are read: how many so far, of how many. */
+  onProgress?: (read: number, total: number) => void;
+  /** False parses every file instead of only those whose bytes may matter (for testing the filter). */
+  prefilter?: boolean;
+}
+
+/** The cluster used when neither a registry nor the repository's layout names one. */
+export const DEFAULT_CLUSTER = 'default';
+
+/** What a cluster's manifests hold, gathered by following kustomizations, Flux and Argo CD. */
+interface Found {
+  services: ObservedService[];
+  claims: PortClaim[];
+  releases: HelmRelease[];
+}
+
+/**
+ * Reads a GitOps repository: which files each cluster deploys (registry `paths`, `clusters/NAME`,
+ * kustomization resources, Flux Kustomizations, Argo CD Applications and ApplicationSets), and the
+ * ports they claim. Files that cannot be parsed are listed as problems; the scan goes on.
+ */
+export function scanRepo(dir: string, options: ScanOptions = {}): RepoObservation {
+  const cwd = options.cwd ?? process.cwd();
+  const root = resolve(cwd, dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new InputError(`${dir}: no such folder`, undefined, 'give the root folder of a GitOps repository');
+  }
+  return new RepoScan(root, cwd, options).run();
+}
+
+class RepoScan {
+  private readonly files: string[];
+  private readonly fileSet: Set<string>;
+  private readonly folders: Set<string>;
+  private readonly chartFolders = new Set<string>();
+  private readonly manifests = new Map<string, ManifestFile>();
+  private readonly kustomizations = new Map<string, YamlSource | undefined>();
+  private readonly reached = new Set<string>();
+  private readonly problems: RepoObservation['problems'] = [];
+  private readonly skipped = new Map<string, SkippedValue>();
+  private filesParsed = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly cwd: string,
+    private readonly options: ScanOptions,
+  ) {
+    const listing = listRepo(root);
+    this.files = listing.files;
+    this.fileSet = new Set(listing.files);
+    this.folders = listing.folders;
+    for (const file of this.files) if (basename(file) === 'Chart.yaml') this.chartFolders.add(posix.dirname(file));
+  }
+
+  run(): RepoObservation {
+    this.readAll();
+    const registry = this.options.registry;
+    const roots = this.clusterRoots();
+    const applications = this.argoApplications();
+    const byCluster = new Map<string, Found>();
+    const foundFor = (cluster: string) => {
+      let found = byCluster.get(cluster);
+      if (!found) byCluster.set(cluster, (found = { services: [], claims: [], releases: [] }));
+      return found;
+    };
+    for (const [cluster, paths] of roots) {
+      const found = foundFor(cluster);
+      for (const path of paths) merge(found, this.collect(path, 'flux', []));
+    }
+    for (const application of applications) {
+      const cluster = this.argoCluster(application.destination);
+      if (cluster === undefined) continue;
+      merge(foundFor(cluster), this.argoFound(application));
+    }
+
+    const claims: PortClaim[] = [];
+    const services: ObservedService[] = [];
+    const deployedNames = new Map<string, Set<string>>();
+    for (const [cluster, found] of byCluster) {
+      const names = new Set<string>();
+      deployedNames.set(cluster, names);
+      for (const service of unique(found.services, serviceKey)) {
+        service.cluster = cluster;
+        services.push(service);
+        names.add(service.object.name);
+        claims.push(...serviceClaims(service));
+      }
+      for (const claim of found.claims) claims.push({ ...claim, cluster });
+      for (const release of found.releases) {
+        names.add(release.releaseName);
+        for (const claim of this.releaseClaims(release)) claims.push({ ...claim, cluster });
+      }
+    }
+    for (const application of applications) {
+      const cluster = this.argoCluster(application.destination);
+      if (cluster !== undefined) deployedNames.get(cluster)?.add(application.name);
+    }
+
+    const kindConfigs = new Map<string, string>();
+    for (const { object, cluster, host } of this.kindConfigs()) {
+      kindConfigs.set(cluster, object.source.file);
+      claims.push(...kindConfigClaims(object, cluster, host));
+    }
+
+    return {
+      root: displayPath(this.root, this.cwd),
+      clusters: [...byCluster.keys()].filter((cluster) => !registry || registry.clusters.some((c) => c.name === cluster)).sort(),
+      claims: unique(claims, claimKey),
+      services,
+      deployedNames,
+      kindConfigs,
+      undeployed: this.undeployedClaims(),
+      problems: this.problems,
+      skipped: [...this.skipped.values()],
+      filesSeen: this.files.length,
+      filesParsed: this.filesParsed,
+    };
+  }
+
+  /** Reads every file's bytes, and parses those that may matter. */
+  private readAll(): void {
+    const total = this.files.length;
+    const prefilter = this.options.prefilter !== false;
+    this.files.forEach((file, i) => {
+      if (i % 500 === 0) this.options.onProgress?.(i, total);
+      if (this.inChart(file) || KUSTOMIZATION_FILES.includes(basename(file))) return;
+      let bytes: Buffer;
+      try {
+        bytes = readBytes(join(this.root, file));
+      } catch (error) {
+        this.problems.push({ message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, at: this.at(file) });
+        return;
+      }
+      if (prefilter && !mayMatter(bytes)) return;
+      this.parse(file, bytes.toString('utf8'));
+    });
+    this.options.onProgress?.(total, total);
+  }
+
+  private parse(file: string, content: string): ManifestFile | undefined {
+    this.filesParsed++;
+    try {
+      const manifest = readManifest(this.show(file), content);
+      this.manifests.set(file, manifest);
+      for (const skip of manifest.skipped) this.skipped.set(locationKey(skip.at), skip);
+      return manifest;
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.problems.push({ message: error.message, at: error.at ?? this.at(file) });
+      return undefined;
+    }
+  }
+
+  /** Each cluster's root paths: the registry's `paths`, or `clusters/NAME`; the whole repository as a last resort. */
+  private clusterRoots(): Map<string, string[]> {
+    const roots = new Map<string, string[]>();
+    const registry = this.options.registry;
+    if (registry) {
+      for (const cluster of registry.clusters) {
+        if (cluster.paths) {
+          const patterns = cluster.paths.map(globPattern);
+          const matched = [...this.folders, ...this.files].filter((path) => patterns.some((p) => p.test(path)));
+          roots.set(cluster.name, matched.filter((path) => !matched.some((other) => other !== path && path.startsWith(`${other}/`))));
+        } else if (this.folders.has(`clusters/${cluster.name}`)) roots.set(cluster.name, [`clusters/${cluster.name}`]);
+      }
+    } else {
+      for (const folder of this.folders) {
+        const match = /^clusters\/([^/]+)$/.exec(folder);
+        if (match) roots.set(match[1]!, [folder]);
+      }
+    }
+    const hasArgo = [...this.manifests.values()].some((m) => m.objects.some(isArgo));
+    if (roots.size === 0 && !hasArgo) {
+      if (!registry) roots.set(DEFAULT_CLUSTER, ['.']);
+      else if (registry.clusters.length === 1) roots.set(registry.clusters[0]!.name, ['.']);
+    }
+    return roots;
+  }
+
+  /** What a file or folder deploys; `mode` says how a folder without a kustomization is read. */
+  private collect(path: string, mode: 'flux' | 'argo' | 'argo-recurse', ancestors: readonly string[]): Found {
+    const found: Found = { services: [], claims: [], releases: [] };
+    if (ancestors.includes(path)) return found;
+    const trail = [...ancestors, path];
+    if (this.fileSet.has(path)) {
+      this.collectFile(path, found, trail);
+      return found;
+    }
+    if (!this.folders.has(path) || this.chartFolders.has(path)) return found;
+    const kustomization = this.kustomizationIn(path);
+    if (kustomization) {
+      this.collectKustomization(path, kustomization, found, trail);
+      return found;
+    }
+    const prefix = path === '.' ? '' : `${path}/`;
+    for (const file of this.files) {
+      if (!file.startsWith(prefix) || this.inChart(file)) continue;
+      const rest = file.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash === -1) this.collectFile(file, found, trail);
+      else if (mode !== 'argo') {
+        // A subfolder with its own kustomization is built as one, once, with its patches.
+        const sub = this.nearestKustomizedFolder(prefix, rest);
+        if (sub === undefined) this.collectFile(file, found, trail);
+        else if (file.startsWith(`${sub}/`) && file === this.firstFileUnder(sub)) merge(found, this.collect(sub, mode, trail));
+      }
+    }
+    return found;
+  }
+
+  private collectFile(file: string, found: Found, trail: readonly string[]): void {
+    this.reached.add(file);
+    const manifest = this.manifests.get(file);
+    if (!manifest) return;
+    const skipped: SkippedValue[] = [];
+    for (const object of manifest.objects) {
+      if (isService(object)) found.services.push(serviceOf(object, skipped));
+      else if (object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
+        merge(found, this.fluxKustomization(object, trail));
+      } else if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
+        found.releases.push(this.fluxRelease(object));
+      } else found.claims.push(...hostPortClaims(object));
+    }
+  }
+
+  private collectKustomization(folder: string, source: YamlSource, found: Found, trail: readonly string[]): void {
+    const body = mapping(source.value) ?? {};
+    for (const key of ['resources', 'bases', 'components']) {
+      list(body[key]).forEach((entry) => {
+        const resource = text(entry);
+        if (resource === undefined || /:\/\/|^github\.com\/|\?ref=/.test(resource)) return;
+        const target = posix.normalize(posix.join(folder, resource)).replace(/\/$/, '');
+        if (!target.startsWith('..')) merge(found, this.collect(target, 'flux', trail));
+      });
+    }
+    const patchFile = (relative: string) => posix.normalize(posix.join(folder, relative));
+    const patches = [
+      ...list(body.patches).map((entry, i) => ({ entry: mapping(entry), path: ['patches', i] as YamlPath })),
+      ...list(body.patchesJson6902).map((entry, i) => ({ entry: mapping(entry), path: ['patchesJson6902', i] as YamlPath })),
+      ...list(body.patchesStrategicMerge).map((entry, i) => ({
+        entry: typeof entry === 'string' ? ((entry.includes('\n') ? { patch: entry } : { path: entry }) as Record<string, unknown>) : undefined,
+        path: ['patchesStrategicMerge', i] as YamlPath,
+      })),
+    ];
+    for (const { entry, path } of patches) {
+      if (!entry) continue;
+      const target = targetOf(entry.target);
+      const inline = text(entry.patch);
+      const file = text(entry.path);
+      if (inline !== undefined) this.patch(source.file, inline, target, source.locate([...path, 'patch']), found);
+      else if (file !== undefined && this.fileSet.has(patchFile(file))) {
+        this.reached.add(patchFile(file));
+        this.patch(this.show(patchFile(file)), readFileSync(join(this.root, patchFile(file)), 'utf8'), target, undefined, found);
+      }
+    }
+    const namespace = text(body.namespace);
+    if (namespace !== undefined) setNamespace(found, namespace);
+    const prefix = text(body.namePrefix) ?? '';
+    const suffix = text(body.nameSuffix) ?? '';
+    if (prefix || suffix) for (const service of found.services) service.object = { ...service.object, name: `${prefix}${service.object.name}${suffix}` };
+  }
+
+  private patch(file: string, content: string, target: PatchTarget | undefined, inlineAt: Location | undefined, found: Found): void {
+    const patch = parsePatch(file, content, target, inlineAt);
+    if (patch) applyPatch(patch, found.services);
+  }
+
+  private fluxKustomization(object: KubeObject, trail: readonly string[]): Found {
+    const spec = mapping(object.body.spec) ?? {};
+    const path = text(spec.path);
+    if (path === undefined) return { services: [], claims: [], releases: [] };
+    const found = this.collect(posix.normalize(path.replace(/^\.?\//, '') || '.').replace(/\/$/, '') || '.', 'flux', trail);
+    list(spec.patches).forEach((entry, i) => {
+      const patch = mapping(entry);
+      const inline = text(patch?.patch);
+      if (inline !== undefined) this.patch(object.source.file, inline, targetOf(patch?.target), locateIn(object, ['spec', 'patches', i, 'patch']), found);
+    });
+    const namespace = text(spec.targetNamespace);
+    if (namespace !== undefined) setNamespace(found, namespace);
+    return found;
+  }
+
+  private fluxRelease(object: KubeObject): HelmRelease {
+    const spec = mapping(object.body.spec) ?? {};
+    const chartSpec = mapping(mapping(spec.chart)?.spec);
+    const chart = text(chartSpec?.chart);
+    const fromGit = text(mapping(chartSpec?.sourceRef)?.kind) === 'GitRepository';
+    const chartPath = chart !== undefined && fromGit ? posix.normalize(chart.replace(/^\.\//, '')).replace(/\/$/, '') : undefined;
+    return {
+      object: refOf(object),
+      releaseName: text(spec.releaseName) ?? object.name,
+      ...(chartPath !== undefined ? { chartPath } : {}),
+      layers: [{ values: spec.values, locate: (path) => locateIn(object, ['spec', 'values', ...path]) }],
+    };
+  }
+
+  private releaseClaims(release: HelmRelease): PortClaim[] {
+    const layers: ValuesLayer[] = [];
+    if (release.chartPath !== undefined) {
+      const defaults = this.yamlFile(`${release.chartPath}/values.yaml`);
+      if (defaults) layers.push({ values: defaults.value, locate: (path) => defaults.locate(path) });
+    }
+    const skipped: SkippedValue[] = [];
+    const claims = releaseClaims({ ...release, layers: [...layers, ...release.layers] }, skipped);
+    for (const skip of skipped) this.skipped.set(locationKey(skip.at), skip);
+    return claims;
+  }
+
+  private argoApplications(): ArgoApplication[] {
+    const folders = [...this.folders];
+    const clusters = this.options.registry?.clusters.map((c) => c.name) ?? [];
+    const applications: ArgoApplication[] = [];
+    for (const manifest of this.manifests.values()) {
+      for (const object of manifest.objects) if (isArgo(object)) applications.push(...argoApplications(object, folders, clusters));
+    }
+    return applications;
+  }
+
+  private argoCluster(destination: string | undefined): string | undefined {
+    if (destination === undefined) return undefined;
+    const registry = this.options.registry;
+    if (!registry) return destination;
+    return registry.clusters.find((c) => c.name === destination)?.name;
+  }
+
+  private argoFound(application: ArgoApplication): Found {
+    const found: Found = { services: [], claims: [], releases: [] };
+    for (const source of application.sources) {
+      const path = source.path === undefined ? undefined : posix.normalize(source.path.replace(/^\.\//, '')).replace(/\/$/, '') || '.';
+      const isChart = path !== undefined && this.chartFolders.has(path);
+      if (path !== undefined && !isChart) merge(found, this.collect(path, source.recurse ? 'argo-recurse' : 'argo', []));
+      if (!isChart && source.chart === undefined) continue;
+      const object = application.object;
+      const helm = source.helm ?? {};
+      const layers: ValuesLayer[] = [];
+      for (const valuesFile of list(helm.valueFiles)) {
+        const file = typeof valuesFile === 'string' && path !== undefined ? posix.normalize(posix.join(path, valuesFile)) : undefined;
+        const values = file !== undefined ? this.yamlFile(file) : undefined;
+        if (values) layers.push({ values: values.value, locate: (p) => values.locate(p) });
+      }
+      const inline = text(helm.values);
+      if (inline !== undefined) {
+        const layer = this.embeddedValues(object, [...source.helmPath, 'values'], inline);
+        if (layer) layers.push(layer);
+      }
+      if (helm.valuesObject !== undefined) {
+        layers.push({ values: helm.valuesObject, locate: (p) => locateIn(object, [...source.helmPath, 'valuesObject', ...p]) });
+      }
+      const parameters = list(helm.parameters);
+      if (parameters.length > 0) {
+        const values: Record<string, unknown> = {};
+        const places = new Map<string, Location>();
+        parameters.forEach((entry, i) => {
+          const parameter = mapping(entry);
+          const name = text(parameter?.name);
+          if (name === undefined) return;
+          let node = values;
+          const keys = name.split('.');
+          keys.slice(0, -1).forEach((key) => (node = (mapping(node[key]) ?? (node[key] = {})) as Record<string, unknown>));
+          node[keys[keys.length - 1]!] = parameter?.value;
+          places.set(keys.join('.'), locateIn(object, [...source.helmPath, 'parameters', i, 'value']));
+        });
+        layers.push({ values, locate: (p) => places.get(p.join('.')) ?? locateIn(object, [...source.helmPath, 'parameters']) });
+      }
+      found.releases.push({
+        object: { kind: 'Application', ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: application.name },
+        releaseName: text(helm.releaseName) ?? application.name,
+        ...(isChart ? { chartPath: path! } : {}),
+        layers,
+      });
+    }
+    if (application.namespace !== undefined) setNamespace(found, application.namespace, false);
+    return found;
+  }
+
+  /** Helm values written as a YAML string inside the Application; positions point into the block. */
+  private embeddedValues(object: KubeObject, path: YamlPath, content: string): ValuesLayer | undefined {
+    let values: YamlSource;
+    try {
+      values = YamlSource.parse(object.source.file, content);
+    } catch {
+      return undefined;
+    }
+    const blockAt = locateIn(object, path);
+    const lines = object.source.text.split('\n', blockAt.line + 1 + content.split('\n').length);
+    return {
+      values: values.value,
+      locate: (p) => {
+        const inner = values.locate(p);
+        const line = blockAt.line + inner.line;
+        const indent = (lines[line - 1] ?? '').search(/\S|$/) - (content.split('\n')[inner.line - 1] ?? '').search(/\S|$/);
+        return { file: object.source.file, line, column: inner.column + Math.max(0, indent) };
+      },
+    };
+  }
+
+  private kindConfigs(): { object: KubeObject; cluster: string; host: string }[] {
+    const registry = this.options.registry;
+    const registryFolder = registry ? dirname(resolve(this.cwd, registry.file)) : this.root;
+    const named = new Map<string, string>();
+    for (const cluster of registry?.clusters ?? []) {
+      if (cluster.kindConfig === undefined) continue;
+      const file = resolve(registryFolder, cluster.kindConfig);
+      named.set(file, cluster.name);
+      if (existsSync(file) && !file.startsWith(`${this.root}/`)) {
+        try {
+          const manifest = readManifest(displayPath(file, this.cwd), readFileSync(file, 'utf8'));
+          this.manifests.set(file, manifest);
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          this.problems.push({ message: error.message, at: error.at ?? { file: displayPath(file, this.cwd), line: 1, column: 1 } });
+        }
+      }
+    }
+    const configs: { object: KubeObject; cluster: string; host: string }[] = [];
+    for (const [file, manifest] of this.manifests) {
+      for (const object of manifest.objects) {
+        if (!isKindConfig(object)) continue;
+        const full = resolve(this.root, file);
+        const ownName = kindClusterName(object);
+        const cluster =
+          named.get(full) ?? registry?.clusters.find((c) => c.name === ownName)?.name ?? ownName ?? basename(file).replace(/\.ya?ml$/, '');
+        const host = registry?.clusters.find((c) => c.name === cluster)?.host ?? `${cluster} (own host)`;
+        configs.push({ object, cluster, host });
+      }
+    }
+    return configs;
+  }
+
+  /** Claims in parsed files that no cluster deploys. */
+  private undeployedClaims(): PortClaim[] {
+    const claims: PortClaim[] = [];
+    for (const [file, manifest] of this.manifests) {
+      if (this.reached.has(file) || !this.fileSet.has(file)) continue;
+      const skipped: SkippedValue[] = [];
+      for (const object of manifest.objects) {
+        if (isService(object)) claims.push(...serviceClaims(serviceOf(object, skipped)));
+        else if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) claims.push(...this.releaseClaims(this.fluxRelease(object)));
+        else claims.push(...hostPortClaims(object));
+      }
+    }
+    return claims;
+  }
+
+  private kustomizationIn(folder: string): YamlSource | undefined {
+    for (const name of KUSTOMIZATION_FILES) {
+      const file = folder === '.' ? name : `${folder}/${name}`;
+      if (this.fileSet.has(file)) {
+        this.reached.add(file);
+        return this.yamlFile(file);
+      }
+    }
+    return undefined;
+  }
+
+  /** A single-document YAML file read on demand (a kustomization, a chart's values.yaml); problems are recorded. */
+  private yamlFile(file: string): YamlSource | undefined {
+    if (this.kustomizations.has(file)) return this.kustomizations.get(file);
+    let source: YamlSource | undefined;
+    if (this.fileSet.has(file)) {
+      this.filesParsed++;
+      try {
+        source = YamlSource.parse(this.show(file), readFileSync(join(this.root, file), 'utf8'));
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        this.problems.push({ message: error.message, at: error.at ?? this.at(file) });
+      }
+    }
+    this.kustomizations.set(file, source);
+    return source;
+  }
+
+  private nearestKustomizedFolder(prefix: string, rest: string): string | undefined {
+    const segments = rest.split('/').slice(0, -1);
+    for (let i = 1; i <= segments.length; i++) {
+      const folder = `${prefix}${segments.slice(0, i).join('/')}`;
+      if (KUSTOMIZATION_FILES.some((name) => this.fileSet.has(`${folder}/${name}`))) return folder;
+    }
+    return undefined;
+  }
+
+  private firstFileUnder(folder: string): string | undefined {
+    return this.files.find((file) => file.startsWith(`${folder}/`) && !this.inChart(file));
+  }
+
+  private inChart(file: string): boolean {
+    for (let folder = posix.dirname(file); folder !== '.' && folder !== '/'; folder = posix.dirname(folder)) {
+      if (this.chartFolders.has(folder)) return true;
+    }
+    return false;
+  }
+
+  private show(file: string): string {
+    return displayPath(join(this.root, file), this.cwd);
+  }
+
+  private at(file: string): Location {
+    return { file: this.show(file), line: 1, column: 1 };
+  }
+}
+
+function merge(into: Found, from: Found): void {
+  into.services.push(...from.services);
+  into.claims.push(...from.claims);
+  into.releases.push(...from.releases);
+}
+
+/** Sets the namespace of everything found; `override` false only fills in missing ones. */
+function setNamespace(found: Found, namespace: string, override = true): void {
+  const set = (object: ObjectRef): ObjectRef => (override || object.namespace === undefined ? { ...object, namespace } : object);
+  for (const service of found.services) service.object = set(service.object);
+  for (const claim of found.claims) if (claim.object) claim.object = set(claim.object);
+  for (const release of found.releases) release.object = set(release.object);
+}
+
+function refOf(object: KubeObject): ObjectRef {
+  return { kind: object.kind, ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name };
+}
+
+function unique<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  return [...seen.values()];
+}
+
+function serviceKey(service: ObservedService): string {
+  return JSON.stringify([service.object.namespace, service.object.name, service.type, service.ports.map((p) => [p.port, p.nodePort, p.protocol])]);
+}
+
+function claimKey(claim: PortClaim): string {
+  return JSON.stringify([claim.cluster, claim.kind, claim.port, claim.protocol, claim.object?.namespace, claim.object?.name, claim.portName, claim.host, claim.listenAddress]);
+}
+
+function locationKey(at: Location): string {
+  return `${at.file}:${at.line}:${at.column}`;
+}

@@ -27,3 +27,43 @@ export function objectLabel(claim: PortClaim): string {
   const name = object.namespace ? `${object.namespace}/${object.name}` : object.name;
   return claim.source === 'helm-values' ? `${object.kind} ${name} (${claim.portName})` : `${object.kind} ${name}`;
 }
+
+/** How an observed claim of a registered service stands against the registry. */
+export interface Pairing {
+  claim: PortClaim;
+  service: Service;
+  /** The registered port it replaces, for a mismatch; undefined when the object has more ports than the entry. */
+  registered?: number;
+}
+
+/**
+ * Pairs each deployed port of a registered service (by name, in a cluster the entry names) that
+ * the registry does not give it with a registered port no object of that name uses there: such a
+ * pair is a mismatch. Ports left over (a chart's second Service) have no registered counterpart.
+ */
+export function unmatchedPorts(registry: Registry, observed: RepoObservation, kind: 'nodePort' | 'servicePort'): Pairing[] {
+  const groups = new Map<string, { service: Service; claims: PortClaim[] }>();
+  for (const claim of observed.claims) {
+    if (claim.kind !== kind || claim.source === 'kind-config') continue;
+    const service = serviceNamed(registry, claim.service);
+    if (!service || !service.clusters.includes(claim.cluster)) continue;
+    if ((service.exposure === 'ClusterIP') !== (kind === 'servicePort')) continue;
+    const key = `${claim.cluster}\0${service.name}`;
+    const group = groups.get(key);
+    if (group) group.claims.push(claim);
+    else groups.set(key, { service, claims: [claim] });
+  }
+  const pairings: Pairing[] = [];
+  for (const { service, claims } of groups.values()) {
+    const cluster = claims[0]!.cluster;
+    const registered = registeredPorts(service, cluster);
+    const seen = new Set(claims.map((c) => c.port));
+    const free = registered.filter((port) => !seen.has(port));
+    for (const claim of claims) {
+      if (registered.includes(claim.port)) continue;
+      const port = free.shift();
+      pairings.push({ claim, service, ...(port !== undefined ? { registered: port } : {}) });
+    }
+  }
+  return pairings;
+}

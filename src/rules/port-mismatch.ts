@@ -1,5 +1,5 @@
 import { defineRule } from './rule.ts';
-import { objectLabel, registeredPorts, serviceNamed } from './drift.ts';
+import { objectLabel, unmatchedPorts } from './drift.ts';
 
 export default defineRule({
   meta: {
@@ -12,25 +12,22 @@ export default defineRule({
   },
   check({ registry, observed, report }) {
     if (!observed) return;
-    for (const claim of observed.claims) {
-      if (claim.source === 'kind-config' || claim.kind === 'hostPort') continue;
-      const service = serviceNamed(registry, claim.service);
-      if (!service || !service.clusters.includes(claim.cluster)) continue;
-      // A ClusterIP entry is compared with Service ports, a NodePort or LoadBalancer one with node ports.
-      if ((service.exposure === 'ClusterIP') !== (claim.kind === 'servicePort')) continue;
-      const ports = registeredPorts(service, claim.cluster);
-      if (ports.includes(claim.port)) continue;
-      const registered = service.ports.find((p) => p.name !== undefined && p.name === claim.portName) ?? service.ports[0];
-      report({
-        messageId: 'mismatch',
-        data: { object: objectLabel(claim), port: claim.port, cluster: claim.cluster, service: service.name, registered: ports.join(', ') },
-        cluster: claim.cluster,
-        ...(service.range !== undefined ? { range: service.range } : {}),
-        service: service.name,
-        port: claim.port,
-        protocol: claim.protocol,
-        locations: registered ? [claim.at, registered.overrides.find((o) => o.cluster === claim.cluster)?.at ?? registered.at] : [claim.at],
-      });
+    // A ClusterIP entry is compared with Service ports, a NodePort or LoadBalancer one with node ports.
+    for (const kind of ['nodePort', 'servicePort'] as const) {
+      for (const { claim, service, registered } of unmatchedPorts(registry, observed, kind)) {
+        if (registered === undefined) continue; // an extra port: unregistered-port
+        const entry = service.ports.find((p) => (p.overrides.find((o) => o.cluster === claim.cluster)?.port ?? p.port) === registered)!;
+        report({
+          messageId: 'mismatch',
+          data: { object: objectLabel(claim), port: claim.port, cluster: claim.cluster, service: service.name, registered },
+          cluster: claim.cluster,
+          ...(service.range !== undefined ? { range: service.range } : {}),
+          service: service.name,
+          port: claim.port,
+          protocol: claim.protocol,
+          locations: [claim.at, entry.overrides.find((o) => o.cluster === claim.cluster)?.at ?? entry.at],
+        });
+      }
     }
   },
 });

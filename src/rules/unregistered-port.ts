@@ -1,10 +1,11 @@
 import { defineRule } from './rule.ts';
-import { objectLabel, observedNodePorts, serviceNamed } from './drift.ts';
+import { objectLabel, observedNodePorts, serviceNamed, unmatchedPorts } from './drift.ts';
 
 /**
  * A deployed node port is registered when the registry gives that port, in that cluster, to the
  * service of the same name, or to any service when the object's name is not in the registry
- * (the registry may call it by its team's name). port-mismatch reports a named service on another port.
+ * (the registry may call it by its team's name). A registered service deploying more node ports
+ * than its entry names has the extra ones reported here; other ports instead of its own are port-mismatch's.
  */
 export default defineRule({
   meta: {
@@ -35,7 +36,19 @@ export default defineRule({
       } else if (!service && !taken.has(`${claim.cluster}\0${claim.port}`)) {
         report({ ...base, messageId: 'unregistered', data: { object: objectLabel(claim), cluster: claim.cluster, port: claim.port } });
       }
-      // A named service on another port is port-mismatch's.
+    }
+    // A registered service with more ports deployed than the entry names; fewer or other ones are port-mismatch's.
+    for (const { claim, registered } of unmatchedPorts(registry, observed, 'nodePort')) {
+      if (registered !== undefined || taken.has(`${claim.cluster}\0${claim.port}`)) continue;
+      report({
+        messageId: 'unregistered',
+        data: { object: objectLabel(claim), cluster: claim.cluster, port: claim.port },
+        cluster: claim.cluster,
+        port: claim.port,
+        protocol: claim.protocol,
+        service: claim.service,
+        locations: [claim.at],
+      });
     }
   },
 });

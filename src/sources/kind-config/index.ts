@@ -69,14 +69,17 @@ function commentBeside(source: string, line: number): string | undefined {
   const lines = source.split('\n', line + 3);
   const first = lines[line - 1] ?? '';
   const indent = first.search(/\S/);
-  for (let i = line - 1; i < Math.min(lines.length, line + 2); i++) {
+  const own = trailingComment(first);
+  if (own) return own;
+  const above = (lines[line - 2] ?? '').trim();
+  if (above.startsWith('#')) return cleanName(above.slice(1));
+  for (let i = line; i < Math.min(lines.length, line + 2); i++) {
     const current = lines[i]!;
-    if (i > line - 1 && (current.search(/\S/) <= indent || current.trimStart().startsWith('-'))) break;
+    if (current.search(/\S/) <= indent || current.trimStart().startsWith('-')) break;
     const comment = trailingComment(current);
     if (comment) return comment;
   }
-  const above = (lines[line - 2] ?? '').trim();
-  return above.startsWith('#') ? cleanName(above.slice(1)) : undefined;
+  return undefined;
 }
 
 function trailingComment(line: string): string | undefined {
@@ -84,7 +87,8 @@ function trailingComment(line: string): string | undefined {
   return match && !/["']/.test(line.slice(0, match.index)) ? cleanName(match[1]!) : undefined;
 }
 
+/** The name at the start of a comment: `grafana, on studio's port` names grafana. */
 function cleanName(comment: string): string | undefined {
-  const name = comment.trim();
+  const name = comment.split(/[,:;(]| - /)[0]!.trim();
   return name.length > 0 ? name : undefined;
 }

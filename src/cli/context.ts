@@ -11,6 +11,8 @@ export interface CommandContext {
   io: CliIo;
   /** Reads the registry named by PATH, by --registry, or found from the current folder up. */
   registry(path?: string): Registry;
+  /** The --registry option as given, if it was. */
+  registryOption(): string | undefined;
   exit(code: number): void;
   /** Whether to colour output, after --color/--no-color. */
   color(): boolean;
@@ -45,6 +47,7 @@ export function createContext(io: CliIo, globals: () => { registry?: string; col
       const file = findRegistry(path ?? globals().registry, io.cwd);
       return loadRegistry(file, { ruleIds, cwd: io.cwd });
     },
+    registryOption: () => globals().registry,
     exit: setExit,
     color() {
       const flag = globals().color;

@@ -215,6 +215,8 @@ export interface RepoObservation {
   root: string;
   /** The clusters the repository deploys to (their manifests were found). */
   clusters: string[];
+  /** Where each cluster's manifests start, relative to the repository (folders, files). */
+  clusterRoots: Map<string, string[]>;
   /** Port claims deployed to a cluster. */
   claims: PortClaim[];
   /** Every Service object deployed to a cluster, with or without node ports. */

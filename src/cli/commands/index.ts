@@ -3,6 +3,7 @@ import type { CommandContext } from '../context.ts';
 import { registerCheck } from './check.ts';
 import { registerFree } from './free.ts';
 import { registerPorts } from './ports.ts';
+import { registerScan } from './scan.ts';
 import { registerSchema } from './schema.ts';
 import { registerWho } from './who.ts';
 
@@ -12,5 +13,6 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerPorts,
   registerFree,
   registerWho,
+  registerScan,
   registerSchema,
 ];

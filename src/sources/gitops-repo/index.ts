@@ -125,6 +125,7 @@ class RepoScan {
     return {
       root: displayPath(this.root, this.cwd),
       clusters: [...byCluster.keys()].filter((cluster) => !registry || registry.clusters.some((c) => c.name === cluster)).sort(),
+      clusterRoots: roots,
       claims: unique(claims, claimKey),
       services,
       deployedNames,

@@ -100,7 +100,8 @@ export class YamlSource {
     }
     const lines: LineIndex = {};
     const sources = documents.map((value) => new YamlSource(file, text, value, offsets, lines));
-    for (const source of sources) source.checkAliasExpansion(nodes);
+    // Only an anchor (`&name`) can be aliased: without one there is nothing to expand.
+    if (text.includes('&')) for (const source of sources) source.checkAliasExpansion(nodes);
     return sources;
   }
 

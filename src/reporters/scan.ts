@@ -4,7 +4,9 @@ import { table } from './tables.ts';
 /** `portolan scan` as text: a table of claims per cluster, then what nothing deploys, what was skipped and what could not be read. */
 export function scanText(observed: RepoObservation): string {
   const lines: string[] = [];
-  const byCluster = claimsByCluster(observed.claims);
+  // ClusterIP Service ports are many and rarely planned: JSON lists them, text counts them.
+  const byCluster = claimsByCluster(observed.claims.filter((c) => c.kind !== 'servicePort'));
+  const hidden = observed.claims.length - [...byCluster.values()].reduce((n, claims) => n + claims.length, 0);
   for (const [cluster, claims] of byCluster) {
     const roots = observed.clusterRoots.get(cluster);
     const config = observed.kindConfigs.get(cluster);
@@ -26,9 +28,10 @@ export function scanText(observed: RepoObservation): string {
     for (const problem of observed.problems) lines.push(`  ${where(problem.at)}  ${problem.message}`);
     lines.push('');
   }
-  const count = observed.claims.length;
+  const count = observed.claims.length - hidden;
   lines.push(
     `${observed.filesSeen} YAML files, ${observed.filesParsed} parsed; ${count} port${count === 1 ? '' : 's'} in ${byCluster.size} cluster${byCluster.size === 1 ? '' : 's'}` +
+      (hidden > 0 ? ` (and ${hidden} ClusterIP Service port${hidden === 1 ? '' : 's'}, listed by --format json)` : '') +
       (observed.problems.length > 0 ? `; ${observed.problems.length} unreadable` : ''),
   );
   return `${lines.join('\n')}\n`;

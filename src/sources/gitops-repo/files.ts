@@ -45,9 +45,11 @@ export function readBytes(path: string): Buffer {
         scratch.copy(larger, 0, 0, length);
         scratch = larger;
       }
-      const read = readSync(fd, scratch, length, scratch.length - length, null);
-      if (read === 0) break;
+      const wanted = scratch.length - length;
+      const read = readSync(fd, scratch, length, wanted, null);
       length += read;
+      // A regular file returns less than asked only at its end: no second read to see 0.
+      if (read < wanted) break;
     }
     return scratch.subarray(0, length);
   } finally {
@@ -55,15 +57,44 @@ export function readBytes(path: string): Buffer {
   }
 }
 
+/** The kinds whose objects the scan reads or follows; every port claim comes from one of them or from a hostPort. */
+const KINDS_READ = new Set(['Service', 'List', 'Cluster', 'Kustomization', 'HelmRelease', 'Application', 'ApplicationSet']);
+
+/** The kinds whose pod template may hold a `hostPort`. */
+const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+
+const HOST_PORT = Buffer.from('hostPort');
+const KIND = Buffer.from('kind');
+
 /**
- * Whether a file may matter to the scan, judged on its raw bytes before any YAML parse: it names
- * a port key (nodePort, hostPort, a kind mapping, the API server port) or is an object the scan
- * follows or reads (Service, List, Kustomization, HelmRelease, Argo CD Application, kind Cluster).
- * Most files of a GitOps repository (dashboards, CRDs, secrets) are neither and are never parsed.
+ * Whether a file may matter to the scan, judged on its raw bytes before any YAML parse: a workload
+ * (Pod, Deployment, ...) with a `hostPort`, or a `kind:` the scan reads (Service, a List, kind Cluster,
+ * Kustomization, HelmRelease, Argo CD Application or ApplicationSet). Kubernetes field names are
+ * case-sensitive, so exact bytes suffice; Helm values and kind mappings only count inside objects
+ * of those kinds, and patches and chart values are read when something refers to them. Most files
+ * of a GitOps repository (dashboards, CRDs, secrets, Deployments) are neither and are never parsed.
  */
 export function mayMatter(bytes: Buffer): boolean {
-  return PORT_OR_KIND.test(bytes.toString('latin1'));
+  let workload = false;
+  for (let at = bytes.indexOf(KIND); at !== -1; at = bytes.indexOf(KIND, at + 4)) {
+    const kind = kindValueAt(bytes, at + 4);
+    if (kind === undefined) continue;
+    if (KINDS_READ.has(kind) || kind.endsWith('List')) return true;
+    if (WORKLOAD_KINDS.has(kind)) workload = true;
+  }
+  return workload && bytes.indexOf(HOST_PORT) !== -1;
 }
 
-const PORT_OR_KIND =
-  /node_?ports?|hostport|apiserverport|extraportmappings|kind["']?\s*:\s*["']?(?:Service|[A-Za-z]*List|Cluster|Kustomization|HelmRelease|Application|ApplicationSet)\b/i;
+/** The word after `kind` when it reads `kind: Word`, `"kind": "Word"` or `kind: 'Word'`. */
+function kindValueAt(bytes: Buffer, at: number): string | undefined {
+  let i = at;
+  if (bytes[i] === 0x22 || bytes[i] === 0x27) i++; // closing quote of a quoted key
+  while (bytes[i] === 0x20 || bytes[i] === 0x09) i++;
+  if (bytes[i] !== 0x3a) return undefined; // :
+  i++;
+  while (bytes[i] === 0x20 || bytes[i] === 0x09) i++;
+  if (bytes[i] === 0x22 || bytes[i] === 0x27) i++;
+  const start = i;
+  while (i < bytes.length && ((bytes[i]! >= 0x41 && bytes[i]! <= 0x5a) || (bytes[i]! >= 0x61 && bytes[i]! <= 0x7a))) i++;
+  return i > start ? bytes.toString('latin1', start, i) : undefined;
+}

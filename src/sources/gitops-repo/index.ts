@@ -214,16 +214,19 @@ class RepoScan {
       return found;
     }
     const prefix = path === '.' ? '' : `${path}/`;
-    for (const file of this.files) {
-      if (!file.startsWith(prefix) || this.inChart(file)) continue;
+    const built = new Set<string>();
+    for (const file of this.filesUnder(prefix)) {
+      if (this.inChart(file)) continue;
       const rest = file.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      if (slash === -1) this.collectFile(file, found, trail);
+      if (!rest.includes('/')) this.collectFile(file, found, trail);
       else if (mode !== 'argo') {
         // A subfolder with its own kustomization is built as one, once, with its patches.
         const sub = this.nearestKustomizedFolder(prefix, rest);
         if (sub === undefined) this.collectFile(file, found, trail);
-        else if (file.startsWith(`${sub}/`) && file === this.firstFileUnder(sub)) merge(found, this.collect(sub, mode, trail));
+        else if (!built.has(sub)) {
+          built.add(sub);
+          merge(found, this.collect(sub, mode, trail));
+        }
       }
     }
     return found;
@@ -242,6 +245,7 @@ class RepoScan {
         found.releases.push(this.fluxRelease(object));
       } else found.claims.push(...hostPortClaims(object));
     }
+    for (const skip of skipped) this.skipped.set(locationKey(skip.at), skip);
   }
 
   private collectKustomization(folder: string, source: YamlSource, found: Found, trail: readonly string[]): void {
@@ -500,8 +504,19 @@ class RepoScan {
     return undefined;
   }
 
-  private firstFileUnder(folder: string): string | undefined {
-    return this.files.find((file) => file.startsWith(`${folder}/`) && !this.inChart(file));
+  /** The files whose path starts with `prefix`: a run of the sorted list, found by binary search. */
+  private filesUnder(prefix: string): string[] {
+    if (prefix === '') return this.files;
+    let low = 0;
+    let high = this.files.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.files[mid]! < prefix) low = mid + 1;
+      else high = mid;
+    }
+    let end = low;
+    while (end < this.files.length && this.files[end]!.startsWith(prefix)) end++;
+    return this.files.slice(low, end);
   }
 
   private inChart(file: string): boolean {

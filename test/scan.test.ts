@@ -26,15 +26,25 @@ test('parseAll reads every document with positions counted from the start of the
 test('the raw-byte filter finds the same claims as parsing every file, on a generated repository', () => {
   const dir = join(tempFolder(), 'repo');
   const planted = generate(dir, { files: 1500, seed: 7 }) as { claims: number };
-  const filtered = scanRepo(dir);
-  const full = scanRepo(dir, { prefilter: false });
-  const key = (claims: typeof full.claims) => claims.map((c) => JSON.stringify([c.cluster, c.kind, c.port, c.service, c.portName, c.at])).sort();
-  assert.deepEqual(key(filtered.claims), key(full.claims));
-  assert.deepEqual(key(filtered.undeployed), key(full.undeployed));
-  assert.deepEqual(filtered.services.map((s) => s.object.name).sort(), full.services.map((s) => s.object.name).sort());
-  assert.ok(filtered.filesParsed < full.filesParsed / 2, `parsed ${filtered.filesParsed} of ${full.filesParsed}`);
-  const nodePorts = filtered.claims.filter((c) => c.kind === 'nodePort' && c.source !== 'kind-config');
-  assert.equal(nodePorts.length, planted.claims);
+  // A registry that plans two ClusterIP Services: those are read for their names and ports.
+  const registry = parseRegistry(
+    'portolan.yaml',
+    'version: 1\nclusters: { forge: {}, studio: {}, pro: {} }\nservices:\n  app-0-1: { clusters: [forge], exposure: ClusterIP, port: 80 }\n  web: { kubernetesName: app-1-2, clusters: [studio], exposure: ClusterIP, port: 8080 }\n',
+    { ruleIds },
+  );
+  for (const options of [{}, { registry }]) {
+    const filtered = scanRepo(dir, options);
+    const full = scanRepo(dir, { ...options, prefilter: false });
+    const key = (claims: typeof full.claims) => claims.map((c) => JSON.stringify([c.cluster, c.kind, c.port, c.service, c.portName, c.at])).sort();
+    assert.deepEqual(key(filtered.claims), key(full.claims));
+    assert.deepEqual(key(filtered.undeployed), key(full.undeployed));
+    assert.ok(filtered.filesParsed < full.filesParsed / 4, `parsed ${filtered.filesParsed} of ${full.filesParsed}`);
+    const nodePorts = filtered.claims.filter((c) => c.kind === 'nodePort' && c.source !== 'kind-config');
+    assert.equal(nodePorts.length, planted.claims);
+  }
+  const withRegistry = scanRepo(dir, { registry });
+  assert.deepEqual(withRegistry.claims.filter((c) => c.kind === 'servicePort').map((c) => `${c.cluster}:${c.service}:${c.port}`).sort(), ['forge:app-0-1:80', 'studio:app-1-2:80']);
+  for (const [cluster, name] of [['forge', 'app-0-1'], ['studio', 'app-1-2']] as const) assert.ok(withRegistry.deployedNames.get(cluster)?.has(name));
 });
 
 test('an unparsable file is a finding with its place, and the scan goes on', async () => {

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
 import type { Registry } from '../../core/types.ts';
 import { findRegistry, loadRegistry, REGISTRY_FILE } from '../../registry/load.ts';
-import { starterRegistry } from '../../registry/from-observation.ts';
 import { scanJson, scanText } from '../../reporters/scan.ts';
 import { ruleIds } from '../../rules/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
@@ -23,7 +22,7 @@ export function registerScan(program: Command, context: CommandContext): void {
     .addOption(formatOption(['json', 'registry', 'text']))
     .option('-o, --output <file>', 'with --format registry: write the registry to FILE (which must not exist) instead of printing it')
     .addHelpText('after', '\nExamples:\n  $ portolan scan ../gitops\n  $ portolan scan ../gitops --format registry -o portolan.yaml')
-    .action((dir: string, options: { format: string; output?: string }) => {
+    .action(async (dir: string, options: { format: string; output?: string }) => {
       if (options.output !== undefined && options.format !== 'registry') throw new UsageError('--output is for --format registry');
       const output = options.output === undefined ? undefined : resolve(context.io.cwd, options.output);
       if (output !== undefined && existsSync(output)) throw new UsageError(`${options.output} exists; give a new file name, or remove it first`);
@@ -32,6 +31,8 @@ export function registerScan(program: Command, context: CommandContext): void {
       const observed = scanRepo(dir, { ...(registry ? { registry } : {}), cwd: context.io.cwd, onProgress: progress.update });
       progress.done();
       if (options.format === 'registry') {
+        // The yaml library is loaded only here, to keep every other command's start quick.
+        const { starterRegistry } = await import('../../registry/from-observation.ts');
         const text = starterRegistry(observed, { repo: resolve(context.io.cwd, dir), cwd: context.io.cwd });
         if (output === undefined) context.io.stdout(text);
         else {

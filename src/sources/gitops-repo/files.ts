@@ -57,36 +57,52 @@ export function readBytes(path: string): Buffer {
   }
 }
 
-/** The kinds whose objects the scan reads or follows; every port claim comes from one of them or from a hostPort. */
-const KINDS_READ = new Set(['Service', 'List', 'Cluster', 'Kustomization', 'HelmRelease', 'Application', 'ApplicationSet']);
+/** The kinds whose objects the scan always reads or follows. */
+const KINDS_FOLLOWED = new Set(['List', 'Cluster', 'Kustomization', 'HelmRelease', 'Application', 'ApplicationSet']);
 
 /** The kinds whose pod template may hold a `hostPort`. */
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 
 const HOST_PORT = Buffer.from('hostPort');
+const NODE_PORT = Buffer.from('nodePort');
 const KIND = Buffer.from('kind');
+const NAME = Buffer.from('name');
 
 /**
- * Whether a file may matter to the scan, judged on its raw bytes before any YAML parse: a workload
- * (Pod, Deployment, ...) with a `hostPort`, or a `kind:` the scan reads (Service, a List, kind Cluster,
- * Kustomization, HelmRelease, Argo CD Application or ApplicationSet). Kubernetes field names are
- * case-sensitive, so exact bytes suffice; Helm values and kind mappings only count inside objects
- * of those kinds, and patches and chart values are read when something refers to them. Most files
- * of a GitOps repository (dashboards, CRDs, secrets, Deployments) are neither and are never parsed.
+ * Whether a file may matter to the scan, judged on its raw bytes before any YAML parse:
+ * - an object the scan follows or reads whole: a List, a kind Cluster, a Kustomization, a
+ *   HelmRelease, an Argo CD Application or ApplicationSet;
+ * - a Service that writes `nodePort`, or whose name is in `names` (the registry's services: a
+ *   ClusterIP Service matters only when the registry plans it);
+ * - a workload (Pod, Deployment, ...) with a `hostPort`.
+ * Kubernetes field names are case-sensitive, so exact bytes suffice; Helm values and kind mappings
+ * only count inside objects of the followed kinds, and patches and chart values are read when
+ * something refers to them. Most files of a GitOps repository (dashboards, CRDs, secrets,
+ * Deployments, ClusterIP Services) are none of these and are never parsed.
  */
-export function mayMatter(bytes: Buffer): boolean {
+export function mayMatter(bytes: Buffer, names?: ReadonlySet<string>): boolean {
   let workload = false;
+  let service = false;
   for (let at = bytes.indexOf(KIND); at !== -1; at = bytes.indexOf(KIND, at + 4)) {
-    const kind = kindValueAt(bytes, at + 4);
+    const kind = wordAfterKey(bytes, at + 4);
     if (kind === undefined) continue;
-    if (KINDS_READ.has(kind) || kind.endsWith('List')) return true;
-    if (WORKLOAD_KINDS.has(kind)) workload = true;
+    if (KINDS_FOLLOWED.has(kind) || kind.endsWith('List')) return true;
+    if (kind === 'Service') service = true;
+    else if (WORKLOAD_KINDS.has(kind)) workload = true;
   }
-  return workload && bytes.indexOf(HOST_PORT) !== -1;
+  if (workload && bytes.indexOf(HOST_PORT) !== -1) return true;
+  if (!service) return false;
+  if (bytes.indexOf(NODE_PORT) !== -1) return true;
+  if (!names || names.size === 0) return false;
+  for (let at = bytes.indexOf(NAME); at !== -1; at = bytes.indexOf(NAME, at + 4)) {
+    const name = wordAfterKey(bytes, at + 4);
+    if (name !== undefined && names.has(name)) return true;
+  }
+  return false;
 }
 
-/** The word after `kind` when it reads `kind: Word`, `"kind": "Word"` or `kind: 'Word'`. */
-function kindValueAt(bytes: Buffer, at: number): string | undefined {
+/** The value after a key that ends at `at`, as in `kind: Word`, `"kind": "Word"` or `name: 'my-app'`. */
+function wordAfterKey(bytes: Buffer, at: number): string | undefined {
   let i = at;
   if (bytes[i] === 0x22 || bytes[i] === 0x27) i++; // closing quote of a quoted key
   while (bytes[i] === 0x20 || bytes[i] === 0x09) i++;
@@ -95,6 +111,11 @@ function kindValueAt(bytes: Buffer, at: number): string | undefined {
   while (bytes[i] === 0x20 || bytes[i] === 0x09) i++;
   if (bytes[i] === 0x22 || bytes[i] === 0x27) i++;
   const start = i;
-  while (i < bytes.length && ((bytes[i]! >= 0x41 && bytes[i]! <= 0x5a) || (bytes[i]! >= 0x61 && bytes[i]! <= 0x7a))) i++;
+  while (i < bytes.length && isNameByte(bytes[i]!)) i++;
   return i > start ? bytes.toString('latin1', start, i) : undefined;
+}
+
+/** Letters, digits, `-` and `.`: the bytes of a kind or an object name. */
+function isNameByte(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
 }

@@ -55,10 +55,14 @@ class RepoScan {
   private readonly chartFolders = new Set<string>();
   private readonly manifests = new Map<string, ManifestFile>();
   private readonly kustomizations = new Map<string, YamlSource | undefined>();
+  /** Kustomization files' text, read with every other file and parsed when a cluster reaches them. */
+  private readonly kustomizationTexts = new Map<string, string>();
   private readonly reached = new Set<string>();
   private readonly problems: RepoObservation['problems'] = [];
   private readonly skipped = new Map<string, SkippedValue>();
   private filesParsed = 0;
+  /** The names the registry gives its services (entry names and Kubernetes names). */
+  private readonly registryNames: Set<string>;
 
   constructor(
     private readonly root: string,
@@ -70,6 +74,7 @@ class RepoScan {
     this.fileSet = new Set(listing.files);
     this.folders = listing.folders;
     for (const file of this.files) if (basename(file) === 'Chart.yaml') this.chartFolders.add(posix.dirname(file));
+    this.registryNames = new Set((options.registry?.services ?? []).flatMap((s) => (s.kubernetesName ? [s.name, s.kubernetesName] : [s.name])));
   }
 
   run(): RepoObservation {
@@ -103,7 +108,7 @@ class RepoScan {
         service.cluster = cluster;
         services.push(service);
         names.add(service.object.name);
-        claims.push(...serviceClaims(service));
+        claims.push(...serviceClaims(service, this.registryNames));
       }
       for (const claim of found.claims) claims.push({ ...claim, cluster });
       for (const release of found.releases) {
@@ -144,7 +149,7 @@ class RepoScan {
     const prefilter = this.options.prefilter !== false;
     this.files.forEach((file, i) => {
       if (i % 500 === 0) this.options.onProgress?.(i, total);
-      if (this.inChart(file) || KUSTOMIZATION_FILES.includes(basename(file))) return;
+      if (this.inChart(file)) return;
       let bytes: Buffer;
       try {
         bytes = readBytes(join(this.root, file));
@@ -152,8 +157,8 @@ class RepoScan {
         this.problems.push({ message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, at: this.at(file) });
         return;
       }
-      if (prefilter && !mayMatter(bytes)) return;
-      this.parse(file, bytes.toString('utf8'));
+      if (KUSTOMIZATION_FILES.includes(basename(file))) this.kustomizationTexts.set(file, bytes.toString('utf8'));
+      else if (!prefilter || mayMatter(bytes, this.registryNames)) this.parse(file, bytes.toString('utf8'));
     });
     this.options.onProgress?.(total, total);
   }
@@ -459,7 +464,7 @@ class RepoScan {
       if (this.reached.has(file) || !this.fileSet.has(file)) continue;
       const skipped: SkippedValue[] = [];
       for (const object of manifest.objects) {
-        if (isService(object)) claims.push(...serviceClaims(serviceOf(object, skipped)));
+        if (isService(object)) claims.push(...serviceClaims(serviceOf(object, skipped), this.registryNames));
         else if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) claims.push(...this.releaseClaims(this.fluxRelease(object)));
         else claims.push(...hostPortClaims(object));
       }
@@ -485,7 +490,7 @@ class RepoScan {
     if (this.fileSet.has(file)) {
       this.filesParsed++;
       try {
-        source = YamlSource.parse(this.show(file), readFileSync(join(this.root, file), 'utf8'));
+        source = YamlSource.parse(this.show(file), this.kustomizationTexts.get(file) ?? readFileSync(join(this.root, file), 'utf8'));
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         this.problems.push({ message: error.message, at: error.at ?? this.at(file) });
@@ -520,6 +525,7 @@ class RepoScan {
   }
 
   private inChart(file: string): boolean {
+    if (this.chartFolders.size === 0) return false;
     for (let folder = posix.dirname(file); folder !== '.' && folder !== '/'; folder = posix.dirname(folder)) {
       if (this.chartFolders.has(folder)) return true;
     }

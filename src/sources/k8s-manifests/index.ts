@@ -55,11 +55,12 @@ export function serviceOf(object: KubeObject, skipped: SkippedValue[]): Observed
 
 /**
  * The claims a Service makes in its cluster: each numeric nodePort of a NodePort or LoadBalancer
- * Service, and each port of a ClusterIP one. A nodePort on a ClusterIP Service claims nothing
+ * Service, and each port of a ClusterIP one whose name is in `clusterIpNames` (the registry's
+ * ClusterIP entries: other ClusterIP ports are nobody's plan). A nodePort on a ClusterIP Service claims nothing
  * (the API server rejects it; invalid-service reports it). LoadBalancer Services take NodePorts too;
  * `allocateLoadBalancerNodePorts: false` only stops automatic ones, a written nodePort is still taken.
  */
-export function serviceClaims(service: ObservedService): PortClaim[] {
+export function serviceClaims(service: ObservedService, clusterIpNames: ReadonlySet<string> = new Set()): PortClaim[] {
   const claims: PortClaim[] = [];
   const exposed = service.type === 'NodePort' || service.type === 'LoadBalancer';
   for (const port of service.ports) {
@@ -78,7 +79,7 @@ export function serviceClaims(service: ObservedService): PortClaim[] {
       if (nodePort !== undefined) {
         claims.push({ ...common, port: nodePort, kind: 'nodePort', at: port.nodePortAt ?? port.at, ...(port.port !== undefined ? { servicePort: port.port } : {}) });
       }
-    } else if (service.type === 'ClusterIP' && port.port !== undefined) {
+    } else if (service.type === 'ClusterIP' && port.port !== undefined && clusterIpNames.has(service.object.name)) {
       claims.push({ ...common, port: port.port, kind: 'servicePort', at: port.at });
     }
   }

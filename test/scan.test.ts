@@ -150,3 +150,19 @@ test('a progress line goes to a terminal stderr only, never into JSON', async ()
   assert.equal(json.stderr, '');
   assert.doesNotThrow(() => JSON.parse(json.stdout));
 });
+
+test('inline patches in a kustomization and a Flux Kustomization point at the line inside the patch', () => {
+  const dir = tempFolder({
+    'base/svc.yaml': service('grafana', 30040),
+    'apps/lab/kustomization.yaml': 'resources: [../../base/svc.yaml]\npatches:\n  - target: { kind: Service, name: grafana }\n    patch: |\n      - op: replace\n        path: /spec/ports/0/nodePort\n        value: 30140\n',
+    'clusters/lab/apps.yaml':
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: { name: apps }\nspec:\n  path: ./base\n  patches:\n    - target: { kind: Service }\n      patch: |\n        apiVersion: v1\n        kind: Service\n        metadata: { name: grafana }\n        spec:\n          ports:\n            - port: 80\n              nodePort: 30240\n',
+    'clusters/edge/kustomization.yaml': 'resources: [../../apps/lab]\n',
+  });
+  const observed = scanRepo(dir);
+  const where = observed.claims.map((c) => [c.cluster, c.port, c.at.file.replace(`${dir}/`, ''), c.at.line, c.at.column]).sort();
+  assert.deepEqual(where, [
+    ['edge', 30140, 'apps/lab/kustomization.yaml', 7, 16],
+    ['lab', 30240, 'clusters/lab/apps.yaml', 15, 25],
+  ]);
+});

@@ -10,7 +10,8 @@ import { list, locateIn, mapping, text } from '../k8s-manifests/objects.ts';
 import { isKindConfig, kindClusterName, kindConfigClaims } from '../kind-config/index.ts';
 import { argoApplications, globPattern, isArgo, type ArgoApplication } from './argo.ts';
 import { KUSTOMIZATION_FILES, listRepo, mayMatter, readBytes } from './files.ts';
-import { applyPatch, parsePatch, targetOf, type PatchTarget } from './patches.ts';
+import { parseEmbedded } from './embedded.ts';
+import { applyPatch, patchOf, targetOf, type PatchTarget } from './patches.ts';
 
 /** Options for a repository scan. */
 export interface ScanOptions {
@@ -54,7 +55,7 @@ class RepoScan {
   private readonly folders: Set<string>;
   private readonly chartFolders = new Set<string>();
   private readonly manifests = new Map<string, ManifestFile>();
-  private readonly kustomizations = new Map<string, YamlSource | undefined>();
+  private readonly yamlFiles = new Map<string, YamlSource[] | undefined>();
   /** Kustomization files' text, read with every other file and parsed when a cluster reaches them. */
   private readonly kustomizationTexts = new Map<string, string>();
   private readonly reached = new Set<string>();
@@ -277,10 +278,13 @@ class RepoScan {
       const target = targetOf(entry.target);
       const inline = text(entry.patch);
       const file = text(entry.path);
-      if (inline !== undefined) this.patch(source.file, inline, target, source.locate([...path, 'patch']), found);
+      if (inline !== undefined) this.inlinePatch(source, [...path, 'patch'], inline, target, found);
       else if (file !== undefined && this.fileSet.has(patchFile(file))) {
         this.reached.add(patchFile(file));
-        this.patch(this.show(patchFile(file)), readFileSync(join(this.root, patchFile(file)), 'utf8'), target, undefined, found);
+        for (const document of this.yamlDocuments(patchFile(file)) ?? []) {
+          const patch = patchOf(document, target);
+          if (patch) applyPatch(patch, found.services);
+        }
       }
     }
     const namespace = text(body.namespace);
@@ -290,8 +294,10 @@ class RepoScan {
     if (prefix || suffix) for (const service of found.services) service.object = { ...service.object, name: `${prefix}${service.object.name}${suffix}` };
   }
 
-  private patch(file: string, content: string, target: PatchTarget | undefined, inlineAt: Location | undefined, found: Found): void {
-    const patch = parsePatch(file, content, target, inlineAt);
+  /** Applies an inline patch (a string in `source` at `path`) to what was found. */
+  private inlinePatch(source: YamlSource, path: YamlPath, content: string, target: PatchTarget | undefined, found: Found): void {
+    const embedded = parseEmbedded(source, source.locate(path), content);
+    const patch = embedded && patchOf(embedded.inner, target, embedded.place);
     if (patch) applyPatch(patch, found.services);
   }
 
@@ -303,7 +309,7 @@ class RepoScan {
     list(spec.patches).forEach((entry, i) => {
       const patch = mapping(entry);
       const inline = text(patch?.patch);
-      if (inline !== undefined) this.patch(object.source.file, inline, targetOf(patch?.target), locateIn(object, ['spec', 'patches', i, 'patch']), found);
+      if (inline !== undefined) this.inlinePatch(object.source, [...object.path, 'spec', 'patches', i, 'patch'], inline, targetOf(patch?.target), found);
     });
     const namespace = text(spec.targetNamespace);
     if (namespace !== undefined) setNamespace(found, namespace);
@@ -405,23 +411,9 @@ class RepoScan {
 
   /** Helm values written as a YAML string inside the Application; positions point into the block. */
   private embeddedValues(object: KubeObject, path: YamlPath, content: string): ValuesLayer | undefined {
-    let values: YamlSource;
-    try {
-      values = YamlSource.parse(object.source.file, content);
-    } catch {
-      return undefined;
-    }
-    const blockAt = locateIn(object, path);
-    const lines = object.source.text.split('\n', blockAt.line + 1 + content.split('\n').length);
-    return {
-      values: values.value,
-      locate: (p) => {
-        const inner = values.locate(p);
-        const line = blockAt.line + inner.line;
-        const indent = (lines[line - 1] ?? '').search(/\S|$/) - (content.split('\n')[inner.line - 1] ?? '').search(/\S|$/);
-        return { file: object.source.file, line, column: inner.column + Math.max(0, indent) };
-      },
-    };
+    const embedded = parseEmbedded(object.source, locateIn(object, path), content);
+    if (!embedded) return undefined;
+    return { values: embedded.inner.value, locate: (p) => embedded.place(embedded.inner.locate(p)) };
   }
 
   private kindConfigs(): { object: KubeObject; cluster: string; host: string }[] {
@@ -485,19 +477,24 @@ class RepoScan {
 
   /** A single-document YAML file read on demand (a kustomization, a chart's values.yaml); problems are recorded. */
   private yamlFile(file: string): YamlSource | undefined {
-    if (this.kustomizations.has(file)) return this.kustomizations.get(file);
-    let source: YamlSource | undefined;
+    return this.yamlDocuments(file)?.[0];
+  }
+
+  /** Every document of a YAML file read on demand (a patch file may hold several), once. */
+  private yamlDocuments(file: string): YamlSource[] | undefined {
+    if (this.yamlFiles.has(file)) return this.yamlFiles.get(file);
+    let documents: YamlSource[] | undefined;
     if (this.fileSet.has(file)) {
       this.filesParsed++;
       try {
-        source = YamlSource.parse(this.show(file), this.kustomizationTexts.get(file) ?? readFileSync(join(this.root, file), 'utf8'));
+        documents = YamlSource.parseAll(this.show(file), this.kustomizationTexts.get(file) ?? readFileSync(join(this.root, file), 'utf8'));
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         this.problems.push({ message: error.message, at: error.at ?? this.at(file) });
       }
     }
-    this.kustomizations.set(file, source);
-    return source;
+    this.yamlFiles.set(file, documents);
+    return documents;
   }
 
   private nearestKustomizedFolder(prefix: string, rest: string): string | undefined {

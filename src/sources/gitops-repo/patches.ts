@@ -1,5 +1,5 @@
 import type { Location, ObservedService, ObservedServicePort } from '../../core/types.ts';
-import { YamlSource, type YamlPath } from '../../registry/yaml-source.ts';
+import type { YamlSource, YamlPath } from '../../registry/yaml-source.ts';
 import { list, mapping, text } from '../k8s-manifests/objects.ts';
 
 /** Which objects a kustomize patch applies to. */
@@ -17,16 +17,10 @@ export interface ServicePatch {
   locate(path: YamlPath): Location;
 }
 
-/** Reads a patch's text (a file's or an inline `patch: |`), placing it at `at` when inline. */
-export function parsePatch(file: string, content: string, target: PatchTarget | undefined, inlineAt?: Location): ServicePatch | undefined {
-  let source: YamlSource;
-  try {
-    source = YamlSource.parse(file, content);
-  } catch {
-    return undefined;
-  }
+/** Reads a parsed patch (a file's, or an inline `patch: |`); `place` maps an inline patch's positions into its file. */
+export function patchOf(source: YamlSource, target: PatchTarget | undefined, place: (at: Location) => Location = (at) => at): ServicePatch | undefined {
   const body = source.value;
-  const locate = inlineAt ? () => inlineAt : (path: YamlPath) => source.locate(path);
+  const locate = (path: YamlPath) => place(source.locate(path));
   if (Array.isArray(body)) return target ? { target, body, locate } : undefined;
   const object = mapping(body);
   if (!object) return undefined;

@@ -166,3 +166,32 @@ test('inline patches in a kustomization and a Flux Kustomization point at the li
     ['lab', 30240, 'clusters/lab/apps.yaml', 15, 25],
   ]);
 });
+
+test('Flux post-build substitution fills nodePorts and Helm values; kustomize helmCharts values count', () => {
+  const dir = tempFolder({
+    'clusters/lab/apps.yaml':
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: { name: apps }\nspec:\n  path: ./apps\n  postBuild:\n    substitute:\n      GRAFANA_PORT: "30040"\n',
+    'apps/grafana.yaml': service('grafana', '${GRAFANA_PORT}'),
+    'apps/loki.yaml': service('loki', '${LOKI_PORT:=30042}'),
+    'apps/tempo.yaml': service('tempo', '${TEMPO_PORT}'),
+    'apps/kustomization.yaml': 'resources: [grafana.yaml, loki.yaml, tempo.yaml]\nhelmCharts:\n  - name: redis\n    releaseName: cache\n    valuesInline:\n      master:\n        service:\n          type: NodePort\n          nodePorts:\n            redis: 30062\n',
+  });
+  const observed = scanRepo(dir);
+  assert.deepEqual(observed.claims.map((c) => `${c.service}:${c.port}:${c.at.line}`).sort(), ['cache:30062:10', 'grafana:30040:9', 'loki:30042:9']);
+  assert.deepEqual(observed.skipped.map((s) => s.text), ['${TEMPO_PORT}']);
+});
+
+test('registry paths (globs and folders) say which files a cluster deploys', () => {
+  const dir = tempFolder({
+    'portolan.yaml': 'version: 1\nclusters:\n  lab: { paths: ["apps/*/lab", base] }\n  edge: { paths: [apps/**/edge.yaml] }\nservices: {}\n',
+    'base/a.yaml': service('a', 30001),
+    'apps/web/lab/svc.yaml': service('web', 30002),
+    'apps/web/edge.yaml': service('web-edge', 30003),
+    'apps/db/nested/edge.yaml': service('db-edge', 30004),
+    'other/svc.yaml': service('other', 30005),
+  });
+  const registry = parseRegistry('portolan.yaml', readFileSync(join(dir, 'portolan.yaml'), 'utf8'), { ruleIds });
+  const observed = scanRepo(dir, { registry });
+  assert.deepEqual(observed.claims.map((c) => `${c.cluster}:${c.service}`).sort(), ['edge:db-edge', 'edge:web-edge', 'lab:a', 'lab:web']);
+  assert.deepEqual(observed.undeployed.map((c) => c.service), ['other']);
+});

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
-import type { Location, ObjectRef, ObservedService, PortClaim, Registry, RepoObservation, SkippedValue } from '../../core/types.ts';
+import type { FileProblem, Location, ObjectRef, ObservedService, PortClaim, Registry, RepoObservation, SkippedValue } from '../../core/types.ts';
 import { displayPath } from '../../registry/load.ts';
 import { YamlSource, type YamlPath } from '../../registry/yaml-source.ts';
 import { releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
@@ -59,7 +59,7 @@ class RepoScan {
   /** Kustomization files' text, read with every other file and parsed when a cluster reaches them. */
   private readonly kustomizationTexts = new Map<string, string>();
   private readonly reached = new Set<string>();
-  private readonly problems: RepoObservation['problems'] = [];
+  private readonly problems = new Map<string, FileProblem>();
   private readonly skipped = new Map<string, SkippedValue>();
   private filesParsed = 0;
   /** The names the registry gives its services (entry names and Kubernetes names). */
@@ -109,7 +109,7 @@ class RepoScan {
         service.cluster = cluster;
         services.push(service);
         names.add(service.object.name);
-        claims.push(...serviceClaims(service, this.registryNames));
+        claims.push(...this.serviceClaims(service));
       }
       for (const claim of found.claims) claims.push({ ...claim, cluster });
       for (const release of found.releases) {
@@ -137,7 +137,7 @@ class RepoScan {
       deployedNames,
       kindConfigs,
       undeployed: this.undeployedClaims(),
-      problems: this.problems,
+      problems: [...this.problems.values()],
       skipped: [...this.skipped.values()],
       filesSeen: this.files.length,
       filesParsed: this.filesParsed,
@@ -155,7 +155,7 @@ class RepoScan {
       try {
         bytes = readBytes(join(this.root, file));
       } catch (error) {
-        this.problems.push({ message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, at: this.at(file) });
+        this.problem(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, this.at(file));
         return;
       }
       if (KUSTOMIZATION_FILES.includes(basename(file))) this.kustomizationTexts.set(file, bytes.toString('utf8'));
@@ -173,7 +173,7 @@ class RepoScan {
       return manifest;
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      this.problems.push({ message: error.message, at: error.at ?? this.at(file) });
+      this.problem(error.message, error.at ?? this.at(file));
       return undefined;
     }
   }
@@ -242,28 +242,42 @@ class RepoScan {
     this.reached.add(file);
     const manifest = this.manifests.get(file);
     if (!manifest) return;
-    const skipped: SkippedValue[] = [];
     for (const object of manifest.objects) {
-      if (isService(object)) found.services.push(serviceOf(object, skipped));
+      if (isService(object)) found.services.push(serviceOf(object));
       else if (object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
         merge(found, this.fluxKustomization(object, trail));
       } else if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
         found.releases.push(this.fluxRelease(object));
       } else found.claims.push(...hostPortClaims(object));
     }
-    for (const skip of skipped) this.skipped.set(locationKey(skip.at), skip);
   }
 
   private collectKustomization(folder: string, source: YamlSource, found: Found, trail: readonly string[]): void {
     const body = mapping(source.value) ?? {};
     for (const key of ['resources', 'bases', 'components']) {
-      list(body[key]).forEach((entry) => {
+      list(body[key]).forEach((entry, i) => {
         const resource = text(entry);
         if (resource === undefined || /:\/\/|^github\.com\/|\?ref=/.test(resource)) return;
         const target = posix.normalize(posix.join(folder, resource)).replace(/\/$/, '');
-        if (!target.startsWith('..')) merge(found, this.collect(target, 'flux', trail));
+        if (target.startsWith('..')) return;
+        if (!this.fileSet.has(target) && !this.folders.has(target) && !existsSync(join(this.root, target))) {
+          this.problem(`kustomization ${key} entry "${resource}" does not exist; kustomize build fails`, source.locate([key, i]));
+        } else merge(found, this.collect(target, 'flux', trail));
       });
     }
+    // kustomize's own Helm support: `helmCharts` with inline values or a values file.
+    list(body.helmCharts).forEach((entry, i) => {
+      const chart = mapping(entry);
+      const name = text(chart?.releaseName) ?? text(chart?.name);
+      if (!chart || name === undefined) return;
+      const layers: ValuesLayer[] = [];
+      const valuesFile = text(chart.valuesFile);
+      const values = valuesFile !== undefined ? this.yamlFile(posix.normalize(posix.join(folder, valuesFile))) : undefined;
+      if (values) layers.push({ values: values.value, locate: (p) => values.locate(p) });
+      if (chart.valuesInline !== undefined) layers.push({ values: chart.valuesInline, locate: (p) => source.locate(['helmCharts', i, 'valuesInline', ...p]) });
+      const namespace = text(chart.namespace);
+      found.releases.push({ object: { kind: 'HelmChart', ...(namespace !== undefined ? { namespace } : {}), name }, releaseName: name, layers });
+    });
     const patchFile = (relative: string) => posix.normalize(posix.join(folder, relative));
     const patches = [
       ...list(body.patches).map((entry, i) => ({ entry: mapping(entry), path: ['patches', i] as YamlPath })),
@@ -313,6 +327,8 @@ class RepoScan {
     });
     const namespace = text(spec.targetNamespace);
     if (namespace !== undefined) setNamespace(found, namespace);
+    const substitute = mapping(mapping(spec.postBuild)?.substitute);
+    if (substitute) substituteVariables(found, new Map(Object.entries(substitute).map(([name, value]) => [name, String(value)])));
     return found;
   }
 
@@ -328,6 +344,13 @@ class RepoScan {
       ...(chartPath !== undefined ? { chartPath } : {}),
       layers: [{ values: spec.values, locate: (path) => locateIn(object, ['spec', 'values', ...path]) }],
     };
+  }
+
+  private serviceClaims(service: ObservedService): PortClaim[] {
+    const skipped: SkippedValue[] = [];
+    const claims = serviceClaims(service, this.registryNames, skipped);
+    for (const skip of skipped) this.skipped.set(locationKey(skip.at), skip);
+    return claims;
   }
 
   private releaseClaims(release: HelmRelease): PortClaim[] {
@@ -430,7 +453,7 @@ class RepoScan {
           this.manifests.set(file, manifest);
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
-          this.problems.push({ message: error.message, at: error.at ?? { file: displayPath(file, this.cwd), line: 1, column: 1 } });
+          this.problem(error.message, error.at ?? { file: displayPath(file, this.cwd), line: 1, column: 1 });
         }
       }
     }
@@ -454,9 +477,8 @@ class RepoScan {
     const claims: PortClaim[] = [];
     for (const [file, manifest] of this.manifests) {
       if (this.reached.has(file) || !this.fileSet.has(file)) continue;
-      const skipped: SkippedValue[] = [];
       for (const object of manifest.objects) {
-        if (isService(object)) claims.push(...serviceClaims(serviceOf(object, skipped), this.registryNames));
+        if (isService(object)) claims.push(...this.serviceClaims(serviceOf(object)));
         else if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) claims.push(...this.releaseClaims(this.fluxRelease(object)));
         else claims.push(...hostPortClaims(object));
       }
@@ -490,7 +512,7 @@ class RepoScan {
         documents = YamlSource.parseAll(this.show(file), this.kustomizationTexts.get(file) ?? readFileSync(join(this.root, file), 'utf8'));
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
-        this.problems.push({ message: error.message, at: error.at ?? this.at(file) });
+        this.problem(error.message, error.at ?? this.at(file));
       }
     }
     this.yamlFiles.set(file, documents);
@@ -529,6 +551,11 @@ class RepoScan {
     return false;
   }
 
+  /** Records a file that cannot be read or used, once per place. */
+  private problem(message: string, at: Location): void {
+    this.problems.set(locationKey(at), { message, at });
+  }
+
   private show(file: string): string {
     return displayPath(join(this.root, file), this.cwd);
   }
@@ -550,6 +577,29 @@ function setNamespace(found: Found, namespace: string, override = true): void {
   for (const service of found.services) service.object = set(service.object);
   for (const claim of found.claims) if (claim.object) claim.object = set(claim.object);
   for (const release of found.releases) release.object = set(release.object);
+}
+
+/**
+ * Flux's post-build substitution over what a Flux Kustomization deploys: `${VAR}`, and
+ * `${VAR:=default}` or `${VAR:-default}` when VAR is not set, in nodePorts and Helm values. Flux
+ * substitutes the text before it is parsed, so a nodePort that becomes digits is a number.
+ */
+function substituteVariables(found: Found, variables: ReadonlyMap<string, string>): void {
+  const fill = (value: string) =>
+    value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (whole, name: string, fallback: string | undefined) => variables.get(name) ?? fallback ?? whole);
+  const fillDeep = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      const filled = fill(value);
+      return filled !== value && /^\d+$/.test(filled) ? Number(filled) : filled;
+    }
+    if (Array.isArray(value)) return value.map(fillDeep);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillDeep(v)]));
+    return value;
+  };
+  for (const service of found.services) {
+    for (const port of service.ports) if (typeof port.nodePort === 'string') port.nodePort = fillDeep(port.nodePort) as number | string;
+  }
+  for (const release of found.releases) release.layers = release.layers.map((layer) => ({ ...layer, values: fillDeep(layer.values) }));
 }
 
 function refOf(object: KubeObject): ObjectRef {

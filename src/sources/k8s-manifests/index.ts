@@ -21,7 +21,7 @@ export function isService(object: KubeObject): boolean {
 }
 
 /** The Service as written: its type, each port with its nodePort, and a stray `spec.nodePort`. */
-export function serviceOf(object: KubeObject, skipped: SkippedValue[]): ObservedService {
+export function serviceOf(object: KubeObject): ObservedService {
   const spec = mapping(object.body.spec) ?? {};
   const ports: ObservedServicePort[] = list(spec.ports).flatMap((entry, i): ObservedServicePort[] => {
     const port = mapping(entry);
@@ -37,9 +37,6 @@ export function serviceOf(object: KubeObject, skipped: SkippedValue[]): Observed
     if (typeof nodePort === 'number' || typeof nodePort === 'string') {
       observed.nodePort = nodePort;
       observed.nodePortAt = locateIn(object, [...path, 'nodePort']);
-      if (typeof nodePort === 'string' && !/^\d+$/.test(nodePort.trim())) {
-        skipped.push({ reason: 'placeholder', text: nodePort, at: observed.nodePortAt });
-      }
     }
     return [observed];
   });
@@ -56,14 +53,18 @@ export function serviceOf(object: KubeObject, skipped: SkippedValue[]): Observed
 /**
  * The claims a Service makes in its cluster: each numeric nodePort of a NodePort or LoadBalancer
  * Service, and each port of a ClusterIP one whose name is in `clusterIpNames` (the registry's
- * ClusterIP entries: other ClusterIP ports are nobody's plan). A nodePort on a ClusterIP Service claims nothing
+ * ClusterIP entries: other ClusterIP ports are nobody's plan). A nodePort that is a placeholder
+ * (`${NODE_PORT}`, `3xxxx`) claims nothing and is added to `skipped`. A nodePort on a ClusterIP Service claims nothing
  * (the API server rejects it; invalid-service reports it). LoadBalancer Services take NodePorts too;
  * `allocateLoadBalancerNodePorts: false` only stops automatic ones, a written nodePort is still taken.
  */
-export function serviceClaims(service: ObservedService, clusterIpNames: ReadonlySet<string> = new Set()): PortClaim[] {
+export function serviceClaims(service: ObservedService, clusterIpNames: ReadonlySet<string> = new Set(), skipped: SkippedValue[] = []): PortClaim[] {
   const claims: PortClaim[] = [];
   const exposed = service.type === 'NodePort' || service.type === 'LoadBalancer';
   for (const port of service.ports) {
+    if (typeof port.nodePort === 'string' && numeric(port.nodePort) === undefined && port.nodePortAt) {
+      skipped.push({ reason: 'placeholder', text: port.nodePort, at: port.nodePortAt });
+    }
     const portName = port.name ?? (service.ports.length > 1 && port.port !== undefined ? String(port.port) : undefined);
     const common = {
       cluster: service.cluster,

@@ -44,3 +44,8 @@ test('without --repo the drift rules stay silent', async () => {
   const run = await runCli(['check', 'test/fixtures/repos/kind-hosts', '--format', 'json']);
   assert.equal(run.code, 0, run.stdout);
 });
+
+test('check --repo says so when it finds no cluster in the repository', async () => {
+  const run = await runCli(['check', 'test/fixtures/repos/kind-hosts', '--repo', 'test/fixtures/repos/argocd/apps']);
+  assert.match(run.stderr, /found no cluster's manifests in test\/fixtures\/repos\/argocd\/apps/);
+});

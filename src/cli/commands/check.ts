@@ -23,6 +23,9 @@ export function registerCheck(program: Command, context: CommandContext): void {
         const progress = progressLine(context.io, options.format !== 'json' && options.format !== 'sarif');
         observed = scanRepo(options.repo, { registry, cwd: context.io.cwd, onProgress: progress.update });
         progress.done();
+        if (observed.clusters.length === 0) {
+          context.io.stderr(`portolan: found no cluster's manifests in ${options.repo}; say where they are with clusters.NAME.paths, or keep them in clusters/NAME\n`);
+        }
       }
       const result = checkRegistry(registry, observed ? { observed } : {});
       context.io.stdout(reporters[options.format]!(result, { color: context.color() }));

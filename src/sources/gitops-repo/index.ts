@@ -317,8 +317,8 @@ class RepoScan {
 
   private fluxKustomization(object: KubeObject, trail: readonly string[]): Found {
     const spec = mapping(object.body.spec) ?? {};
-    const path = text(spec.path);
-    if (path === undefined) return { services: [], claims: [], releases: [] };
+    // Without spec.path, Flux builds the source's root.
+    const path = text(spec.path) ?? '.';
     const found = this.collect(posix.normalize(path.replace(/^\.?\//, '') || '.').replace(/\/$/, '') || '.', 'flux', trail);
     list(spec.patches).forEach((entry, i) => {
       const patch = mapping(entry);

@@ -163,6 +163,9 @@ export interface PortClaim {
   servicePort?: number;
 }
 
+/** The address a host port binds when none is written: every IPv4 address of the host. */
+export const WILDCARD_ADDRESS = '0.0.0.0';
+
 /** Where a claim came from. */
 export type ClaimSource = 'registry' | 'manifest' | 'helm-values' | 'kind-config';
 

@@ -1,5 +1,4 @@
-import type { PortClaim } from '../core/types.ts';
-import { WILDCARD_ADDRESS } from '../sources/kind-config/index.ts';
+import { WILDCARD_ADDRESS, type PortClaim } from '../core/types.ts';
 import { defineRule } from './rule.ts';
 import { kindMappings } from './drift.ts';
 

@@ -11,6 +11,7 @@ import { isKindConfig, kindClusterName, kindConfigClaims } from '../kind-config/
 import { argoApplications, globPattern, isArgo, type ArgoApplication } from './argo.ts';
 import { KUSTOMIZATION_FILES, listRepo, mayMatter, readBytes } from './files.ts';
 import { parseEmbedded } from './embedded.ts';
+import { emptyFound, merge, setNamespace, substituteVariables, type Found } from './found.ts';
 import { applyPatch, patchOf, targetOf, type PatchTarget } from './patches.ts';
 
 /** Options for a repository scan. */
@@ -27,13 +28,6 @@ export interface ScanOptions {
 
 /** The cluster used when neither a registry nor the repository's layout names one. */
 export const DEFAULT_CLUSTER = 'default';
-
-/** What a cluster's manifests hold, gathered by following kustomizations, Flux and Argo CD. */
-interface Found {
-  services: ObservedService[];
-  claims: PortClaim[];
-  releases: HelmRelease[];
-}
 
 /**
  * Reads a GitOps repository: which files each cluster deploys (registry `paths`, `clusters/NAME`,
@@ -86,7 +80,7 @@ class RepoScan {
     const byCluster = new Map<string, Found>();
     const foundFor = (cluster: string) => {
       let found = byCluster.get(cluster);
-      if (!found) byCluster.set(cluster, (found = { services: [], claims: [], releases: [] }));
+      if (!found) byCluster.set(cluster, (found = emptyFound()));
       return found;
     };
     for (const [cluster, paths] of roots) {
@@ -206,7 +200,7 @@ class RepoScan {
 
   /** What a file or folder deploys; `mode` says how a folder without a kustomization is read. */
   private collect(path: string, mode: 'flux' | 'argo' | 'argo-recurse', ancestors: readonly string[]): Found {
-    const found: Found = { services: [], claims: [], releases: [] };
+    const found: Found = emptyFound();
     if (ancestors.includes(path)) return found;
     const trail = [...ancestors, path];
     if (this.fileSet.has(path)) {
@@ -383,7 +377,7 @@ class RepoScan {
   }
 
   private argoFound(application: ArgoApplication): Found {
-    const found: Found = { services: [], claims: [], releases: [] };
+    const found: Found = emptyFound();
     for (const source of application.sources) {
       const path = source.path === undefined ? undefined : posix.normalize(source.path.replace(/^\.\//, '')).replace(/\/$/, '') || '.';
       const isChart = path !== undefined && this.chartFolders.has(path);
@@ -563,43 +557,6 @@ class RepoScan {
   private at(file: string): Location {
     return { file: this.show(file), line: 1, column: 1 };
   }
-}
-
-function merge(into: Found, from: Found): void {
-  into.services.push(...from.services);
-  into.claims.push(...from.claims);
-  into.releases.push(...from.releases);
-}
-
-/** Sets the namespace of everything found; `override` false only fills in missing ones. */
-function setNamespace(found: Found, namespace: string, override = true): void {
-  const set = (object: ObjectRef): ObjectRef => (override || object.namespace === undefined ? { ...object, namespace } : object);
-  for (const service of found.services) service.object = set(service.object);
-  for (const claim of found.claims) if (claim.object) claim.object = set(claim.object);
-  for (const release of found.releases) release.object = set(release.object);
-}
-
-/**
- * Flux's post-build substitution over what a Flux Kustomization deploys: `${VAR}`, and
- * `${VAR:=default}` or `${VAR:-default}` when VAR is not set, in nodePorts and Helm values. Flux
- * substitutes the text before it is parsed, so a nodePort that becomes digits is a number.
- */
-function substituteVariables(found: Found, variables: ReadonlyMap<string, string>): void {
-  const fill = (value: string) =>
-    value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (whole, name: string, fallback: string | undefined) => variables.get(name) ?? fallback ?? whole);
-  const fillDeep = (value: unknown): unknown => {
-    if (typeof value === 'string') {
-      const filled = fill(value);
-      return filled !== value && /^\d+$/.test(filled) ? Number(filled) : filled;
-    }
-    if (Array.isArray(value)) return value.map(fillDeep);
-    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillDeep(v)]));
-    return value;
-  };
-  for (const service of found.services) {
-    for (const port of service.ports) if (typeof port.nodePort === 'string') port.nodePort = fillDeep(port.nodePort) as number | string;
-  }
-  for (const release of found.releases) release.layers = release.layers.map((layer) => ({ ...layer, values: fillDeep(layer.values) }));
 }
 
 function refOf(object: KubeObject): ObjectRef {

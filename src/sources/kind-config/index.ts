@@ -1,9 +1,6 @@
-import type { PortClaim, Protocol } from '../../core/types.ts';
+import { WILDCARD_ADDRESS, type PortClaim, type Protocol } from '../../core/types.ts';
 import { list, locateIn, mapping, text, type KubeObject } from '../k8s-manifests/objects.ts';
 import { numeric } from '../k8s-manifests/index.ts';
-
-/** The address a kind mapping listens on when it names none. */
-export const WILDCARD_ADDRESS = '0.0.0.0';
 
 /** kind binds the API server on this address unless `networking.apiServerAddress` says otherwise. */
 const API_SERVER_ADDRESS = '127.0.0.1';

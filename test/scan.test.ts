@@ -195,3 +195,17 @@ test('registry paths (globs and folders) say which files a cluster deploys', () 
   assert.deepEqual(observed.claims.map((c) => `${c.cluster}:${c.service}`).sort(), ['edge:db-edge', 'edge:web-edge', 'lab:a', 'lab:web']);
   assert.deepEqual(observed.undeployed.map((c) => c.service), ['other']);
 });
+
+test('a HelmRelease loads values from a ConfigMap that kustomize generates from a file', () => {
+  const dir = tempFolder({
+    'clusters/lab/kustomization.yaml': 'resources: [grafana.yaml]\nconfigMapGenerator:\n  - name: grafana-values\n    files:\n      - values.yaml=grafana-values.yaml\n',
+    'clusters/lab/grafana-values.yaml': 'service:\n  type: NodePort\n  nodePort: 30040\n',
+    'clusters/lab/unused-values.yaml': 'service:\n  nodePort: 30999\n',
+    'clusters/lab/grafana.yaml':
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: { name: grafana }\nspec:\n  chart: { spec: { chart: grafana, sourceRef: { kind: HelmRepository, name: grafana } } }\n  valuesFrom:\n    - kind: ConfigMap\n      name: grafana-values\n',
+  });
+  const observed = scanRepo(dir);
+  assert.deepEqual(observed.claims.map((c) => [c.service, c.port, c.portName, c.at.file.replace(`${dir}/`, ''), c.at.line]), [
+    ['grafana', 30040, 'service.nodePort', 'clusters/lab/grafana-values.yaml', 3],
+  ]);
+});

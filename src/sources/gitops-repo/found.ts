@@ -6,11 +6,13 @@ export interface Found {
   services: ObservedService[];
   claims: PortClaim[];
   releases: HelmRelease[];
+  /** Files that kustomize's configMapGenerator turns into ConfigMap keys: name -> key -> file. */
+  generatedConfigMaps: Map<string, Map<string, string>>;
 }
 
 /** Nothing found yet. */
 export function emptyFound(): Found {
-  return { services: [], claims: [], releases: [] };
+  return { services: [], claims: [], releases: [], generatedConfigMaps: new Map() };
 }
 
 /** Adds what `from` found to `into`. */
@@ -18,6 +20,7 @@ export function merge(into: Found, from: Found): void {
   into.services.push(...from.services);
   into.claims.push(...from.claims);
   into.releases.push(...from.releases);
+  for (const [name, keys] of from.generatedConfigMaps) into.generatedConfigMaps.set(name, keys);
 }
 
 /** Sets the namespace of everything found; `override` false only fills in missing ones. */

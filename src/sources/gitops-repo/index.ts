@@ -108,7 +108,7 @@ class RepoScan {
       for (const claim of found.claims) claims.push({ ...claim, cluster });
       for (const release of found.releases) {
         names.add(release.releaseName);
-        for (const claim of this.releaseClaims(release)) claims.push({ ...claim, cluster });
+        for (const claim of this.releaseClaims(release, found.generatedConfigMaps)) claims.push({ ...claim, cluster });
       }
     }
     for (const application of applications) {
@@ -259,6 +259,20 @@ class RepoScan {
         } else merge(found, this.collect(target, 'flux', trail));
       });
     }
+    // Values files a HelmRelease may load through `valuesFrom`: configMapGenerator `files` (`key=path` or `path`).
+    for (const entry of list(body.configMapGenerator)) {
+      const generator = mapping(entry);
+      const name = text(generator?.name);
+      if (name === undefined) continue;
+      const keys = new Map<string, string>();
+      for (const fileEntry of list(generator?.files)) {
+        const written = text(fileEntry);
+        if (written === undefined) continue;
+        const [key, path] = written.includes('=') ? (written.split('=', 2) as [string, string]) : [posix.basename(written), written];
+        keys.set(key, posix.normalize(posix.join(folder, path)));
+      }
+      found.generatedConfigMaps.set(name, keys);
+    }
     // kustomize's own Helm support: `helmCharts` with inline values or a values file.
     list(body.helmCharts).forEach((entry, i) => {
       const chart = mapping(entry);
@@ -337,6 +351,11 @@ class RepoScan {
       releaseName: text(spec.releaseName) ?? object.name,
       ...(chartPath !== undefined ? { chartPath } : {}),
       layers: [{ values: spec.values, locate: (path) => locateIn(object, ['spec', 'values', ...path]) }],
+      valuesFrom: list(spec.valuesFrom).flatMap((entry) => {
+        const source = mapping(entry);
+        const name = text(source?.name);
+        return source && name !== undefined && (text(source.kind) ?? 'ConfigMap') === 'ConfigMap' ? [{ name, key: text(source.valuesKey) ?? 'values.yaml' }] : [];
+      }),
     };
   }
 
@@ -347,11 +366,17 @@ class RepoScan {
     return claims;
   }
 
-  private releaseClaims(release: HelmRelease): PortClaim[] {
+  /** A release's node ports, over chart defaults, then `valuesFrom` ConfigMaps the cluster generates, then its own values. */
+  private releaseClaims(release: HelmRelease, configMaps: Found['generatedConfigMaps'] = new Map()): PortClaim[] {
     const layers: ValuesLayer[] = [];
     if (release.chartPath !== undefined) {
       const defaults = this.yamlFile(`${release.chartPath}/values.yaml`);
       if (defaults) layers.push({ values: defaults.value, locate: (path) => defaults.locate(path) });
+    }
+    for (const { name, key } of release.valuesFrom ?? []) {
+      const file = configMaps.get(name)?.get(key);
+      const values = file !== undefined ? this.yamlFile(file) : undefined;
+      if (values) layers.push({ values: values.value, locate: (path) => values.locate(path) });
     }
     const skipped: SkippedValue[] = [];
     const claims = releaseClaims({ ...release, layers: [...layers, ...release.layers] }, skipped);

@@ -17,6 +17,8 @@ export interface HelmRelease {
   chartPath?: string;
   /** Values from lowest to highest priority (the chart's values.yaml is added by the repo source). */
   layers: ValuesLayer[];
+  /** Flux `spec.valuesFrom` ConfigMaps (by name and key), merged under `layers` once found. */
+  valuesFrom?: { name: string; key: string }[];
 }
 
 interface Leaf {

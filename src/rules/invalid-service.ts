@@ -1,5 +1,6 @@
 import { DEFAULT_NODE_PORT_RANGE, formatSpan } from '../core/span.ts';
 import { defineRule } from './rule.ts';
+import { objectLabel } from './drift.ts';
 
 /**
  * The API server rejects a nodePort on a ClusterIP Service and a nodePort outside its
@@ -14,16 +15,31 @@ export default defineRule({
     messages: {
       nodePortOnClusterIP: 'Service {{object}} is {{type}} but sets nodePort {{nodePort}}; the API server rejects it',
       nodePortUnderSpec: 'Service {{object}} has `nodePort` directly under `spec`, where Kubernetes ignores it; it belongs in a `spec.ports[]` entry',
-      outsideRange: 'Service {{object}} sets nodePort {{nodePort}}, outside cluster {{cluster}}\'s NodePort range {{range}}',
+      outsideRange: '{{object}} sets nodePort {{nodePort}}, outside cluster {{cluster}}\'s NodePort range {{range}}',
       quoted: 'Service {{object}} writes nodePort "{{nodePort}}" as text; the API server wants a number',
     },
   },
   check({ registry, observed, report }) {
     if (!observed) return;
+    const rangeOf = (cluster: string) => registry.clusters.find((c) => c.name === cluster)?.nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
+    // A Helm release's node port becomes a Service's when the chart renders it.
+    for (const claim of observed.claims) {
+      if (claim.source !== 'helm-values') continue;
+      const range = rangeOf(claim.cluster);
+      if (claim.port >= range.from && claim.port <= range.to) continue;
+      report({
+        messageId: 'outsideRange',
+        data: { object: objectLabel(claim), nodePort: claim.port, cluster: claim.cluster, range: formatSpan(range) },
+        cluster: claim.cluster,
+        service: claim.service,
+        port: claim.port,
+        protocol: claim.protocol,
+        locations: [claim.at],
+      });
+    }
     for (const service of observed.services) {
       const object = service.object.namespace ? `${service.object.namespace}/${service.object.name}` : service.object.name;
-      const cluster = registry.clusters.find((c) => c.name === service.cluster);
-      const range = cluster?.nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
+      const range = rangeOf(service.cluster);
       const base = { cluster: service.cluster, service: service.object.name };
       if (service.strayNodePortAt) {
         report({ ...base, messageId: 'nodePortUnderSpec', data: { object }, locations: [service.strayNodePortAt] });
@@ -38,7 +54,7 @@ export default defineRule({
         } else if (typeof port.nodePort === 'string') {
           report({ ...where, messageId: 'quoted', data: { object, nodePort } });
         } else if (nodePort < range.from || nodePort > range.to) {
-          report({ ...where, messageId: 'outsideRange', data: { object, nodePort, cluster: service.cluster, range: formatSpan(range) } });
+          report({ ...where, messageId: 'outsideRange', data: { object: `Service ${object}`, nodePort, cluster: service.cluster, range: formatSpan(range) } });
         }
       }
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { fixture, ROOT, runCli } from '../helpers.ts';
+import { fixture, ROOT, runCli, tempFolder } from '../helpers.ts';
 
 /** Every `# planted: RULE-ID` comment under a folder, as `file:line rule-id`. */
 function planted(dir: string): string[] {
@@ -48,4 +48,12 @@ test('without --repo the drift rules stay silent', async () => {
 test('check --repo says so when it finds no cluster in the repository', async () => {
   const run = await runCli(['check', 'test/fixtures/repos/kind-hosts', '--repo', 'test/fixtures/repos/argocd/apps']);
   assert.match(run.stderr, /found no cluster's manifests in test\/fixtures\/repos\/argocd\/apps/);
+});
+
+test('a kindConfig that does not exist is a finding at its cluster', async () => {
+  const dir = tempFolder({ 'portolan.yaml': 'version: 1\nclusters:\n  lab: { kindConfig: kind/lab.yaml }\nservices: {}\n', 'clusters/lab/x.yaml': 'kind: ConfigMap\n' });
+  const run = await runCli(['check', '--repo', '.', '--format', 'json'], dir);
+  const findings = (JSON.parse(run.stdout) as { findings: { ruleId: string; message: string; locations: { line: number }[] }[] }).findings;
+  assert.deepEqual(findings.map((f) => [f.ruleId, f.locations[0]!.line]), [['unparsable-file', 3]]);
+  assert.match(findings[0]!.message, /kindConfig kind\/lab\.yaml does not exist/);
 });

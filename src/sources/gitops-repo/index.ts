@@ -466,7 +466,9 @@ class RepoScan {
       if (cluster.kindConfig === undefined) continue;
       const file = resolve(registryFolder, cluster.kindConfig);
       named.set(file, cluster.name);
-      if (existsSync(file) && !file.startsWith(`${this.root}/`)) {
+      if (!existsSync(file)) {
+        this.problem(`cluster ${cluster.name}'s kindConfig ${cluster.kindConfig} does not exist`, cluster.at);
+      } else if (!file.startsWith(`${this.root}/`)) {
         try {
           const manifest = readManifest(displayPath(file, this.cwd), readFileSync(file, 'utf8'));
           this.manifests.set(file, manifest);

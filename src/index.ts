@@ -5,6 +5,7 @@ export { findRegistry, loadRegistry, parseRegistry, REGISTRY_FILE } from './regi
 export { registryJsonSchema, RegistrySchema } from './registry/schema.ts';
 export { checkRegistry } from './engine/check.ts';
 export { registryClaims } from './engine/claims.ts';
+export { scanRepo, type ScanOptions } from './sources/gitops-repo/index.ts';
 export { rules, ruleIds } from './rules/index.ts';
 export { reporters, formats } from './reporters/index.ts';
 export { main } from './cli/main.ts';

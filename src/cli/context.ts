@@ -13,6 +13,8 @@ export interface CommandContext {
   registry(path?: string): Registry;
   /** The registry file's path, found as `registry(path)` finds it, without reading it. */
   registryFile(path?: string): string;
+  /** The --registry option as given, if it was. */
+  registryOption(): string | undefined;
   exit(code: number): void;
   /** Whether to colour output, after --color/--no-color. */
   color(): boolean;
@@ -50,6 +52,7 @@ export function createContext(io: CliIo, globals: () => { registry?: string; col
     registryFile(path) {
       return findRegistry(path ?? globals().registry, io.cwd);
     },
+    registryOption: () => globals().registry,
     exit: setExit,
     color() {
       const flag = globals().color;

@@ -5,6 +5,8 @@ export interface CliIo {
   /** Whether stdout is a terminal that wants colour (NO_COLOR and FORCE_COLOR are honoured). */
   color: boolean;
   cwd: string;
+  /** Whether stderr is a terminal, where long runs may show a progress line. */
+  progress?: boolean;
 }
 
 /** The process's own streams. */
@@ -16,5 +18,6 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     color,
     cwd: process.cwd(),
+    progress: process.stderr.isTTY === true,
   };
 }

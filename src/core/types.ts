@@ -49,6 +49,14 @@ export interface Cluster {
   notes?: string;
   /** How other clusters reach a service here: a URL with `{service}`, `{namespace}` and `{port}`. */
   crossClusterUrl?: string;
+  /** The machine the cluster runs on; kind clusters on one host share its host ports. */
+  host?: string;
+  /** The kind Cluster config that creates this cluster, relative to the registry's folder. */
+  kindConfig?: string;
+  /** Where the GitOps repository keeps this cluster's manifests: folders or globs, relative to the repo. */
+  paths?: string[];
+  /** The planned host port offset of the cluster's kind mappings (hostPort = containerPort + offset). */
+  hostPortOffset?: number;
   at: Location;
 }
 
@@ -149,6 +157,92 @@ export interface PortClaim {
   range?: string;
   status: ServiceStatus;
   at: Location;
+  /** Where the claim was read; absent means the registry. */
+  source?: ClaimSource;
+  /** The Kubernetes object that holds the port, for claims read from a repository. */
+  object?: ObjectRef;
+  /** For a host port: the machine it binds on. */
+  host?: string;
+  /** For a kind mapping: the address it listens on (0.0.0.0 when not written). */
+  listenAddress?: string;
+  /** For a kind mapping: the node port (or node host port) it forwards to. */
+  containerPort?: number;
+  /** For a node port: the Service port it fronts. */
+  servicePort?: number;
+}
+
+/** The address a host port binds when none is written: every IPv4 address of the host. */
+export const WILDCARD_ADDRESS = '0.0.0.0';
+
+/** Where a claim came from. */
+export type ClaimSource = 'registry' | 'manifest' | 'helm-values' | 'kind-config';
+
+/** A Kubernetes object by kind, namespace and name. */
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** One port of a Service object as a manifest writes it. */
+export interface ObservedServicePort {
+  name?: string;
+  port?: number;
+  /** The nodePort as written: a number, or text such as a placeholder. */
+  nodePort?: number | string;
+  protocol: Protocol;
+  at: Location;
+  nodePortAt?: Location;
+}
+
+/** A Service object deployed to a cluster, as read from the repository. */
+export interface ObservedService {
+  cluster: string;
+  object: ObjectRef;
+  /** spec.type; ClusterIP when not written. */
+  type: string;
+  ports: ObservedServicePort[];
+  /** Where a `nodePort` was written directly under `spec`, where Kubernetes ignores it. */
+  strayNodePortAt?: Location;
+  at: Location;
+}
+
+/** A file that could not be read or parsed. */
+export interface FileProblem {
+  message: string;
+  at: Location;
+}
+
+/** A value that looked like a port but was skipped (a template or a placeholder). */
+export interface SkippedValue {
+  reason: string;
+  text: string;
+  at: Location;
+}
+
+/** What a repository scan found: the claims per cluster and what it could not read. */
+export interface RepoObservation {
+  /** The folder scanned, as shown to people. */
+  root: string;
+  /** The clusters the repository deploys to (their manifests were found). */
+  clusters: string[];
+  /** Where each cluster's manifests start, relative to the repository (folders, files). */
+  clusterRoots: Map<string, string[]>;
+  /** Port claims deployed to a cluster. */
+  claims: PortClaim[];
+  /** Every Service object deployed to a cluster, with or without node ports. */
+  services: ObservedService[];
+  /** Names of every deployed object that may stand for a registry service (Services, Helm releases), by cluster. */
+  deployedNames: Map<string, Set<string>>;
+  /** The clusters with a kind config, and that config's file. */
+  kindConfigs: Map<string, string>;
+  /** Claims in files that nothing deploys. */
+  undeployed: PortClaim[];
+  problems: FileProblem[];
+  skipped: SkippedValue[];
+  /** How many YAML files were seen, and how many were parsed. */
+  filesSeen: number;
+  filesParsed: number;
 }
 
 /** A problem found by a rule, labelled by the engine. */

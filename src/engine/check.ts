@@ -1,5 +1,5 @@
 import { RangeIndex } from '../core/range-index.ts';
-import { SEVERITIES, type CheckResult, type Finding, type Registry, type Severity, type Summary } from '../core/types.ts';
+import { SEVERITIES, type CheckResult, type Finding, type Registry, type RepoObservation, type Severity, type Summary } from '../core/types.ts';
 import { rules as allRules } from '../rules/index.ts';
 import type { Report, Rule } from '../rules/rule.ts';
 import { registryClaims } from './claims.ts';
@@ -8,9 +8,11 @@ import { registryClaims } from './claims.ts';
 export interface CheckOptions {
   /** The rules to run, by id; every rule when absent. */
   rules?: Readonly<Record<string, Rule>>;
+  /** What a repository scan found; the drift rules compare it with the registry. */
+  observed?: RepoObservation;
 }
 
-/** Runs the rules over the registry and labels what they report with id, severity and message. */
+/** Runs the rules over the registry (and, with `observed`, over what a repository deploys) and labels what they report with id, severity and message. */
 export function checkRegistry(registry: Registry, options: CheckOptions = {}): CheckResult {
   const rules = options.rules ?? allRules;
   const claims = registryClaims(registry);
@@ -23,11 +25,13 @@ export function checkRegistry(registry: Registry, options: CheckOptions = {}): C
       registry,
       claims,
       ranges,
+      ...(options.observed ? { observed: options.observed } : {}),
       report: (report) => findings.push(label(ruleId, rule, setting, report)),
     });
   }
   findings.sort(compareFindings);
-  return { findings, summary: summarize(findings), files: [registry.file] };
+  const files = options.observed ? [registry.file, options.observed.root] : [registry.file];
+  return { findings, summary: summarize(findings), files };
 }
 
 /** Counts findings by severity. */

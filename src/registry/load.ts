@@ -134,6 +134,10 @@ class RegistryBuilder {
         nodePortRangeAt: this.at(cluster.nodePortRange === undefined ? ['clusters', name] : rangePath, cluster.nodePortRange === undefined ? 'key' : 'value'),
         ...(cluster.notes !== undefined ? { notes: cluster.notes } : {}),
         ...(cluster.crossClusterUrl !== undefined ? { crossClusterUrl: cluster.crossClusterUrl } : {}),
+        ...(cluster.host !== undefined ? { host: cluster.host } : {}),
+        ...(cluster.kindConfig !== undefined ? { kindConfig: cluster.kindConfig } : {}),
+        ...(cluster.paths !== undefined ? { paths: cluster.paths } : {}),
+        ...(cluster.hostPortOffset !== undefined ? { hostPortOffset: cluster.hostPortOffset } : {}),
         at: this.at(['clusters', name], 'key'),
       };
     });

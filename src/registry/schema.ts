@@ -43,6 +43,21 @@ export const ClusterSchema = Type.Object(
           'How other clusters reach a service here, for the port document: `{service}`, `{namespace}` and `{port}` are filled in, as in `http://{service}.{namespace}.svc.studio.remote:{port}`.',
       }),
     ),
+    host: Type.Optional(
+      Type.String({ minLength: 1, description: 'The machine the cluster runs on; kind clusters with the same host share its host ports.' }),
+    ),
+    kindConfig: Type.Optional(
+      Type.String({ minLength: 1, description: "The kind Cluster config that creates the cluster, relative to this file's folder." }),
+    ),
+    paths: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: "Where the GitOps repository keeps the cluster's manifests: folders or globs (`clusters/forge`, `apps/*/forge`), relative to the repository.",
+      }),
+    ),
+    hostPortOffset: Type.Optional(
+      Type.Integer({ minimum: -65535, maximum: 65535, description: 'The planned offset of kind host ports: hostPort = containerPort + offset.' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -24,7 +24,6 @@ const ALIAS_EXPANSION_LIMIT = 10;
  * registry that needs no location pays almost nothing for them.
  */
 export class YamlSource {
-  private lineStarts: number[] | undefined;
   private children: { first: Int32Array; flat: Int32Array } | undefined;
   private readonly keyCache = new Map<number, Map<string, number>>();
 
@@ -40,6 +39,10 @@ export class YamlSource {
     private readonly scalars: unknown[],
     /** Mapping or list -> the index of the node that made it. */
     private readonly nodeOf: Map<object, number>,
+    /** The index of this document's top node (several documents of one file share the arrays). */
+    private readonly root: number,
+    /** The file's line starts, computed once and shared by its documents. */
+    private readonly lines: { starts?: number[] },
   ) {}
 
   /**
@@ -47,6 +50,18 @@ export class YamlSource {
    * Plain block YAML goes through the fast reader; anything else, or `{ fast: false }`, through js-yaml.
    */
   static parse(file: string, text: string, options: { fast?: boolean } = {}): YamlSource {
+    return YamlSource.read(file, text, false, options.fast !== false)[0]!;
+  }
+
+  /**
+   * Parses every document of a multi-document file (`---` between them), each with its positions
+   * counted from the start of the file. One syntax error anywhere makes the whole file an InputError.
+   */
+  static parseAll(file: string, text: string): YamlSource[] {
+    return YamlSource.read(file, text, true, true);
+  }
+
+  private static read(file: string, text: string, many: boolean, fast: boolean): YamlSource[] {
     if (text.length > MAX_YAML_BYTES) {
       throw new InputError(
         `${file} is ${(text.length / 1048576).toFixed(1)} MiB; files over ${MAX_YAML_BYTES / 1048576} MiB are not read`,
@@ -54,17 +69,18 @@ export class YamlSource {
       );
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const block = options.fast === false ? undefined : readBlockYaml(text);
-    if (block) return new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf);
+    const lines = {};
+    const block = fast ? readBlockYaml(text) : undefined;
+    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, lines)];
     const starts: number[] = [];
     const parents: number[] = [];
     const scalars: unknown[] = [];
     const nodeOf = new Map<object, number>();
     const open: number[] = [];
+    const roots: number[] = [];
     let depth = 0;
-    let value: unknown;
-    try {
-      value = jsYaml.load(text, {
+    let documents: unknown[];
+    const options: jsYaml.LoadOptions = {
         filename: file,
         schema: SCHEMA,
         listener(event, state) {
@@ -76,23 +92,30 @@ export class YamlSource {
             return;
           }
           const index = open[--depth]!;
+          if (depth === 0) roots.push(index);
           const result: unknown = state.result;
           if (result === null || typeof result !== 'object') scalars[index] = result;
           else if (!nodeOf.has(result)) nodeOf.set(result, index);
         },
-      });
+      };
+    try {
+      documents = many ? jsYaml.loadAll(text, undefined, options) : [jsYaml.load(text, options)];
     } catch (error) {
       throw syntaxError(file, error);
     }
-    const source = new YamlSource(file, text, value, starts, parents, scalars, nodeOf);
-    if (/&\S/.test(text)) source.checkAliasExpansion(starts.length); // no anchor, no alias
-    return source;
+    const aligned = roots.length === documents.length;
+    const sources = documents.map(
+      (value, i) => new YamlSource(file, text, value, starts, parents, scalars, nodeOf, aligned ? roots[i]! : -1, lines),
+    );
+    // Only an anchor (`&name`) can be aliased: without one there is nothing to expand.
+    if (/&\S/.test(text)) for (const source of sources) source.checkAliasExpansion(starts.length);
+    return sources;
   }
 
   /** Where the value at `path` starts; with `key`, where its key starts. */
   locate(path: YamlPath, part: 'value' | 'key' = 'value'): Location {
     let node: unknown = this.value;
-    let index = 0;
+    let index = this.root;
     for (let i = 0; i < path.length; i++) {
       const segment = path[i]!;
       if (node === null || typeof node !== 'object') break;
@@ -111,7 +134,7 @@ export class YamlSource {
       index = found;
       node = (node as Record<string | number, unknown>)[segment];
     }
-    const start = this.starts[index] ?? 0;
+    const start = index >= 0 ? this.starts[index]! : 0;
     // An empty value has no text of its own: point just after its key's colon.
     const offset = this.scalars[index] === null ? nullStart(this.text, start) : skipToNode(this.text, start);
     return this.locationOf(offset);
@@ -124,7 +147,7 @@ export class YamlSource {
 
   /** Line and column (from 1) of a byte offset. */
   locationOf(offset: number): Location {
-    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    const starts = (this.lines.starts ??= lineStartsOf(this.text));
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {

@@ -2,14 +2,23 @@ import type { Rule } from './rule.ts';
 import crossClusterInconsistency from './cross-cluster-inconsistency.ts';
 import duplicateService from './duplicate-service.ts';
 import dynamicBand from './dynamic-band.ts';
+import hostportCollision from './hostport-collision.ts';
+import hostportOffset from './hostport-offset.ts';
+import invalidService from './invalid-service.ts';
+import kindStaleMapping from './kind-stale-mapping.ts';
+import kindUnmappedNodeport from './kind-unmapped-nodeport.ts';
+import notDeployed from './not-deployed.ts';
 import outOfRange from './out-of-range.ts';
 import outsideNodeportRange from './outside-nodeport-range.ts';
 import portConflict from './port-conflict.ts';
+import portMismatch from './port-mismatch.ts';
 import preferLoadbalancer from './prefer-loadbalancer.ts';
 import rangeOverlap from './range-overlap.ts';
 import reservedPortUsed from './reserved-port-used.ts';
 import unknownCluster from './unknown-cluster.ts';
 import unknownRange from './unknown-range.ts';
+import unparsableFile from './unparsable-file.ts';
+import unregisteredPort from './unregistered-port.ts';
 import unreservedPort from './unreserved-port.ts';
 
 /** Every rule by id, sorted; the id is also the rule's file name, doc page and fixture folder. */
@@ -17,14 +26,23 @@ export const rules: Readonly<Record<string, Rule>> = {
   'cross-cluster-inconsistency': crossClusterInconsistency,
   'duplicate-service': duplicateService,
   'dynamic-band': dynamicBand,
+  'hostport-collision': hostportCollision,
+  'hostport-offset': hostportOffset,
+  'invalid-service': invalidService,
+  'kind-stale-mapping': kindStaleMapping,
+  'kind-unmapped-nodeport': kindUnmappedNodeport,
+  'not-deployed': notDeployed,
   'out-of-range': outOfRange,
   'outside-nodeport-range': outsideNodeportRange,
   'port-conflict': portConflict,
+  'port-mismatch': portMismatch,
   'prefer-loadbalancer': preferLoadbalancer,
   'range-overlap': rangeOverlap,
   'reserved-port-used': reservedPortUsed,
   'unknown-cluster': unknownCluster,
   'unknown-range': unknownRange,
+  'unparsable-file': unparsableFile,
+  'unregistered-port': unregisteredPort,
   'unreserved-port': unreservedPort,
 };
 

@@ -1,5 +1,5 @@
 import { claimLabel, PROTOCOLS, type PortClaim } from '../core/types.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, type RuleContext } from './rule.ts';
 
 /**
  * Kubernetes' NodePort allocator keeps one pool per cluster and ignores the protocol across
@@ -15,36 +15,43 @@ export default defineRule({
       conflict: 'port {{port}} in cluster {{cluster}} is held by {{holders}}',
     },
   },
-  check({ claims, report }) {
-    // One pool per cluster: a number key (cluster, pool, port) keeps 100,000 claims cheap to group.
-    const clusterIndex = new Map<string, number>();
-    const groups = new Map<number, PortClaim[]>();
-    for (const claim of claims) {
-      if (claim.kind === 'servicePort') continue;
-      let cluster = clusterIndex.get(claim.cluster);
-      if (cluster === undefined) clusterIndex.set(claim.cluster, (cluster = clusterIndex.size));
-      const pool = claim.kind === 'nodePort' ? 0 : 1 + PROTOCOLS.indexOf(claim.protocol);
-      const key = (cluster * 4 + pool) * 65536 + claim.port;
-      const group = groups.get(key);
-      if (group) group.push(claim);
-      else groups.set(key, [claim]);
-    }
-    for (const group of groups.values()) {
-      if (group.length < 2 || !collides(group)) continue;
-      const first = group[0]!;
-      report({
-        messageId: 'conflict',
-        data: { port: first.port, cluster: first.cluster, holders: group.map(claimLabel).join(', ') },
-        cluster: first.cluster,
-        ...(first.range !== undefined ? { range: first.range } : {}),
-        service: first.service,
-        port: first.port,
-        protocol: first.protocol,
-        locations: group.map((claim) => claim.at),
-      });
-    }
+  check({ claims, observed, report }) {
+    reportConflicts(claims, report);
+    // What the repository deploys, on its own: kind mappings are host-wide and hostport-collision's.
+    if (observed) reportConflicts(observed.claims.filter((claim) => claim.source !== 'kind-config'), report);
   },
 });
+
+/** Reports each group of claims that hold one port in one cluster. */
+function reportConflicts(claims: readonly PortClaim[], report: RuleContext['report']): void {
+  // One pool per cluster: a number key (cluster, pool, port) keeps 100,000 claims cheap to group.
+  const clusterIndex = new Map<string, number>();
+  const groups = new Map<number, PortClaim[]>();
+  for (const claim of claims) {
+    if (claim.kind === 'servicePort') continue;
+    let cluster = clusterIndex.get(claim.cluster);
+    if (cluster === undefined) clusterIndex.set(claim.cluster, (cluster = clusterIndex.size));
+    const pool = claim.kind === 'nodePort' ? 0 : 1 + PROTOCOLS.indexOf(claim.protocol);
+    const key = (cluster * 4 + pool) * 65536 + claim.port;
+    const group = groups.get(key);
+    if (group) group.push(claim);
+    else groups.set(key, [claim]);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2 || !collides(group)) continue;
+    const first = group[0]!;
+    report({
+      messageId: 'conflict',
+      data: { port: first.port, cluster: first.cluster, holders: group.map(claimLabel).join(', ') },
+      cluster: first.cluster,
+      ...(first.range !== undefined ? { range: first.range } : {}),
+      service: first.service,
+      port: first.port,
+      protocol: first.protocol,
+      locations: group.map((claim) => claim.at),
+    });
+  }
+}
 
 /** Claims by one service collide only when they share a protocol too. */
 function collides(group: PortClaim[]): boolean {

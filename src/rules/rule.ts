@@ -1,5 +1,5 @@
 import type { RangeIndex } from '../core/range-index.ts';
-import type { Location, PortClaim, Protocol, Registry, Severity } from '../core/types.ts';
+import type { Location, PortClaim, Protocol, Registry, RepoObservation, Severity } from '../core/types.ts';
 
 /** What a rule says about itself: the reference page and the SARIF rule are made from it. */
 export interface RuleMeta {
@@ -31,6 +31,8 @@ export interface RuleContext {
   /** Every port the registry gives out, one claim per cluster. */
   claims: readonly PortClaim[];
   ranges: RangeIndex;
+  /** What a repository scan found; undefined when no repository was given, and drift rules then stay silent. */
+  observed?: RepoObservation;
   report(report: Report): void;
 }
 

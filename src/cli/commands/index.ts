@@ -9,6 +9,7 @@ import { registerMove } from './move.ts';
 import { registerPorts } from './ports.ts';
 import { registerRelease } from './release.ts';
 import { registerReserve } from './reserve.ts';
+import { registerScan } from './scan.ts';
 import { registerSchema } from './schema.ts';
 import { registerWho } from './who.ts';
 
@@ -24,5 +25,6 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerReserve,
   registerImport,
   registerDocs,
+  registerScan,
   registerSchema,
 ];

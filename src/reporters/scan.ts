@@ -1,0 +1,110 @@
+import type { PortClaim, RepoObservation } from '../core/types.ts';
+import { table } from './tables.ts';
+
+/** `portolan scan` as text: a table of claims per cluster, then what nothing deploys, what was skipped and what could not be read. */
+export function scanText(observed: RepoObservation): string {
+  const lines: string[] = [];
+  // ClusterIP Service ports are many and rarely planned: JSON lists them, text counts them.
+  const byCluster = claimsByCluster(observed.claims.filter((c) => c.kind !== 'servicePort'));
+  const hidden = observed.claims.length - [...byCluster.values()].reduce((n, claims) => n + claims.length, 0);
+  for (const [cluster, claims] of byCluster) {
+    const roots = observed.clusterRoots.get(cluster);
+    const config = observed.kindConfigs.get(cluster);
+    const from = [...(roots ?? []).map((r) => (r === '.' ? 'the whole repository' : r)), ...(config ? [`kind config ${config}`] : [])];
+    lines.push(`cluster ${cluster}${from.length > 0 ? ` (${from.join(', ')})` : ''}`);
+    lines.push(indent(table([['PORT', 'PROTOCOL', 'KIND', 'HELD BY', 'WHERE'], ...claims.map(claimRow)])));
+  }
+  if (observed.undeployed.length > 0) {
+    lines.push('not deployed (no kustomization, Flux Kustomization or Application reaches these files)');
+    lines.push(indent(table([['PORT', 'PROTOCOL', 'KIND', 'HELD BY', 'WHERE'], ...observed.undeployed.map(claimRow)])));
+  }
+  if (observed.skipped.length > 0) {
+    lines.push('skipped (not a port until rendered or substituted)');
+    for (const skip of observed.skipped) lines.push(`  ${where(skip.at)}  ${skip.reason}: ${skip.text.trim()}`);
+    lines.push('');
+  }
+  if (observed.problems.length > 0) {
+    lines.push('could not read');
+    for (const problem of observed.problems) lines.push(`  ${where(problem.at)}  ${problem.message}`);
+    lines.push('');
+  }
+  const count = observed.claims.length - hidden;
+  lines.push(
+    `${observed.filesSeen} YAML files, ${observed.filesParsed} parsed; ${count} port${count === 1 ? '' : 's'} in ${byCluster.size} cluster${byCluster.size === 1 ? '' : 's'}` +
+      (hidden > 0 ? ` (and ${hidden} ClusterIP Service port${hidden === 1 ? '' : 's'}, listed by --format json)` : '') +
+      (observed.problems.length > 0 ? `; ${observed.problems.length} unreadable` : ''),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** `portolan scan --format json`: the same, as one object; absent values are null. */
+export function scanJson(observed: RepoObservation): string {
+  const clusters = [...claimsByCluster(observed.claims)].map(([name, claims]) => ({
+    name,
+    roots: observed.clusterRoots.get(name) ?? [],
+    kindConfig: observed.kindConfigs.get(name) ?? null,
+    claims: claims.map(claimJson),
+  }));
+  return `${JSON.stringify(
+    {
+      root: observed.root,
+      clusters,
+      undeployed: observed.undeployed.map(claimJson),
+      skipped: observed.skipped,
+      problems: observed.problems,
+      files: { seen: observed.filesSeen, parsed: observed.filesParsed },
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+function claimsByCluster(claims: readonly PortClaim[]): Map<string, PortClaim[]> {
+  const groups = new Map<string, PortClaim[]>();
+  for (const claim of [...claims].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.port - b.port || a.at.file.localeCompare(b.at.file) || a.at.line - b.at.line)) {
+    const group = groups.get(claim.cluster);
+    if (group) group.push(claim);
+    else groups.set(claim.cluster, [claim]);
+  }
+  return groups;
+}
+
+function claimRow(claim: PortClaim): string[] {
+  const object = claim.object ? `${claim.object.kind} ${claim.object.namespace ? `${claim.object.namespace}/` : ''}${claim.object.name}` : claim.service;
+  const heldBy =
+    claim.source === 'kind-config'
+      ? `${claim.listenAddress}:${claim.port} -> ${claim.containerPort ?? 'API server'} (${claim.service})`
+      : claim.portName !== undefined
+        ? `${object} ${claim.portName}`
+        : object;
+  const kind = claim.source === 'kind-config' ? 'kind mapping' : claim.source === 'helm-values' ? 'nodePort (values)' : claim.kind;
+  return [String(claim.port), claim.protocol, kind, heldBy, where(claim.at)];
+}
+
+function claimJson(claim: PortClaim) {
+  return {
+    port: claim.port,
+    protocol: claim.protocol,
+    kind: claim.kind,
+    source: claim.source ?? null,
+    service: claim.service,
+    portName: claim.portName ?? null,
+    object: claim.object ?? null,
+    servicePort: claim.servicePort ?? null,
+    host: claim.host ?? null,
+    listenAddress: claim.listenAddress ?? null,
+    containerPort: claim.containerPort ?? null,
+    location: claim.at,
+  };
+}
+
+function where(at: { file: string; line: number; column: number }): string {
+  return `${at.file}:${at.line}:${at.column}`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line ? `  ${line}` : line))
+    .join('\n');
+}

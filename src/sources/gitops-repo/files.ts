@@ -1,0 +1,121 @@
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Folders never read: version control, dependencies, build output. */
+const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.terraform', 'vendor']);
+
+/** The file names kustomize reads as a folder's kustomization. */
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** Every file and folder under `root`, as sorted POSIX paths relative to it. */
+export function listRepo(root: string): { files: string[]; folders: Set<string> } {
+  const files: string[] = [];
+  const folders = new Set<string>(['.']);
+  const walk = (relative: string) => {
+    const entries = readdirSync(relative === '.' ? root : join(root, relative), { withFileTypes: true });
+    for (const entry of entries) {
+      const path = relative === '.' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (SKIPPED_FOLDERS.has(entry.name)) continue;
+        folders.add(path);
+        walk(path);
+      } else if (entry.isFile() && isYamlName(entry.name)) files.push(path);
+    }
+  };
+  walk('.');
+  files.sort();
+  return { files, folders };
+}
+
+/** True for a file name the scan reads: `.yaml`, `.yml`, or kustomize's bare `Kustomization`. */
+export function isYamlName(name: string): boolean {
+  return name.endsWith('.yaml') || name.endsWith('.yml') || name === 'Kustomization';
+}
+
+let scratch = Buffer.allocUnsafe(1 << 20);
+
+/** Reads a file's bytes into a reused buffer; the view is valid until the next call. */
+export function readBytes(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === scratch.length) {
+        const larger = Buffer.allocUnsafe(scratch.length * 2);
+        scratch.copy(larger, 0, 0, length);
+        scratch = larger;
+      }
+      const wanted = scratch.length - length;
+      const read = readSync(fd, scratch, length, wanted, null);
+      length += read;
+      // A regular file returns less than asked only at its end: no second read to see 0.
+      if (read < wanted) break;
+    }
+    return scratch.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The kinds whose objects the scan always reads or follows. */
+const KINDS_FOLLOWED = new Set(['List', 'Cluster', 'Kustomization', 'HelmRelease', 'Application', 'ApplicationSet']);
+
+/** The kinds whose pod template may hold a `hostPort`. */
+const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+
+const HOST_PORT = Buffer.from('hostPort');
+const NODE_PORT = Buffer.from('nodePort');
+const KIND = Buffer.from('kind');
+const NAME = Buffer.from('name');
+
+/**
+ * Whether a file may matter to the scan, judged on its raw bytes before any YAML parse:
+ * - an object the scan follows or reads whole: a List, a kind Cluster, a Kustomization, a
+ *   HelmRelease, an Argo CD Application or ApplicationSet;
+ * - a Service that writes `nodePort`, or whose name is in `names` (the registry's services: a
+ *   ClusterIP Service matters only when the registry plans it);
+ * - a workload (Pod, Deployment, ...) with a `hostPort`.
+ * Kubernetes field names are case-sensitive, so exact bytes suffice; Helm values and kind mappings
+ * only count inside objects of the followed kinds, and patches and chart values are read when
+ * something refers to them. Most files of a GitOps repository (dashboards, CRDs, secrets,
+ * Deployments, ClusterIP Services) are none of these and are never parsed.
+ */
+export function mayMatter(bytes: Buffer, names?: ReadonlySet<string>): boolean {
+  let workload = false;
+  let service = false;
+  for (let at = bytes.indexOf(KIND); at !== -1; at = bytes.indexOf(KIND, at + 4)) {
+    const kind = wordAfterKey(bytes, at + 4);
+    if (kind === undefined) continue;
+    if (KINDS_FOLLOWED.has(kind) || kind.endsWith('List')) return true;
+    if (kind === 'Service') service = true;
+    else if (WORKLOAD_KINDS.has(kind)) workload = true;
+  }
+  if (workload && bytes.indexOf(HOST_PORT) !== -1) return true;
+  if (!service) return false;
+  if (bytes.indexOf(NODE_PORT) !== -1) return true;
+  if (!names || names.size === 0) return false;
+  for (let at = bytes.indexOf(NAME); at !== -1; at = bytes.indexOf(NAME, at + 4)) {
+    const name = wordAfterKey(bytes, at + 4);
+    if (name !== undefined && names.has(name)) return true;
+  }
+  return false;
+}
+
+/** The value after a key that ends at `at`, as in `kind: Word`, `"kind": "Word"` or `name: 'my-app'`. */
+function wordAfterKey(bytes: Buffer, at: number): string | undefined {
+  let i = at;
+  if (bytes[i] === 0x22 || bytes[i] === 0x27) i++; // closing quote of a quoted key
+  while (bytes[i] === 0x20 || bytes[i] === 0x09) i++;
+  if (bytes[i] !== 0x3a) return undefined; // :
+  i++;
+  while (bytes[i] === 0x20 || bytes[i] === 0x09) i++;
+  if (bytes[i] === 0x22 || bytes[i] === 0x27) i++;
+  const start = i;
+  while (i < bytes.length && isNameByte(bytes[i]!)) i++;
+  return i > start ? bytes.toString('latin1', start, i) : undefined;
+}
+
+/** Letters, digits, `-` and `.`: the bytes of a kind or an object name. */
+function isNameByte(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+}

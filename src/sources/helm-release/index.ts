@@ -1,0 +1,100 @@
+import type { Location, ObjectRef, PortClaim, SkippedValue } from '../../core/types.ts';
+import type { YamlPath } from '../../registry/yaml-source.ts';
+import { numeric } from '../k8s-manifests/index.ts';
+
+/** One layer of Helm values (chart defaults, a values file, inline values), with where its keys are. */
+export interface ValuesLayer {
+  values: unknown;
+  locate(path: YamlPath): Location;
+}
+
+/** A Helm release as found in the repository: a Flux HelmRelease or an Argo CD Application. */
+export interface HelmRelease {
+  object: ObjectRef;
+  /** The release name the chart's objects are named after. */
+  releaseName: string;
+  /** The chart's folder in the repository, when the chart is kept there. */
+  chartPath?: string;
+  /** Values from lowest to highest priority (the chart's values.yaml is added by the repo source). */
+  layers: ValuesLayer[];
+  /** Flux `spec.valuesFrom` ConfigMaps (by name and key), merged under `layers` once found. */
+  valuesFrom?: { name: string; key: string }[];
+}
+
+interface Leaf {
+  value: unknown;
+  at: Location;
+}
+
+const NODE_PORT_KEY = /nodeports?/i;
+const SEPARATOR = '\u0000';
+
+/**
+ * The node ports a release's merged values set: numbers under any key that names a node port
+ * (`nodePort`, `nodePortHttp`, `nodePorts: { backend: 30080 }`), at any depth. Later layers win,
+ * and a `null` removes what an earlier layer set, as in Helm. Node ports in a block whose `type`
+ * is ClusterIP are ignored, as charts ignore them.
+ */
+export function releaseClaims(release: HelmRelease, skipped: SkippedValue[]): PortClaim[] {
+  const merged = new Map<string, Leaf>();
+  for (const layer of release.layers) {
+    const leaves = new Map<string, Leaf>();
+    flatten(layer.values, [], layer, leaves);
+    for (const [key, leaf] of leaves) {
+      for (const existing of merged.keys()) {
+        if (existing.startsWith(key + SEPARATOR) || key.startsWith(existing + SEPARATOR)) merged.delete(existing);
+      }
+      if (leaf.value !== null) merged.set(key, leaf);
+    }
+  }
+  const claims: PortClaim[] = [];
+  for (const [key, leaf] of merged) {
+    const path = key.split(SEPARATOR);
+    if (!path.some((segment) => NODE_PORT_KEY.test(segment))) continue;
+    if (inClusterIpBlock(path, merged)) continue;
+    if (typeof leaf.value === 'boolean' || leaf.value === '') continue;
+    const port = numeric(leaf.value);
+    if (port === undefined) {
+      if (typeof leaf.value === 'string') skipped.push({ reason: 'placeholder', text: leaf.value, at: leaf.at });
+      continue;
+    }
+    if (port < 1 || port > 65535) continue;
+    claims.push({
+      cluster: '',
+      port,
+      protocol: 'TCP',
+      kind: 'nodePort',
+      service: release.releaseName,
+      portName: path.join('.'),
+      status: 'active',
+      source: 'helm-values',
+      object: release.object,
+      at: leaf.at,
+    });
+  }
+  return claims;
+}
+
+function flatten(value: unknown, path: string[], layer: ValuesLayer, leaves: Map<string, Leaf>): void {
+  if (value !== null && typeof value === 'object' && (Array.isArray(value) ? value.length > 0 : Object.keys(value).length > 0)) {
+    for (const [key, child] of Object.entries(value)) flatten(child, [...path, key], layer, leaves);
+    return;
+  }
+  if (path.length === 0) return;
+  const yamlPath = path.map((segment, i) => (i > 0 && /^\d+$/.test(segment) && Array.isArray(valueAt(layer.values, path.slice(0, i))) ? Number(segment) : segment));
+  leaves.set(path.join(SEPARATOR), { value, at: layer.locate(yamlPath) });
+}
+
+function valueAt(root: unknown, path: string[]): unknown {
+  let node = root;
+  for (const key of path) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+function inClusterIpBlock(path: string[], merged: Map<string, Leaf>): boolean {
+  for (let depth = path.length - 1; depth >= 0; depth--) {
+    const type = merged.get([...path.slice(0, depth), 'type'].join(SEPARATOR));
+    if (type && type.value === 'ClusterIP') return true;
+  }
+  return false;
+}

@@ -142,7 +142,8 @@ class RegistryBuilder {
       };
     });
     const clusterNames = clusters.map((c) => c.name);
-    const services = Object.entries(doc.services ?? {}).map(([name, service]) => this.service(name, service, clusterNames));
+    const services: Service[] = [];
+    for (const name in doc.services) services.push(this.service(name, doc.services[name]!, clusterNames));
     const reserved = (doc.reserved ?? []).map(
       (entry, i): Reservation => ({
         spans: this.spans(entry.ports, ['reserved', i, 'ports']),

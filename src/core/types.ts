@@ -245,13 +245,10 @@ export interface RepoObservation {
   filesParsed: number;
 }
 
-/** A problem found by a rule, labelled by the engine. */
-export interface Finding {
-  ruleId: string;
+/** What a rule reports: which of its messages, the message's data, and the parties involved. */
+export interface Report {
   messageId: string;
   data: Record<string, string | number>;
-  severity: Severity;
-  message: string;
   cluster?: string;
   range?: string;
   service?: string;
@@ -259,6 +256,13 @@ export interface Finding {
   protocol?: Protocol;
   /** Every party involved, the main one first. */
   locations: Location[];
+}
+
+/** A problem found by a rule, labelled by the engine with the rule's id, severity and message. */
+export interface Finding extends Report {
+  ruleId: string;
+  severity: Severity;
+  message: string;
 }
 
 /** What the engine returns: the findings and their counts. */

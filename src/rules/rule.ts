@@ -1,5 +1,5 @@
 import type { RangeIndex } from '../core/range-index.ts';
-import type { Location, PortClaim, Protocol, Registry, RepoObservation, Severity } from '../core/types.ts';
+import type { PortClaim, Registry, Report, RepoObservation, Severity } from '../core/types.ts';
 
 /** What a rule says about itself: the reference page and the SARIF rule are made from it. */
 export interface RuleMeta {
@@ -13,17 +13,7 @@ export interface RuleMeta {
 }
 
 /** What a rule reports; the engine adds the rule id and severity. */
-export interface Report {
-  messageId: string;
-  data: Record<string, string | number>;
-  cluster?: string;
-  range?: string;
-  service?: string;
-  port?: number;
-  protocol?: Protocol;
-  /** Every party involved, the main one first. */
-  locations: Location[];
-}
+export type { Report };
 
 /** What a rule sees: the registry, its port claims, and where to report. */
 export interface RuleContext {

@@ -1,5 +1,5 @@
 // Measures `portolan check` on a registry of 100 clusters and 100,000 allocations against the bare
-// parse of the same file by js-yaml (the fastest YAML parser for Node) and by `yaml`, and
+// parse of the same file by js-yaml (the fastest YAML parser for Node), and
 // `portolan --version` against `node -e 0`; every command runs as its own process, interleaved,
 // and the medians and ratios are printed as a Markdown table.
 //   node bench/check.mjs [runs=7]
@@ -16,7 +16,6 @@ const read = `const text = require('fs').readFileSync(${JSON.stringify(registry)
 const commands = {
   'portolan check': ['dist/cli.js', 'check', registry, '--format', 'json'],
   'js-yaml loadAll (bare parse)': ['-e', `${read} require('js-yaml').loadAll(text, () => {});`],
-  'yaml parseAllDocuments (bare parse)': ['-e', `${read} require('yaml').parseAllDocuments(text);`],
   'portolan --version': ['dist/cli.js', '--version'],
   'node -e 0': ['-e', '0'],
 };
@@ -39,7 +38,6 @@ console.log('| command | median ms | ratio |');
 console.log('|---|---:|---:|');
 const row = (name, base) => console.log(`| ${name} | ${m[name].toFixed(0)} | ${base ? `${(m[name] / m[base]).toFixed(2)}x ${base}` : ''} |`);
 row('js-yaml loadAll (bare parse)');
-row('yaml parseAllDocuments (bare parse)', 'js-yaml loadAll (bare parse)');
 row('portolan check', 'js-yaml loadAll (bare parse)');
 row('node -e 0');
 row('portolan --version', 'node -e 0');

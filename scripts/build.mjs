@@ -17,5 +17,7 @@ await build({
   banner: { js: "import { createRequire as __portolanRequire } from 'node:module'; const require = __portolanRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
+  minify: true,
+  sourcemap: 'linked',
   logLevel: 'warning',
 });

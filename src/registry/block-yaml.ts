@@ -60,8 +60,8 @@ class BlockReader {
   private line = 0;
   // Node start offsets and parents, in typed arrays that double when full: a large registry has
   // a million nodes, and plain arrays of that size cost more to grow and to collect.
-  private starts = new Int32Array(1024);
-  private parents = new Int32Array(1024);
+  private starts = new Int32Array(64);
+  private parents = new Int32Array(64);
   private nodes = 0;
   private readonly scalars: unknown[] = [];
   private readonly nodeOf = new Map<object, number>();

@@ -113,6 +113,9 @@ test('release and reserve edit the registry and keep it valid', async () => {
   const refused = await runCli(['reserve', '30210-30215', '--reason', 'x'], dir);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /agent-auditor-service\/api holds 30210 in studio/);
+  const backwards = await runCli(['reserve', '30299-30290', '--reason', 'x'], dir);
+  assert.equal(backwards.code, 2);
+  assert.match(backwards.stderr, /"30299-30290" runs backwards; write 30290-30299/);
   const registry = parseRegistry('portolan.yaml', read(join(dir, 'portolan.yaml')));
   assert.deepEqual(registry.services.find((s) => s.name === 'rabbitmq')?.clusters, ['studio']);
   assert.equal(registry.services.find((s) => s.name === 'cert-manager'), undefined);

@@ -142,6 +142,10 @@ test('import --out - prints the registry; an existing file is kept unless --forc
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /portolan\.yaml exists/);
   assert.equal(read(join(dir, 'portolan.yaml')), 'version: 1\n');
+  // A missing document is the mistake reported, even where portolan.yaml exists.
+  const missing = await runCli(['import', 'no-such.md'], dir);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^no-such\.md: cannot read: ENOENT/);
   const printed = await runCli(['import', 'ports.md', '--out', '-'], dir);
   assert.equal(printed.code, 0);
   assert.match(printed.stdout, /^ {2}syslog:$/m);

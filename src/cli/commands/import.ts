@@ -34,10 +34,11 @@ export function registerImport(program: Command, context: CommandContext): void 
       if (!toStdout && target === source) {
         throw new InputError(`${shown} is the document itself`, undefined, `write the registry elsewhere, such as --out ${REGISTRY_FILE}`);
       }
+      // Read the document first: a missing document is the mistake to report, not an existing registry.
+      const imported = loadPortDocument(source, shown);
       if (!toStdout && existsSync(target) && !options.force) {
         throw new InputError(`${targetShown} exists`, undefined, 'give --force to replace it, or --out FILE for another file');
       }
-      const imported = loadPortDocument(source, shown);
       const problems = strictProblems(imported, shown);
       if (options.strict && problems.length > 0) throw new InputErrors(problems);
 

@@ -45,6 +45,9 @@ export function registerReserve(program: Command, context: CommandContext): void
 
 function parseSpanArgument(text: string): PortSpan {
   const span = parseSpan(text);
+  if (span && span.from > span.to && span.to >= PORT_MIN && span.from <= PORT_MAX) {
+    throw new UsageError(`"${text}" runs backwards; write ${formatSpan({ from: span.to, to: span.from })}`);
+  }
   if (!span || span.from < PORT_MIN || span.to > PORT_MAX || span.from > span.to) {
     throw new UsageError(`"${text}" is not a port or span; write 30290 or 30290-30299, within ${PORT_MIN}-${PORT_MAX}`);
   }

@@ -14,9 +14,12 @@ export default defineRule({
   check({ registry, report }) {
     const byObject = new Map<string, Service[]>();
     const byTitle = new Map<string, Service[]>();
+    // Entry names are unique, so two entries can only be one Service object when one of them
+    // names it with kubernetesName: only entries whose object name is such a name are grouped.
+    const renamed = new Set(registry.services.flatMap((service) => (service.kubernetesName === undefined ? [] : [service.kubernetesName])));
     for (const service of registry.services) {
-      const object = `${service.namespace ?? ''}/${service.kubernetesName ?? service.name}`;
-      push(byObject, object, service);
+      const name = service.kubernetesName ?? service.name;
+      if (renamed.has(name)) push(byObject, `${service.namespace ?? ''}/${name}`, service);
       if (service.title !== undefined) {
         const title = service.title.toLowerCase().replace(/[^a-z0-9]/g, '');
         push(byTitle, title, service);

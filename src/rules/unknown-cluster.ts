@@ -13,8 +13,9 @@ export default defineRule({
   },
   check({ registry, report }) {
     const names = registry.clusters.map((cluster) => cluster.name);
+    const known = new Set(names);
     const check = (owner: string, cluster: string, at: Location, service?: string) => {
-      if (names.includes(cluster)) return;
+      if (known.has(cluster)) return;
       report({
         messageId: 'unknown',
         data: { owner, cluster, hint: suggestion(cluster, names, 'clusters') },

@@ -12,8 +12,9 @@ export default defineRule({
   },
   check({ registry, report }) {
     const names = registry.ranges.map((range) => range.name);
+    const known = new Set(names);
     for (const service of registry.services) {
-      if (service.range === undefined || names.includes(service.range)) continue;
+      if (service.range === undefined || known.has(service.range)) continue;
       report({
         messageId: 'unknown',
         data: { service: service.name, range: service.range, hint: suggestion(service.range, names, 'ranges') },

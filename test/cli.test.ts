@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import AjvDraft04 from 'ajv-draft-04';
+import { processIo } from '../src/cli/io.ts';
 import { registryJsonSchema } from '../src/registry/schema.ts';
 import { ROOT, runCli, tempFolder } from './helpers.ts';
 
@@ -158,6 +159,22 @@ describe('portolan ports, free and who', () => {
 });
 
 describe('the command line', () => {
+  it('colours a terminal unless NO_COLOR is set; FORCE_COLOR colours a pipe', () => {
+    const saved = { NO_COLOR: process.env.NO_COLOR, FORCE_COLOR: process.env.FORCE_COLOR, TERM: process.env.TERM };
+    try {
+      process.env.FORCE_COLOR = '1';
+      delete process.env.NO_COLOR;
+      assert.equal(processIo().color, true);
+      process.env.NO_COLOR = '1';
+      assert.equal(processIo().color, false);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
   it('shows help with an example on every command', async () => {
     for (const command of ['check', 'ports', 'free', 'who', 'schema']) {
       const run = await runCli([command, '--help']);

@@ -176,7 +176,7 @@ describe('the command line', () => {
   });
 
   it('shows help with an example on every command', async () => {
-    for (const command of ['check', 'ports', 'free', 'who', 'schema']) {
+    for (const command of ['check', 'ports', 'free', 'who', 'allocate', 'move', 'release', 'reserve', 'import', 'docs', 'scan', 'schema']) {
       const run = await runCli([command, '--help']);
       assert.equal(run.code, 0, command);
       assert.match(run.stdout, /Usage: portolan /);

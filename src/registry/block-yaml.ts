@@ -46,17 +46,13 @@ function outside(): never {
   throw new OutsideSubset();
 }
 
-/** One line's content, without indentation, comment or trailing blanks. */
-interface Line {
-  indent: number;
-  /** Offset of the first character of content. */
-  start: number;
-  /** Offset just past the last character of content. */
-  end: number;
-}
-
 class BlockReader {
-  private readonly lines: Line[] = [];
+  // The lines with content (no blank or comment-only lines): indentation, where the content starts,
+  // and where it ends before any comment and trailing blanks.
+  private indents = new Int32Array(64);
+  private lineStarts = new Int32Array(64);
+  private lineEnds = new Int32Array(64);
+  private lineCount = 0;
   private line = 0;
   // Node start offsets and parents, in typed arrays that double when full: a large registry has
   // a million nodes, and plain arrays of that size cost more to grow and to collect.
@@ -75,29 +71,35 @@ class BlockReader {
       while (start < end && text.charCodeAt(start) === 32) start++;
       if (start < end && text.charCodeAt(start) !== 35 /* # */) {
         if (start === at && (text.startsWith('---', at) || text.startsWith('...', at) || text.charCodeAt(at) === 37)) outside();
-        this.lines.push({ indent: start - at, start, end: contentEnd(text, start, end) });
+        this.addLine(start - at, start, contentEnd(text, start, end));
       }
       at = end + 1;
     }
   }
 
+  private addLine(indent: number, start: number, end: number): void {
+    if (this.lineCount === this.indents.length) {
+      this.indents = grown(this.indents);
+      this.lineStarts = grown(this.lineStarts);
+      this.lineEnds = grown(this.lineEnds);
+    }
+    this.indents[this.lineCount] = indent;
+    this.lineStarts[this.lineCount] = start;
+    this.lineEnds[this.lineCount++] = end;
+  }
+
   read(): BlockYaml {
-    const first = this.lines[0];
-    if (!first || first.indent !== 0) outside();
-    const root = this.node(first.start, -1);
+    if (this.lineCount === 0 || this.indents[0] !== 0) outside();
+    const root = this.node(this.lineStarts[0]!, -1);
     const value = this.mapping(0, root);
-    if (this.line < this.lines.length) outside();
+    if (this.line < this.lineCount) outside();
     return { value, starts: this.starts.subarray(0, this.nodes), parents: this.parents.subarray(0, this.nodes), scalars: this.scalars, nodeOf: this.nodeOf };
   }
 
   private node(start: number, parent: number): number {
     if (this.nodes === this.starts.length) {
-      const starts = new Int32Array(this.nodes * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const parents = new Int32Array(this.nodes * 2);
-      parents.set(this.parents);
-      this.parents = parents;
+      this.starts = grown(this.starts);
+      this.parents = grown(this.parents);
     }
     this.starts[this.nodes] = start;
     this.parents[this.nodes] = parent;
@@ -113,14 +115,15 @@ class BlockReader {
     this.nodeOf.set(result, index);
     let keyAt = firstKeyAt;
     let keys = 0;
-    while (this.line < this.lines.length) {
-      const line = this.lines[this.line]!;
+    while (this.line < this.lineCount) {
+      const lineEnd = this.lineEnds[this.line]!;
       if (keyAt === undefined) {
-        if (line.indent < indent) break;
-        if (line.indent > indent) outside();
-        keyAt = line.start;
+        const lineIndent = this.indents[this.line]!;
+        if (lineIndent < indent) break;
+        if (lineIndent > indent) outside();
+        keyAt = this.lineStarts[this.line]!;
       }
-      let colon = plainKeyEnd(this.text, keyAt, line.end);
+      let colon = plainKeyEnd(this.text, keyAt, lineEnd);
       let key: string;
       if (colon !== -1) {
         key = this.text.slice(keyAt, colon);
@@ -130,19 +133,19 @@ class BlockReader {
           if (this.scalar(keyAt, colon, false) !== key) outside();
         }
       } else {
-        colon = this.keyEnd(keyAt, line.end);
+        colon = this.keyEnd(keyAt, lineEnd);
         key = this.key(keyAt, colon);
       }
       if (key === '<<' || key === '__proto__') outside();
       keys++;
       this.scalars[this.node(keyAt, index)] = key;
       let valueAt = colon + 1;
-      while (valueAt < line.end && this.text.charCodeAt(valueAt) === 32) valueAt++;
+      while (valueAt < lineEnd && this.text.charCodeAt(valueAt) === 32) valueAt++;
       this.line++;
-      if (valueAt >= line.end) {
+      if (valueAt >= lineEnd) {
         result[key] = this.nested(indent, colon + 1, index, true);
       } else {
-        result[key] = this.inline(valueAt, line.end, index);
+        result[key] = this.inline(valueAt, lineEnd, index);
         this.noContinuation(indent);
       }
       keyAt = undefined;
@@ -158,26 +161,28 @@ class BlockReader {
     if (++this.depth > MAX_DEPTH) outside();
     const result: unknown[] = [];
     this.nodeOf.set(result, index);
-    while (this.line < this.lines.length) {
-      const line = this.lines[this.line]!;
-      if (line.indent < indent) break;
-      if (line.indent > indent) outside();
+    while (this.line < this.lineCount) {
+      const lineIndent = this.indents[this.line]!;
+      const lineStart = this.lineStarts[this.line]!;
+      const lineEnd = this.lineEnds[this.line]!;
+      if (lineIndent < indent) break;
+      if (lineIndent > indent) outside();
       // A line at the dashes' column without a dash ends a sequence that its mapping key shares.
-      if (this.text.charCodeAt(line.start) !== 45 /* - */) break;
-      const after = line.start + 1;
-      if (after < line.end && this.text.charCodeAt(after) !== 32) outside();
+      if (this.text.charCodeAt(lineStart) !== 45 /* - */) break;
+      const after = lineStart + 1;
+      if (after < lineEnd && this.text.charCodeAt(after) !== 32) outside();
       let itemAt = after;
-      while (itemAt < line.end && this.text.charCodeAt(itemAt) === 32) itemAt++;
-      if (itemAt >= line.end) {
+      while (itemAt < lineEnd && this.text.charCodeAt(itemAt) === 32) itemAt++;
+      if (itemAt >= lineEnd) {
         this.line++;
         result.push(this.nested(indent, after, index, false));
-      } else if (this.startsMapping(itemAt, line.end)) {
+      } else if (this.startsMapping(itemAt, lineEnd)) {
         // `- key: value` opens a mapping whose keys stand where this key does.
         const item = this.node(itemAt, index);
-        result.push(this.mapping(itemAt - (line.start - line.indent), item, itemAt));
+        result.push(this.mapping(itemAt - (lineStart - lineIndent), item, itemAt));
       } else {
         this.line++;
-        result.push(this.inline(itemAt, line.end, index));
+        result.push(this.inline(itemAt, lineEnd, index));
         this.noContinuation(indent);
       }
     }
@@ -187,18 +192,21 @@ class BlockReader {
 
   /** The value of a key or dash with nothing after it: a deeper block, a same-column sequence, or null. */
   private nested(indent: number, emptyAt: number, parent: number, underKey: boolean): unknown {
-    const next = this.lines[this.line];
-    if (next && next.indent > indent) {
-      const index = this.node(next.start, parent);
-      if (this.text.charCodeAt(next.start) === 45 && (next.end === next.start + 1 || this.text.charCodeAt(next.start + 1) === 32)) {
-        return this.sequence(next.indent, index);
+    const more = this.line < this.lineCount;
+    const nextIndent = more ? this.indents[this.line]! : -1;
+    const nextStart = more ? this.lineStarts[this.line]! : -1;
+    const nextEnd = more ? this.lineEnds[this.line]! : -1;
+    if (more && nextIndent > indent) {
+      const index = this.node(nextStart, parent);
+      if (this.text.charCodeAt(nextStart) === 45 && (nextEnd === nextStart + 1 || this.text.charCodeAt(nextStart + 1) === 32)) {
+        return this.sequence(nextIndent, index);
       }
-      if (!this.startsMapping(next.start, next.end)) outside(); // a multi-line scalar
-      return this.mapping(next.indent, index);
+      if (!this.startsMapping(nextStart, nextEnd)) outside(); // a multi-line scalar
+      return this.mapping(nextIndent, index);
     }
-    if (underKey && next && next.indent === indent && this.text.charCodeAt(next.start) === 45) {
+    if (underKey && more && nextIndent === indent && this.text.charCodeAt(nextStart) === 45) {
       // YAML lets a mapping's sequence value start at the key's own column.
-      return this.sequence(indent, this.node(next.start, parent));
+      return this.sequence(indent, this.node(nextStart, parent));
     }
     this.scalars[this.node(emptyAt, parent)] = null;
     return null;
@@ -310,8 +318,7 @@ class BlockReader {
 
   /** A scalar value may not continue on deeper lines (a multi-line plain scalar). */
   private noContinuation(indent: number): void {
-    const next = this.lines[this.line];
-    if (next && next.indent > indent) outside();
+    if (this.line < this.lineCount && this.indents[this.line]! > indent) outside();
   }
 
   /** Records a node for the flow reader. */
@@ -415,6 +422,13 @@ class FlowReader {
   private blanks(): void {
     while (this.at < this.end && this.text.charCodeAt(this.at) === 32) this.at++;
   }
+}
+
+/** A copy of `array` twice as long. */
+function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const larger = new Int32Array(array.length * 2);
+  larger.set(array);
+  return larger;
 }
 
 /** Letters that may begin null, true or false (`null`, `True`, `FALSE`, `~`). */

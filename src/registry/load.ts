@@ -143,7 +143,7 @@ class RegistryBuilder {
     });
     const clusterNames = clusters.map((c) => c.name);
     const services: Service[] = [];
-    for (const name in doc.services) services.push(this.service(name, doc.services[name]!, clusterNames));
+    for (const name in doc.services) services.push(this.service(name, doc.services[name]!, doc.services, clusterNames));
     const reserved = (doc.reserved ?? []).map(
       (entry, i): Reservation => ({
         spans: this.spans(entry.ports, ['reserved', i, 'ports']),
@@ -175,15 +175,15 @@ class RegistryBuilder {
     };
   }
 
-  private service(name: string, doc: ServiceDocument, clusterNames: string[]): Service {
+  private service(name: string, doc: ServiceDocument, all: object, clusterNames: string[]): Service {
     const allClusters = doc.clusters === undefined || doc.clusters === 'all';
     const ports: ServicePort[] = [];
     if (doc.port !== undefined && doc.ports !== undefined) {
       this.errors.push(new InputError(`service ${name} has both "port" and "ports"`, this.at(['services', name, 'ports'], 'key'), 'keep "port" for one port, or "ports" for named ones'));
     } else if (doc.port !== undefined) {
-      ports.push(this.port(doc.port, ['services', name, 'port'], undefined));
+      ports.push(this.port(doc.port, doc, 'port', undefined));
     } else if (doc.ports !== undefined) {
-      for (const portName in doc.ports) ports.push(this.port(doc.ports[portName]!, ['services', name, 'ports', portName], portName));
+      for (const portName in doc.ports) ports.push(this.port(doc.ports[portName]!, doc.ports, portName, portName));
     } else {
       this.errors.push(new InputError(`service ${name} has no port`, this.at(['services', name], 'key'), 'add `port: N`, or `ports: { api: N, ... }`'));
     }
@@ -193,30 +193,30 @@ class RegistryBuilder {
       title: doc.title,
       kubernetesName: doc.kubernetesName,
       range: doc.range,
-      rangeAt: doc.range === undefined ? undefined : this.at(['services', name, 'range']),
+      rangeAt: doc.range === undefined ? undefined : this.atIn(doc, 'range'),
       namespace: doc.namespace,
       exposure: doc.exposure ?? 'NodePort',
       clusters: allClusters ? clusterNames : (doc.clusters as string[]),
-      clustersAt: doc.clusters === undefined ? this.at(['services', name], 'key') : this.at(['services', name, 'clusters']),
-      clusterAt: allClusters ? [] : (doc.clusters as string[]).map((_, i) => this.at(['services', name, 'clusters', i])),
+      clustersAt: doc.clusters === undefined ? this.atIn(all, name, 'key') : this.atIn(doc, 'clusters'),
+      clusterAt: allClusters ? [] : (doc.clusters as string[]).map((_, i) => this.atIn(doc.clusters as string[], i)),
       allClusters,
       status: doc.status ?? 'active',
       replacedBy: doc.replacedBy,
       owner: doc.owner,
       notes: doc.notes,
       ports,
-      at: this.at(['services', name], 'key'),
+      at: this.atIn(all, name, 'key'),
     };
   }
 
-  private port(entry: number | PortDocument, path: (string | number)[], name: string | undefined): ServicePort {
-    if (typeof entry === 'number') return { name, port: entry, protocol: 'TCP', overrides: [], notes: undefined, at: this.at(path) };
+  /** The port written at `holder[key]`: a number, or a mapping with its protocol and overrides. */
+  private port(entry: number | PortDocument, holder: object, key: string, name: string | undefined): ServicePort {
+    if (typeof entry === 'number') return { name, port: entry, protocol: 'TCP', overrides: [], notes: undefined, at: this.atIn(holder, key) };
     const overrides: PortOverride[] = [];
     for (const cluster in entry.overrides) {
-      overrides.push({ cluster, port: entry.overrides[cluster]!, at: this.at([...path, 'overrides', cluster]) });
+      overrides.push({ cluster, port: entry.overrides[cluster]!, at: this.atIn(entry.overrides, cluster) });
     }
-    path.push('port');
-    return { name, port: entry.port, protocol: (entry.protocol ?? 'TCP') as Protocol, overrides, notes: entry.notes, at: this.at(path) };
+    return { name, port: entry.port, protocol: (entry.protocol ?? 'TCP') as Protocol, overrides, notes: entry.notes, at: this.atIn(entry, 'port') };
   }
 
   private spans(value: number | string | (number | string)[], path: YamlPath): PortSpan[] {
@@ -244,5 +244,9 @@ class RegistryBuilder {
 
   private at(path: YamlPath, part: 'key' | 'value' = 'value') {
     return this.source.lazyLocate(path, part);
+  }
+
+  private atIn(container: object, key: string | number, part: 'key' | 'value' = 'value') {
+    return this.source.lazyLocateIn(container, key, part);
   }
 }

@@ -134,6 +134,11 @@ export class YamlSource {
       index = found;
       node = (node as Record<string | number, unknown>)[segment];
     }
+    return this.nodeLocation(index);
+  }
+
+  /** Where node `index` starts, past the blanks, comments, anchor and tag before it. */
+  private nodeLocation(index: number): Location {
     const start = index >= 0 ? this.starts[index]! : 0;
     // An empty value has no text of its own: point just after its key's colon.
     const offset = this.scalars[index] === null ? nullStart(this.text, start) : skipToNode(this.text, start);
@@ -142,7 +147,30 @@ export class YamlSource {
 
   /** Like locate, but resolved only when its line or column is first read. */
   lazyLocate(path: YamlPath, part: 'value' | 'key' = 'value'): Location {
-    return new LazyLocation(this, path, part);
+    return new LazyLocation(this, undefined, path, part);
+  }
+
+  /**
+   * Where `container[key]` (or, with `key`, its key) is, resolved only when first read. Starting
+   * from the mapping or list itself saves walking the path from the top, and building the path.
+   */
+  lazyLocateIn(container: object, key: string | number, part: 'value' | 'key' = 'value'): Location {
+    return new LazyLocation(this, container, key, part);
+  }
+
+  /** Where `container[key]` (or its key) is; the container itself when the key is not found. */
+  locateIn(container: object, key: string | number, part: 'value' | 'key' = 'value'): Location {
+    const index = this.nodeOf.get(container);
+    if (index === undefined) return this.locationOf(0);
+    const kids = this.childrenOf(index);
+    let found = -1;
+    if (Array.isArray(container)) {
+      if (typeof key === 'number' && key < kids.length) found = kids[key]!;
+    } else {
+      const pair = this.keysOf(index, kids).get(String(key));
+      if (pair !== undefined) found = part === 'key' ? kids[pair]! : kids[pair + 1]!;
+    }
+    return this.nodeLocation(found === -1 ? index : found);
   }
 
   /** Line and column (from 1) of a byte offset. */
@@ -234,18 +262,27 @@ class LazyLocation implements Location {
 
   constructor(
     private readonly source: YamlSource,
-    private readonly path: YamlPath,
+    /** The mapping or list that holds the node, or undefined when `at` is a path from the top. */
+    private readonly container: object | undefined,
+    private readonly at: YamlPath | string | number,
     private readonly part: 'value' | 'key',
   ) {
     this.file = source.file;
   }
 
   get line(): number {
-    return (this.resolved ??= this.source.locate(this.path, this.part)).line;
+    return this.resolve().line;
   }
 
   get column(): number {
-    return (this.resolved ??= this.source.locate(this.path, this.part)).column;
+    return this.resolve().column;
+  }
+
+  private resolve(): Location {
+    if (this.resolved) return this.resolved;
+    const { source, container, at, part } = this;
+    this.resolved = container ? source.locateIn(container, at as string | number, part) : source.locate(at as YamlPath, part);
+    return this.resolved;
   }
 
   toJSON(): Location {

@@ -222,7 +222,10 @@ class BlockReader {
       return value;
     }
     const value = this.scalar(start, end, false);
-    this.scalars[this.node(start, parent)] = value;
+    // Only keys and nulls are looked up later (by name, and to place an empty value); other
+    // scalars need not be kept.
+    const index = this.node(start, parent);
+    if (value === null) this.scalars[index] = null;
     return value;
   }
 
@@ -394,7 +397,7 @@ class FlowReader {
     const end = this.scalarEnd(false);
     if (end === start) outside();
     const value = this.reader.scalar(start, end, true);
-    this.reader.setScalar(index, value);
+    if (value === null) this.reader.setScalar(index, null);
     this.at = end;
     this.depth--;
     return value;

@@ -35,7 +35,7 @@ export class YamlSource {
     private readonly starts: ArrayLike<number>,
     /** Node index -> its parent's index, -1 at the top. Nodes are numbered as they open. */
     private readonly parents: ArrayLike<number>,
-    /** Node index -> its value, for scalars (mapping keys are read from here). */
+    /** Node index -> its value, for mapping keys and nulls (what look-ups need; other scalars may be absent). */
     private readonly scalars: unknown[],
     /** Mapping or list -> the index of the node that made it. */
     private readonly nodeOf: Map<object, number>,

@@ -114,7 +114,6 @@ class BlockReader {
     const result: Record<string, unknown> = {};
     this.nodeOf.set(result, index);
     let keyAt = firstKeyAt;
-    let keys = 0;
     while (this.line < this.lineCount) {
       const lineEnd = this.lineEnds[this.line]!;
       if (keyAt === undefined) {
@@ -136,8 +135,9 @@ class BlockReader {
         colon = this.keyEnd(keyAt, lineEnd);
         key = this.key(keyAt, colon);
       }
-      if (key === '<<' || key === '__proto__') outside();
-      keys++;
+      // A key seen before (or one the prototype answers to, such as `constructor`) goes to js-yaml,
+      // which reports duplicates; values are never undefined, so this is a plain look-up.
+      if (result[key] !== undefined || key === '<<' || key === '__proto__') outside();
       this.scalars[this.node(keyAt, index)] = key;
       let valueAt = colon + 1;
       while (valueAt < lineEnd && this.text.charCodeAt(valueAt) === 32) valueAt++;
@@ -150,8 +150,6 @@ class BlockReader {
       }
       keyAt = undefined;
     }
-    // A duplicate key overwrote an earlier one: leave the file to js-yaml, which reports it.
-    if (Object.keys(result).length !== keys) outside();
     this.depth--;
     return result;
   }

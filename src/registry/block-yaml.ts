@@ -15,6 +15,8 @@ export interface BlockYaml {
   parents: ArrayLike<number>;
   scalars: unknown[];
   nodeOf: Map<object, number>;
+  /** Where every line of the text starts, for turning offsets into line and column. */
+  lineStarts: ArrayLike<number>;
 }
 
 /** Thrown inside the reader when the text leaves the subset; never escapes it. */
@@ -54,6 +56,8 @@ class BlockReader {
   private lineEnds = new Int32Array(64);
   private lineCount = 0;
   private line = 0;
+  private allLineStarts = new Int32Array(64);
+  private allLines = 0;
   // Node start offsets and parents, in typed arrays that double when full: a large registry has
   // a million nodes, and plain arrays of that size cost more to grow and to collect.
   private starts = new Int32Array(64);
@@ -65,6 +69,8 @@ class BlockReader {
   constructor(private readonly text: string) {
     let at = 0;
     while (at < text.length) {
+      if (this.allLines === this.allLineStarts.length) this.allLineStarts = grown(this.allLineStarts);
+      this.allLineStarts[this.allLines++] = at;
       let end = text.indexOf('\n', at);
       if (end === -1) end = text.length;
       let start = at;
@@ -75,6 +81,15 @@ class BlockReader {
       }
       at = end + 1;
     }
+  }
+
+  /** Every line's start, with the empty line after a final newline as a line of its own. */
+  private lineStartsOfText(): Int32Array {
+    if (this.text.endsWith('\n') || this.text.length === 0) {
+      if (this.allLines === this.allLineStarts.length) this.allLineStarts = grown(this.allLineStarts);
+      this.allLineStarts[this.allLines++] = this.text.length;
+    }
+    return this.allLineStarts.subarray(0, this.allLines);
   }
 
   private addLine(indent: number, start: number, end: number): void {
@@ -93,7 +108,7 @@ class BlockReader {
     const root = this.node(this.lineStarts[0]!, -1);
     const value = this.mapping(0, root);
     if (this.line < this.lineCount) outside();
-    return { value, starts: this.starts.subarray(0, this.nodes), parents: this.parents.subarray(0, this.nodes), scalars: this.scalars, nodeOf: this.nodeOf };
+    return { value, starts: this.starts.subarray(0, this.nodes), parents: this.parents.subarray(0, this.nodes), scalars: this.scalars, nodeOf: this.nodeOf, lineStarts: this.lineStartsOfText() };
   }
 
   private node(start: number, parent: number): number {

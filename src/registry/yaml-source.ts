@@ -42,7 +42,7 @@ export class YamlSource {
     /** The index of this document's top node (several documents of one file share the arrays). */
     private readonly root: number,
     /** The file's line starts, computed once and shared by its documents. */
-    private readonly lines: { starts?: number[] },
+    private readonly lines: { starts?: ArrayLike<number> },
   ) {}
 
   /**
@@ -69,9 +69,9 @@ export class YamlSource {
       );
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const lines = {};
     const block = fast ? readBlockYaml(text) : undefined;
-    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, lines)];
+    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, { starts: block.lineStarts })];
+    const lines = {};
     const starts: number[] = [];
     const parents: number[] = [];
     const scalars: unknown[] = [];

@@ -205,3 +205,14 @@ describe('portolan schema', () => {
     assert.equal(readFileSync(join(ROOT, 'schema', 'portolan.schema.json'), 'utf8'), run.stdout, 'regenerate with: node dist/cli.js schema > schema/portolan.schema.json');
   });
 });
+
+describe('the README', () => {
+  it("shows a registry that loads, and whose only finding is the override it points out", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## The registry file: portolan.yaml'));
+    const example = section.split('```yaml\n')[1]!.split('```')[0]!;
+    const run = await runCli(['check', '--format', 'json'], tempFolder({ 'portolan.yaml': example }));
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout).findings.map((f: { ruleId: string }) => f.ruleId), ['cross-cluster-inconsistency']);
+  });
+});

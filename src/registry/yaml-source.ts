@@ -122,14 +122,7 @@ export class YamlSource {
       const container = this.nodeOf.get(node);
       if (container === undefined) break;
       index = container;
-      const kids = this.childrenOf(container);
-      let found = -1;
-      if (Array.isArray(node)) {
-        if (typeof segment === 'number' && segment < kids.length) found = kids[segment]!;
-      } else {
-        const pair = this.keysOf(container, kids).get(String(segment));
-        if (pair !== undefined) found = i === path.length - 1 && part === 'key' ? kids[pair]! : kids[pair + 1]!;
-      }
+      const found = this.childOf(node, container, segment, i === path.length - 1 ? part : 'value');
       if (found === -1) break;
       index = found;
       node = (node as Record<string | number, unknown>)[segment];
@@ -162,15 +155,17 @@ export class YamlSource {
   locateIn(container: object, key: string | number, part: 'value' | 'key' = 'value'): Location {
     const index = this.nodeOf.get(container);
     if (index === undefined) return this.locationOf(0);
-    const kids = this.childrenOf(index);
-    let found = -1;
-    if (Array.isArray(container)) {
-      if (typeof key === 'number' && key < kids.length) found = kids[key]!;
-    } else {
-      const pair = this.keysOf(index, kids).get(String(key));
-      if (pair !== undefined) found = part === 'key' ? kids[pair]! : kids[pair + 1]!;
-    }
+    const found = this.childOf(container, index, key, part);
     return this.nodeLocation(found === -1 ? index : found);
+  }
+
+  /** The node of `container[key]` (or of its key), -1 when there is none; `index` is the container's node. */
+  private childOf(container: object, index: number, key: string | number, part: 'value' | 'key'): number {
+    const kids = this.childrenOf(index);
+    if (Array.isArray(container)) return typeof key === 'number' && key < kids.length ? kids[key]! : -1;
+    const pair = this.keysOf(index, kids).get(String(key));
+    if (pair === undefined) return -1;
+    return part === 'key' ? kids[pair]! : kids[pair + 1]!;
   }
 
   /** Line and column (from 1) of a byte offset. */

@@ -3,8 +3,14 @@ import { placeEntries, type EntryGroup } from './lists.ts';
 import type { ImportState } from './reader.ts';
 import { mentionUrls } from './urls.ts';
 
-/** A fenced block: groups of `name: port  # comment` lines under comment lines. */
-export function readCodeBlock(state: ImportState, start: number, body: string[]): void {
+/** A fenced block: an example (a Kubernetes object, shell commands) that holds nothing, or groups of `name: port  # comment` lines under comment lines. */
+export function readCodeBlock(state: ImportState, start: number, body: string[], info = ''): void {
+  // Under cross-cluster access, a block of any language holds the addresses to read.
+  const example = state.context().kind === 'cross' ? undefined : exampleOf(info, body);
+  if (example) {
+    state.examples.push({ line: start + 1, end: start + body.length, what: example });
+    return;
+  }
   const { kind } = state.context();
   let group: EntryGroup = { entries: [] };
   // A cluster named by one comment holds for the groups under it until another comment names one.
@@ -48,4 +54,21 @@ function commentOnly(state: ImportState, comment: { text: string; line: number }
 export function closesFence(line: string, marker: string): boolean {
   const trimmed = line.trim();
   return trimmed.startsWith(marker) && new RegExp(`^\\${marker[0]}+$`).test(trimmed);
+}
+
+const SHELL = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'fish', 'powershell', 'ps1', 'pwsh', 'terminal', 'cmd', 'bat']);
+
+/**
+ * What a fenced block shows when it is an example rather than a list of ports: a Kubernetes
+ * object (`apiVersion`/`kind`, or Service port keys such as `targetPort` and `nodePort`), or shell
+ * commands. Undefined for a block of entries.
+ */
+export function exampleOf(info: string, body: string[]): string | undefined {
+  const language = info.split(/[\s{]/)[0]!.toLowerCase();
+  if (SHELL.has(language)) return 'shell commands';
+  const text = body.join('\n');
+  const kind = /^\s*"?kind"?\s*:\s*"?([A-Za-z]+)/m.exec(text)?.[1];
+  if (/^\s*"?apiVersion"?\s*:/m.test(text)) return `a Kubernetes ${kind ?? 'object'}`;
+  if (/^\s*(?:-\s+)?"?(?:targetPort|nodePort|containerPort|hostPort)"?\s*:/m.test(text)) return `the ports of a Kubernetes ${kind ?? 'object'}`;
+  return undefined;
 }

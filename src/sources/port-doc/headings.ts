@@ -1,17 +1,25 @@
-import { plainText, spansOf } from './markdown.ts';
-import { clustersIn, sectionOf, titleAndAside } from './phrases.ts';
+import { entryOf, type Entry } from './entries.ts';
+import { placeEntries } from './lists.ts';
+import { plainText, slugOf, spansOf } from './markdown.ts';
+import { clustersIn, sectionOf, titleAndAside, type SectionKind } from './phrases.ts';
 import type { HeadingContext, ImportState } from './reader.ts';
 
 /** A heading: the section, range or clusters it opens for the lines under it. */
 export function readHeading(state: ImportState, level: number, raw: string, line: number): void {
   while (state.headings.length > 0 && state.headings[state.headings.length - 1]!.level >= level) state.headings.pop();
   const parent = state.context().kind;
+  state.describing = undefined;
   const text = plainText(raw);
   const context: HeadingContext = { level };
   state.crossComment = undefined;
   const ranged = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(text);
   const spans = ranged ? spansOf(ranged[2]!) : undefined;
   const undefinedRange = /^(.+?)\s*\(undefined range\)$/.exec(text);
+  const namespace = namespaceOf(text);
+  const entry = (ranged && spans) || level === 1 ? undefined : headingEntry(text, raw, line, parent);
+  let heldEntry: Entry | undefined;
+  let recognised = true;
+  if (level === 1 && state.title === undefined) state.title = { text: raw.trim(), line };
   if (parent === 'cross' && level > 1) {
     // "From Studio to Forge", "From any cluster to Big Data": the cluster reached.
     const reached = /\bto\s+(?:the\s+)?(.+?)(?:\s+clusters?)?$/i.exec(text)?.[1];
@@ -31,6 +39,11 @@ export function readHeading(state: ImportState, level: number, raw: string, line
   } else if (/^(no range|other services|without a range|unranged)\b/i.test(text)) {
     context.kind = 'services';
     context.range = null;
+  } else if (namespace) {
+    context.kind = 'services';
+    context.namespace = namespace;
+  } else if (entry) {
+    heldEntry = entry;
   } else {
     const kind = sectionOf(text);
     const known = knownClusterList(state, text);
@@ -46,9 +59,36 @@ export function readHeading(state: ImportState, level: number, raw: string, line
       context.clusters = [state.clusterNamed(text, line)];
     } else if (kind !== undefined) {
       context.kind = kind;
-    } else state.proseOrUnplaced(line, raw, 'a heading that names no range, cluster or section');
+    } else {
+      recognised = false;
+      state.proseOrUnplaced(line, raw, 'a heading that names no range, cluster or section');
+    }
   }
   state.headings.push(context);
+  state.outline.push({ line, level, kind: state.context().kind, recognised, entry: heldEntry !== undefined });
+  // `##### Gitea: 30300`: the heading is the entry, in the section above it; the paragraphs under it describe it.
+  if (heldEntry) {
+    placeEntries(state, { entries: [heldEntry] });
+    state.describing = state.services.get(slugOf(heldEntry.label));
+  }
+}
+
+/** `Namespace: monitoring`, `ns: ingress`, `monitoring namespace`: the namespace a heading names. */
+function namespaceOf(text: string): string | undefined {
+  const match = /^(?:namespace|ns)\s*[:=–—-]?\s*`?([a-z0-9][-a-z0-9]*)`?$/i.exec(text) ?? /^`?([a-z0-9][-a-z0-9]*)`?\s+namespace$/i.exec(text);
+  return match ? slugOf(match[1]!) || undefined : undefined;
+}
+
+/**
+ * A heading that is itself an entry (`Gitea: 30300`, `Vault: 30820 -> https`, `Drone - 30380`),
+ * in a section of services; a year after a dash (`Phase 2 - 2024`) is no port.
+ */
+function headingEntry(text: string, raw: string, line: number, parent: SectionKind): Entry | undefined {
+  if (parent !== 'services') return undefined;
+  const entry = entryOf(text, raw, line);
+  if (!entry || entry.port === undefined) return undefined;
+  if (!/:/.test(text) && /^(?:19|20)\d{2}$/.test(String(entry.port))) return undefined;
+  return entry;
 }
 
 /** `Forge Zone and Studio clusters`: clusters already seen, named by title or name; undefined unless all are. */

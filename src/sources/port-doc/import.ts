@@ -1,3 +1,4 @@
+import { DEFAULT_DOCS_TITLE, markerOf, type ProseBlock } from '../../core/docs.ts';
 import type { RegistryDocument } from '../../registry/schema.ts';
 import { registryDocumentOf } from './drafts.ts';
 import { repairEncoding, type EncodingRepair } from './encoding.ts';
@@ -5,11 +6,13 @@ import { closesFence, readCodeBlock } from './fenced.ts';
 import { readHeading } from './headings.ts';
 import { readTextLine } from './lists.ts';
 import { fenceOf, headingOf, isTableRow, slugOf } from './markdown.ts';
-import { ImportState, type ImportDecision, type UnplacedLine } from './reader.ts';
+import { documentLayout, proseBlocks, type DocumentPart } from './layout.ts';
+import { ImportState, type DocumentExample, type FreePortNote, type ImportDecision, type UnplacedLine } from './reader.ts';
 import { readTable } from './tables.ts';
 import { escapeRegExp, resolveUrls } from './urls.ts';
 
-export type { ImportDecision, UnplacedLine } from './reader.ts';
+export type { DocumentExample, FreePortNote, ImportDecision, UnplacedLine } from './reader.ts';
+export type { DocumentPart } from './layout.ts';
 
 /** What importing a port document gives: the registry, and an account of every line. */
 export interface PortDocumentImport {
@@ -20,6 +23,14 @@ export interface PortDocumentImport {
   prose: number[];
   repairs: EncodingRepair[];
   decisions: ImportDecision[];
+  /** Ports the document said were free: notes for `docs.free`, never services. */
+  free: FreePortNote[];
+  /** Blocks the document shows as examples (a Kubernetes Service, shell commands), left out. */
+  examples: DocumentExample[];
+  /** The document's title (unless it is the default one) and its prose, as `docs:` settings keep them. */
+  settings: { title?: string; prose: ProseBlock[] };
+  /** The document cut into title, prose and the parts Portolan owns, for `docs --adopt`. */
+  layout: DocumentPart[];
 }
 
 /** The name the import gives the one cluster of a document that names none. */
@@ -40,13 +51,34 @@ export function importPortDocument(file: string, text: string): PortDocumentImpo
 /** Hands each block of the document to the reader of its shape. */
 function readDocument(state: ImportState): void {
   const { lines } = state;
+  // A generated document: only its regions are Portolan's; the rest is the team's prose.
+  const marked = lines.some((line) => { const marker = markerOf(line); return marker !== undefined && 'begin' in marker; });
+  let region: { section: string; begin: number; end: number } | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
+    const marker = markerOf(line);
+    if (marker) {
+      if (region) state.regions.push({ ...region, end: 'begin' in marker ? i : i + 1 });
+      region = 'begin' in marker ? { section: marker.begin, begin: i + 1, end: lines.length } : undefined;
+      state.headings.length = 0;
+      continue;
+    }
+    if (marked && region === undefined) {
+      const heading = headingOf(line);
+      if (heading?.level === 1 && state.title === undefined) state.title = { text: heading.text.trim(), line: i + 1 };
+      else if (line.trim() !== '') state.prose.push(i + 1);
+      continue;
+    }
+    if (region?.section === 'notice') {
+      if (line.trim() !== '') state.prose.push(i + 1);
+      continue;
+    }
     const fence = fenceOf(line);
     if (fence) {
       let end = i + 1;
       while (end < lines.length && !closesFence(lines[end]!, fence.marker)) end++;
-      readCodeBlock(state, i + 1, lines.slice(i + 1, end));
+      state.fenceLines.add(i + 1).add(end + 1);
+      readCodeBlock(state, i + 1, lines.slice(i + 1, end), fence.info);
       i = end;
       continue;
     }
@@ -61,8 +93,10 @@ function readDocument(state: ImportState): void {
     if (heading) readHeading(state, heading.level, heading.text, i + 1);
     else if (line.trim() !== '') readTextLine(state, line, i + 1);
   }
+  if (region) state.regions.push(region);
 }
 
+/** The registry and the account of the document, once every line is read. */
 function result(state: ImportState): Omit<PortDocumentImport, 'repairs'> {
   resolveUrls(state);
   resolveReplacements(state);
@@ -72,11 +106,23 @@ function result(state: ImportState): Omit<PortDocumentImport, 'repairs'> {
     state.decisions.push({ line: 1, message: `the document names no cluster, so its services run in one cluster called "${DEFAULT_CLUSTER}"` });
   }
   state.unplaced.sort((a, b) => a.line - b.line || a.column - b.column);
+  const registry = registryDocumentOf(state);
+  // A document that plans no ranges has no ad-hoc ports to warn about: every port would be one.
+  if (state.ranges.size === 0 && state.services.size > 0) {
+    registry.rules = { 'unreserved-port': 'off' };
+    state.decisions.push({ line: 1, message: 'the document plans no port ranges, so the registry turns unreserved-port off' });
+  }
+  const layout = documentLayout(state);
+  const title = state.title?.text;
   return {
-    registry: registryDocumentOf(state),
+    registry,
     unplaced: state.unplaced,
     prose: [...new Set(state.prose)].sort((a, b) => a - b),
     decisions: state.decisions.sort((a, b) => a.line - b.line),
+    free: state.free,
+    examples: state.examples,
+    settings: { ...(title !== undefined && title !== DEFAULT_DOCS_TITLE ? { title } : {}), prose: proseBlocks(state, layout) },
+    layout,
   };
 }
 

@@ -1,7 +1,7 @@
 import { entryOf, notAPort, rangeLineOf, sharedPrefix, type Entry } from './entries.ts';
-import type { ServiceDraft } from './drafts.ts';
 import { plainText, slugOf, spansOf } from './markdown.ts';
-import { clustersIn, rangeNameOf, sentence, statusIn, titleAddsNothing, titleAndAside } from './phrases.ts';
+import type { PortDraft, ServiceDraft } from './drafts.ts';
+import { clustersIn, rangeNameOf, removedIn, saysFree, sentence, statusIn, titleAddsNothing, titleAndAside } from './phrases.ts';
 import type { ImportState } from './reader.ts';
 import { mentionUrls, statePattern } from './urls.ts';
 
@@ -37,9 +37,17 @@ export function readTextLine(state: ImportState, line: string, number: number): 
       else state.proseOrUnplaced(number, line, 'not `PORTS: reason`');
       return;
     }
+    case 'free': {
+      const free = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:[^:\d]*:\s*)?(\d[\d\s,–—-]*?)\s*(?:\(([^)]*)\)|[-–—:]\s+.*)?$/.exec(plainText(line));
+      const spans = free ? spansOf(free[1]!) : undefined;
+      if (spans) state.addFree(spans, plainText(item?.[1] ?? line), number);
+      else state.proseOrUnplaced(number, line, 'not a port or span of free ports');
+      return;
+    }
     default: {
       const entry = entryOf(plainText(line), line, number) ?? rangeLineOf(plainText(line), line, number);
       if (entry) placeEntries(state, { entries: [entry] });
+      else if (state.describing && !item && !/https?:\/\//.test(line)) state.describing.notes.push(plainText(line));
       else if (!mentionUrls(state, line, number)) state.proseOrUnplaced(number, line, notAPort(line) ?? 'not `name: port`');
     }
   }
@@ -54,7 +62,11 @@ export function placeEntries(state: ImportState, group: EntryGroup, inherited?: 
   const { title, aside } = group.comment ? titleAndAside(group.comment.text, phrase?.phrase) : { title: '' };
   const services: Entry[] = [];
   for (const entry of group.entries) {
-    if (entry.spans && entry.port === undefined) {
+    if (context.kind === 'free' || saysFree(entry.label)) {
+      state.addFree(entry.spans ?? [{ from: entry.port!, to: entry.port! }], plainText(entry.text.replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '')), entry.line);
+    } else if (entry.comment && removedIn(entry.comment)) {
+      state.decisions.push({ line: entry.line, message: `${entry.label} (${entry.port ?? ''}) is marked as removed ("${entry.comment}"); it is left out` });
+    } else if (entry.spans && entry.port === undefined) {
       if (context.kind === 'reserved') state.reserved.push({ spans: entry.spans, reason: entry.comment ?? entry.label, clusters: clusters === 'all' ? [] : clusters });
       else state.addRange({ name: rangeNameOf(entry.label), spans: entry.spans, ...(entry.comment ? { description: `${entry.label} (${entry.comment})` } : { description: entry.label }) }, entry.line);
     } else if (context.kind === 'reserved') {
@@ -63,6 +75,7 @@ export function placeEntries(state: ImportState, group: EntryGroup, inherited?: 
   }
   if (services.length === 0) return named;
   const range = context.range ?? undefined;
+  const namespace = context.namespace;
   const prefix = group.comment && services.length >= 2 ? sharedPrefix(services.map((e) => slugOf(e.label))) : undefined;
   const titleSlug = slugOf(title);
   if (prefix && titleSlug && (titleSlug === prefix || titleSlug.startsWith(`${prefix}-`))) {
@@ -71,6 +84,7 @@ export function placeEntries(state: ImportState, group: EntryGroup, inherited?: 
       name,
       ...(titleAddsNothing(title, name) ? {} : { title }),
       ...(range !== undefined ? { range } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
       clusters: clusters === 'all' ? 'all' : [...clusters],
       notes: aside ? [sentence(aside)] : [],
       ports: services.map((entry) => ({
@@ -97,13 +111,22 @@ export function placeEntries(state: ImportState, group: EntryGroup, inherited?: 
       name,
       ...(titleAddsNothing(entryTitle, name) ? {} : { title: entryTitle }),
       ...(range !== undefined ? { range } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
       clusters: clusters === 'all' ? 'all' : [...clusters],
       notes: [...(groupNote ? [groupNote] : []), ...(entry.comment ? [entry.comment] : [])],
-      ports: [{ port: entry.port!, ...(entry.protocol ? { protocol: entry.protocol } : {}), overrides: new Map() }],
+      ports: [targetedPort(entry)],
       line: entry.line,
     };
     if (entry.comment) state.statusFrom(service, entry.comment);
     state.addService(service);
   }
   return named;
+}
+
+/** `Vault: 30820 -> https`: the node port, named by the Service port it leads to; `-> 8200` is a note. */
+function targetedPort(entry: Entry): PortDraft {
+  const port: PortDraft = { port: entry.port!, ...(entry.protocol ? { protocol: entry.protocol } : {}), overrides: new Map() };
+  if (entry.target === undefined) return port;
+  if (/^\d+$/.test(entry.target)) return { ...port, notes: `Leads to port ${entry.target}.` };
+  return { ...port, name: slugOf(entry.target) };
 }

@@ -1,6 +1,6 @@
 import { formatSpan } from '../../core/span.ts';
 import type { PortSpan } from '../../core/types.ts';
-import type { ClusterDraft, RangeDraft, ReservationDraft, ServiceDraft } from './drafts.ts';
+import type { ClusterDraft, PortDraft, RangeDraft, ReservationDraft, ServiceDraft } from './drafts.ts';
 import { plainText, slugOf, spansOf } from './markdown.ts';
 import { rangeNameOf, replacementIn, statusIn, type SectionKind } from './phrases.ts';
 import { URL_PATTERN, type UrlMention } from './urls.ts';
@@ -28,6 +28,8 @@ export interface HeadingContext {
   clusters?: string[] | 'all';
   /** For cross-cluster access: the cluster reached. */
   target?: string;
+  /** `## Namespace: monitoring`: the namespace of the services under it. */
+  namespace?: string;
 }
 
 /** What the headings above a line say, resolved from the innermost heading outwards. */
@@ -36,8 +38,40 @@ export interface SectionContext {
   range?: string | null;
   clusters?: string[] | 'all';
   target?: string;
+  namespace?: string;
 }
 
+/** Ports the document says are free (`| 31500 | AVAILABLE |`, "Next available ports"): never a service. */
+export interface FreePortNote {
+  spans: PortSpan[];
+  note: string;
+  line: number;
+}
+
+/** A block the document shows as an example (a Kubernetes object, shell commands): it holds no allocation. */
+export interface DocumentExample {
+  /** The first and last line of the block's body. */
+  line: number;
+  end: number;
+  /** What it is: `a Kubernetes Service`, `shell commands`. */
+  what: string;
+}
+
+/** A heading as the import read it: the kind of section it opens, and whether its words said so. */
+export interface OutlineHeading {
+  line: number;
+  level: number;
+  kind: SectionKind;
+  /** False for a heading whose words name no range, cluster or section (it was read as prose). */
+  recognised: boolean;
+  /** True for a heading that is itself an entry: `##### Gitea: 30300`. */
+  entry: boolean;
+}
+
+/** Numbers in prose that are no ports: IP addresses, versions, dates. */
+const IP_ADDRESS = /\b\d{1,3}(?:\.\d{1,3}){3}(?:[-/]\d{1,3})?\b/g;
+const VERSION = /\bv?\d+(?:\.\d+)+\b/gi;
+const MONTH_YEAR = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b|\b(?:19|20)\d{2}-\d{2}\b/gi;
 const MONTH_DATE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b|\b\d{4}-\d{2}-\d{2}\b/gi;
 
 /**
@@ -60,24 +94,37 @@ export class ImportState {
   crossComment: string | undefined;
   /** Clusters whose address pattern the document states outright (a generated document does). */
   readonly statedPatterns = new Set<string>();
+  readonly free: FreePortNote[] = [];
+  readonly examples: DocumentExample[] = [];
+  readonly outline: OutlineHeading[] = [];
+  /** The document's first level-1 heading, its title. */
+  title: { text: string; line: number } | undefined;
+  /** Lines that open or close a fenced block. */
+  readonly fenceLines = new Set<number>();
+  /** The generated regions of a document that has portolan markers, by their marker lines. */
+  readonly regions: { section: string; begin: number; end: number }[] = [];
+  /** The service of the heading above (`##### Gitea: 30300`), which the paragraphs under it describe. */
+  describing: ServiceDraft | undefined;
 
   constructor(
     readonly file: string,
     readonly lines: string[],
   ) {}
 
-  context(): { kind: SectionKind; range?: string | null; clusters?: string[] | 'all'; target?: string } {
+  context(): SectionContext {
     let kind: SectionKind = 'services';
     let range: string | null | undefined;
     let clusters: string[] | 'all' | undefined;
     let target: string | undefined;
+    let namespace: string | undefined;
     for (const heading of this.headings) {
+      if (heading.namespace !== undefined) namespace = heading.namespace;
       if (heading.kind !== undefined) kind = heading.kind;
       if (heading.range !== undefined) range = heading.range;
       if (heading.clusters !== undefined) clusters = heading.clusters;
       if (heading.target !== undefined) target = heading.target;
     }
-    return { kind, ...(range !== undefined ? { range } : {}), ...(clusters !== undefined ? { clusters } : {}), ...(target !== undefined ? { target } : {}) };
+    return { kind, ...(range !== undefined ? { range } : {}), ...(clusters !== undefined ? { clusters } : {}), ...(target !== undefined ? { target } : {}), ...(namespace !== undefined ? { namespace } : {}) };
   }
 
   /** The range a heading such as `AI Agents (30200-30299)` stands for: by name, by ports, or a new one. */
@@ -127,7 +174,7 @@ export class ImportState {
 
   /** Prose is listed as prose; a line with a port-like number in it is listed as not placed. */
   proseOrUnplaced(number: number, line: string, reason: string): void {
-    const withoutNoise = line.replace(URL_PATTERN, ' ').replace(MONTH_DATE, ' ').replace(/^\s*(?:#+|[-*+]|\d+[.)])\s/, ' ');
+    const withoutNoise = line.replace(URL_PATTERN, ' ').replace(MONTH_DATE, ' ').replace(IP_ADDRESS, ' ').replace(VERSION, ' ').replace(MONTH_YEAR, ' ').replace(/^\s*(?:#+|[-*+]|\d+[.)])\s/, ' ');
     const digits = /\b\d{2,5}\b/.exec(withoutNoise);
     if (digits) this.unplace(number, line, reason, digits.index);
     else this.prose.push(number);
@@ -169,9 +216,37 @@ export class ImportState {
       existing.clusters = [...(existing.clusters as string[]), ...clusters];
       return;
     }
+    if (this.mergeListing(existing, service)) return;
     const name = this.freeName(service.range ? `${service.name}-${service.range}` : service.name, this.services);
     this.decisions.push({ line: service.line, message: `service ${service.name} is listed again (line ${existing.line}); this entry is named ${name}` });
     this.services.set(name, { ...service, name });
+  }
+
+  /**
+   * The same service listed a second time (a quick-reference table, a per-namespace table): same
+   * range and clusters, no other namespace, and the same ports or the same stated namespace. The
+   * second listing adds what the first lacked; true when it was merged.
+   */
+  private mergeListing(existing: ServiceDraft, service: ServiceDraft): boolean {
+    const clusters = (draft: ServiceDraft) => (draft.clusters === 'all' ? 'all' : [...draft.clusters].sort().join(','));
+    if (existing.range !== service.range || clusters(existing) !== clusters(service)) return false;
+    if (existing.namespace !== undefined && service.namespace !== undefined && existing.namespace !== service.namespace) return false;
+    const key = (port: PortDraft) => `${port.port}/${port.protocol ?? 'TCP'}`;
+    const known = new Set(existing.ports.map(key));
+    const samePorts = service.ports.every((port) => known.has(key(port)));
+    if (!samePorts && (existing.namespace === undefined || existing.namespace !== service.namespace)) return false;
+    for (const port of service.ports) if (!known.has(key(port))) existing.ports.push(port);
+    if (existing.namespace === undefined && service.namespace !== undefined) existing.namespace = service.namespace;
+    if (existing.title === undefined && service.title !== undefined) existing.title = service.title;
+    for (const note of service.notes) if (!existing.notes.includes(note)) existing.notes.push(note);
+    const how = samePorts ? 'with the same ports' : `in the same namespace (${service.namespace})`;
+    this.decisions.push({ line: service.line, message: `service ${service.name} is listed again (line ${existing.line}) ${how}; the listings are merged into one service` });
+    return true;
+  }
+
+  /** Notes ports the document says are free; they become `docs.free`, never a service. */
+  addFree(spans: PortSpan[], note: string, line: number): void {
+    this.free.push({ spans, note, line });
   }
 
   freeName(base: string, taken: Map<string, unknown>): string {

@@ -2,13 +2,16 @@ import { formatSpan } from '../../core/span.ts';
 import type { PortDraft, ServiceDraft } from './drafts.ts';
 import { exposureOf, serviceCellOf } from './entries.ts';
 import { cellsOf, isTableSeparator, plainText, portOf, protocolOf, slugOf, spansOf } from './markdown.ts';
-import { rangeNameOf, titleAddsNothing } from './phrases.ts';
+import { rangeNameOf, removedIn, saysFree, titleAddsNothing } from './phrases.ts';
 import type { ImportState } from './reader.ts';
 
 interface TableRow {
+  /** The cells, with strikethrough marks taken off. */
   cells: string[];
   line: number;
   text: string;
+  /** True when the row has struck-through text (`~~old-agent~~`): a retired entry. */
+  struck: boolean;
 }
 
 /** A Markdown table, read by its header as ranges, clusters, reservations or services. */
@@ -20,10 +23,17 @@ export function readTable(state: ImportState, start: number, rows: string[]): vo
   }
   const headers = cellsOf(rows[0]!).map((h) => plainText(h).toLowerCase());
   const column = (pattern: RegExp) => headers.findIndex((h) => pattern.test(h));
-  const body = rows.slice(2).map((row, i) => ({ cells: cellsOf(row), line: start + 2 + i, text: row }));
+  const body = rows.slice(2).map((row, i) => ({
+    cells: cellsOf(row).map((cell) => cell.replace(/~~(.+?)~~/g, '$1')),
+    line: start + 2 + i,
+    text: row,
+    struck: /~~[^~]+~~/.test(row),
+  }));
+  // A table that gives both a Service's port and its node port: the node port is the one allocated.
+  const nodePort = column(/^node ?ports?(?: ?#| number)?$/);
   const columns = {
-    service: column(/^(services?|names?|apps?|applications?|components?|workloads?)$/),
-    port: column(/^((node ?)?ports?|port ?(number|#)?)$/),
+    service: column(/^(services?|names?|apps?|applications?|components?|workloads?|service name)$/),
+    port: nodePort >= 0 ? nodePort : column(/^(ports?|port ?(number|#)?)$/),
     range: column(/^range$/),
     ports: column(/^(ports|port range|span|spans)$/),
     cluster: column(/^clusters?$/),
@@ -117,7 +127,7 @@ function servicesTable(state: ImportState, headers: string[], body: TableRow[], 
     status: at(/^status$/),
     namespace: at(/^namespace$/),
     owner: at(/^(owner|team)$/),
-    notes: at(/^(notes?|description|comments?)$/),
+    notes: at(/^(notes?|descriptions?|comments?|purpose|use|used for)$/),
   };
   const value = (row: TableRow, column: number) => (column >= 0 ? plainText(row.cells[column] ?? '') : '');
   let current: ServiceDraft | undefined;
@@ -125,6 +135,13 @@ function servicesTable(state: ImportState, headers: string[], body: TableRow[], 
   for (const row of body) {
     const serviceCell = (row.cells[serviceColumn] ?? '').trim();
     const portText = plainText(row.cells[portColumn] ?? '');
+    // `| 31500 | **AVAILABLE** |`: the document keeps the port free; it is noted, never a service.
+    if (row.cells.some((cell, i) => i !== portColumn && saysFree(cell))) {
+      const spans = spansOf(portText);
+      if (spans) state.addFree(spans, row.cells.map((cell) => plainText(cell)).filter(Boolean).join(' '), row.line);
+      else state.unplace(row.line, row.text, `"${portText}" is not a port or span of free ports`);
+      continue;
+    }
     const port = portText ? portCell(state, portText, value(row, columns.protocol), row) : undefined;
     if (portText && !port) continue;
     if (serviceCell === '' || serviceCell === '"' || serviceCell === '〃') {
@@ -141,11 +158,26 @@ function servicesTable(state: ImportState, headers: string[], body: TableRow[], 
       state.unplace(row.line, row.text, `"${serviceCell}" gives no service name`);
       continue;
     }
+    const said = value(row, columns.status) || value(row, columns.notes);
+    if (said && removedIn(said)) {
+      state.decisions.push({ line: row.line, message: `${name} (${portText}) is marked as removed ("${said}"); it is left out` });
+      current = undefined;
+      continue;
+    }
+    const rowNamespace = slugOf(value(row, columns.namespace)) || context.namespace;
+    // The same service on the next row of the same table: another of its ports.
+    if (current && port && current.name === name && current.namespace === rowNamespace) {
+      const first = current.ports[0];
+      if (current.ports.length === 1 && first && first.notes === undefined && current.notes.length === 1) first.notes = current.notes.pop()!;
+      if (value(row, columns.notes)) port.notes = value(row, columns.notes);
+      current.ports.push(port);
+      continue;
+    }
     const rangeText = value(row, columns.range);
     const range = rangeText ? state.rangeFromCell(rangeText, row.line) : context.range ?? undefined;
     const status = value(row, columns.status);
     const exposure = exposureOf(value(row, columns.exposure));
-    const namespace = slugOf(value(row, columns.namespace));
+    const namespace = rowNamespace;
     current = {
       name,
       ...(title && !titleAddsNothing(title, name) ? { title } : {}),
@@ -162,6 +194,10 @@ function servicesTable(state: ImportState, headers: string[], body: TableRow[], 
     if (status || notes) state.statusFrom(current, status || notes);
     const replacedBy = /replaced by\s+`([^`]+)`/i.exec(row.cells[columns.status] ?? '')?.[1];
     if (replacedBy) current.replacedBy = replacedBy;
+    if (row.struck && current.status !== 'legacy') {
+      current.status = 'legacy';
+      current.notes.unshift('Struck through in the port document.');
+    }
     drafts.push(current);
   }
   for (const draft of drafts) {

@@ -1,0 +1,115 @@
+import { DOCS_SECTIONS, type DocsSection, type ProseBlock, type ProsePlace } from '../../core/docs.ts';
+import type { SectionKind } from './phrases.ts';
+import type { ImportState } from './reader.ts';
+
+/**
+ * A stretch of the document as `docs --adopt` and the import see it: the title line, the team's
+ * prose (kept), or a part Portolan owns (its ports, replaced by the generated region `section`).
+ * Lines are 1-based and inclusive.
+ */
+export interface DocumentPart {
+  kind: 'title' | 'prose' | 'owned';
+  section?: DocsSection;
+  start: number;
+  end: number;
+}
+
+/** The generated region that stands for a section of each kind. */
+const REGION_OF: Record<Exclude<SectionKind, 'prose'>, DocsSection> = {
+  services: 'services',
+  ranges: 'ranges',
+  free: 'ranges',
+  clusters: 'clusters',
+  reserved: 'reserved',
+  rules: 'rules',
+  cross: 'access',
+  findings: 'findings',
+};
+
+/**
+ * The document cut into title, prose and owned parts. A document with portolan markers is cut at
+ * them; any other by its headings: a section is Portolan's when it holds something the import
+ * placed, when its heading names a port section, or when a section under it is Portolan's.
+ */
+export function documentLayout(state: ImportState): DocumentPart[] {
+  const count = state.lines.length;
+  const parts: DocumentPart[] = [];
+  const titleLine = state.title?.line;
+  const push = (part: DocumentPart) => {
+    if (part.end < part.start) return;
+    const last = parts[parts.length - 1];
+    if (last && last.kind === 'prose' && part.kind === 'prose' && last.end + 1 === part.start) last.end = part.end;
+    else parts.push(part);
+  };
+  const outside = (start: number, end: number) => {
+    if (titleLine !== undefined && titleLine >= start && titleLine <= end) {
+      push({ kind: 'prose', start, end: titleLine - 1 });
+      push({ kind: 'title', start: titleLine, end: titleLine });
+      push({ kind: 'prose', start: titleLine + 1, end });
+    } else push({ kind: 'prose', start, end });
+  };
+  if (state.regions.length > 0) {
+    let next = 1;
+    for (const region of state.regions) {
+      outside(next, region.begin - 1);
+      const known = (DOCS_SECTIONS as readonly string[]).includes(region.section);
+      push({ kind: 'owned', ...(known ? { section: region.section as DocsSection } : {}), start: region.begin, end: region.end });
+      next = region.end + 1;
+    }
+    outside(next, count);
+    return parts;
+  }
+  const headings = [...state.outline].sort((a, b) => a.line - b.line);
+  const unplaced = new Set(state.unplaced.map((u) => u.line));
+  const prose = new Set(state.prose);
+  const example = new Set<number>();
+  for (const e of state.examples) for (let n = e.line; n <= e.end; n++) example.add(n);
+  const headingLines = new Set(headings.map((h) => h.line));
+  const data = (n: number) => {
+    const text = state.lines[n - 1] ?? '';
+    return text.trim() !== '' && !prose.has(n) && !unplaced.has(n) && !example.has(n) && !state.fenceLines.has(n) && !headingLines.has(n);
+  };
+  const ends = headings.map((h, i) => (headings[i + 1]?.line ?? count + 1) - 1);
+  const owned = headings.map(() => false);
+  for (let i = headings.length - 1; i >= 0; i--) {
+    const heading = headings[i]!;
+    if (heading.kind === 'prose' || heading.line === titleLine) continue;
+    let held = heading.entry || heading.recognised;
+    for (let n = heading.line + 1; !held && n <= ends[i]!; n++) held = data(n);
+    for (let j = i + 1; !held && j < headings.length && headings[j]!.level > heading.level; j++) held = owned[j]!;
+    owned[i] = held;
+  }
+  outside(1, (headings[0]?.line ?? count + 1) - 1);
+  headings.forEach((heading, i) => {
+    if (heading.line === titleLine) {
+      push({ kind: 'title', start: heading.line, end: heading.line });
+      let body = false;
+      for (let n = heading.line + 1; !body && n <= ends[i]!; n++) body = data(n);
+      push(body ? { kind: 'owned', section: regionOf(heading.kind), start: heading.line + 1, end: ends[i]! } : { kind: 'prose', start: heading.line + 1, end: ends[i]! });
+    } else if (owned[i]) push({ kind: 'owned', section: regionOf(heading.kind), start: heading.line, end: ends[i]! });
+    else push({ kind: 'prose', start: heading.line, end: ends[i]! });
+  });
+  return parts;
+}
+
+function regionOf(kind: SectionKind): DocsSection {
+  return kind === 'prose' ? 'services' : REGION_OF[kind];
+}
+
+/** The document's prose as the registry keeps it: each block after the title or the generated part it follows. */
+export function proseBlocks(state: ImportState, parts: DocumentPart[]): ProseBlock[] {
+  const blocks: ProseBlock[] = [];
+  let after: ProsePlace = 'title';
+  for (const part of parts) {
+    if (part.kind === 'owned' && part.section !== undefined && part.section !== 'notice') after = part.section;
+    if (part.kind !== 'prose') continue;
+    const lines = state.lines.slice(part.start - 1, part.end);
+    while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
+    while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+    if (lines.length === 0) continue;
+    const previous = blocks[blocks.length - 1];
+    if (previous && previous.after === after) previous.text += `\n\n${lines.join('\n')}`;
+    else blocks.push({ after, text: lines.join('\n') });
+  }
+  return blocks;
+}

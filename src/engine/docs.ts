@@ -5,7 +5,7 @@ import { InputError, InputErrors, UsageError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
 import { unifiedDiff } from '../reporters/line-diff.ts';
 import { markedRegion, portDocument, portDocumentRegions, type PortDocumentOptions, type PortDocumentRegions } from '../reporters/port-document.ts';
-import { importPortDocument } from '../sources/port-doc/index.ts';
+import { importPortDocument, markedOrder } from '../sources/port-doc/index.ts';
 import { checkRegistry } from './check.ts';
 
 /** What `portolan docs` is asked to do. */
@@ -185,43 +185,16 @@ export function spliceRegions(text: string, found: FoundRegion[], regions: PortD
 export function adoptDocument(text: string, regions: PortDocumentRegions): string {
   const { layout } = importPortDocument('document', text);
   const lines = text.split('\n');
-  const slots: (string[] | DocsSection)[] = [];
-  const placed = new Set<DocsSection>();
-  for (const part of layout) {
-    const body = lines.slice(part.start - 1, part.end);
-    if (part.kind !== 'owned') {
-      slots.push(body);
-      continue;
-    }
-    const section = part.section ?? 'services';
-    if (placed.has(section)) continue;
-    placed.add(section);
-    slots.push(section);
-  }
-  // The notice goes before the first region; regions the document had no part for go after the one before them.
-  const firstRegion = slots.findIndex((slot) => typeof slot === 'string');
-  slots.splice(firstRegion < 0 ? Math.min(slots.length, 2) : firstRegion, 0, 'notice');
-  placed.add('notice');
-  for (const section of DOCS_SECTIONS) {
-    if (placed.has(section)) continue;
-    const earlier = DOCS_SECTIONS.slice(0, DOCS_SECTIONS.indexOf(section));
-    let at = -1;
-    slots.forEach((slot, i) => {
-      if (typeof slot === 'string' && earlier.includes(slot)) at = i;
-    });
-    slots.splice(at + 1, 0, section);
-    placed.add(section);
-  }
   const out: string[] = [];
-  for (const slot of slots) {
+  for (const slot of markedOrder(layout)) {
     if (typeof slot !== 'string') {
-      out.push(...slot);
+      out.push(...lines.slice(slot.start - 1, slot.end));
       continue;
     }
     if (out.length > 0 && out[out.length - 1] !== '') out.push('');
     out.push(...markedRegion(slot, regions[slot]), '');
   }
-  while (out.length > 1 && out[out.length - 1] === '' && out[out.length - 2] === '') out.pop();
+  // The team's text keeps its own ending; after a region at the end, the file ends with a newline.
   if (out[out.length - 1] !== '') out.push('');
   return out.join('\n');
 }

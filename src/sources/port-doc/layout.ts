@@ -96,14 +96,54 @@ function regionOf(kind: SectionKind): DocsSection {
   return kind === 'prose' ? 'services' : REGION_OF[kind];
 }
 
-/** The document's prose as the registry keeps it: each block after the title or the generated part it follows. */
+/**
+ * The document as it stands once marked: its title and prose parts in place, each generated region
+ * where the first part of its kind stood (later parts of that kind are dropped), the notice before
+ * the first region, and the regions it had no part for after the region before them in the usual order.
+ */
+export function markedOrder(layout: DocumentPart[]): (DocumentPart | DocsSection)[] {
+  const slots: (DocumentPart | DocsSection)[] = [];
+  const placed = new Set<DocsSection>();
+  for (const part of layout) {
+    if (part.kind !== 'owned') {
+      slots.push(part);
+      continue;
+    }
+    const section = part.section ?? 'services';
+    if (placed.has(section)) continue;
+    placed.add(section);
+    slots.push(section);
+  }
+  if (!placed.has('notice')) {
+    const first = slots.findIndex((slot) => typeof slot === 'string');
+    const titleAt = slots.findIndex((slot) => typeof slot !== 'string' && slot.kind === 'title');
+    slots.splice(first >= 0 ? first : titleAt + 1, 0, 'notice');
+    placed.add('notice');
+  }
+  for (const section of DOCS_SECTIONS) {
+    if (placed.has(section)) continue;
+    const earlier = DOCS_SECTIONS.slice(0, DOCS_SECTIONS.indexOf(section));
+    let at = -1;
+    slots.forEach((slot, i) => {
+      if (typeof slot === 'string' && earlier.includes(slot)) at = i;
+    });
+    slots.splice(at + 1, 0, section);
+    placed.add(section);
+  }
+  return slots;
+}
+
+/** The document's prose as the registry keeps it: each block after the title or the generated region it follows once marked. */
 export function proseBlocks(state: ImportState, parts: DocumentPart[]): ProseBlock[] {
   const blocks: ProseBlock[] = [];
   let after: ProsePlace = 'title';
-  for (const part of parts) {
-    if (part.kind === 'owned' && part.section !== undefined && part.section !== 'notice') after = part.section;
-    if (part.kind !== 'prose') continue;
-    const lines = state.lines.slice(part.start - 1, part.end);
+  for (const slot of markedOrder(parts)) {
+    if (typeof slot === 'string') {
+      if (slot !== 'notice') after = slot;
+      continue;
+    }
+    if (slot.kind !== 'prose') continue;
+    const lines = state.lines.slice(slot.start - 1, slot.end);
     while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
     while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
     if (lines.length === 0) continue;

@@ -188,7 +188,9 @@ export function adoptDocument(text: string, regions: PortDocumentRegions): strin
   const out: string[] = [];
   for (const slot of markedOrder(layout)) {
     if (typeof slot !== 'string') {
-      out.push(...lines.slice(slot.start - 1, slot.end));
+      const body = lines.slice(slot.start - 1, slot.end);
+      // Blank lines left between two regions are the regions' own spacing.
+      if (!body.every((line) => line.trim() === '') || out[out.length - 1] !== '') out.push(...body);
       continue;
     }
     if (out.length > 0 && out[out.length - 1] !== '') out.push('');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { regenerateDocs } from '../../src/engine/regenerate-docs.ts';
 import { loadRegistry } from '../../src/registry/load.ts';
-import { read, runCli, tempFolder } from '../helpers.ts';
+import { fixture, read, ROOT, runCli, tempFolder } from '../helpers.ts';
 
 const REGISTRY = `version: 1
 docs: PORTS.md
@@ -148,4 +148,13 @@ test("docs takes the title and prose from the registry's docs settings for a new
   assert.ok(run.stdout.startsWith('# Web team ports\n\nAsk in #web first.\n\n<!-- portolan:begin notice -->'), run.stdout);
   assert.match(run.stdout, /<!-- portolan:end -->\n\n## On call\n\nPage the rota\.\n\n<!-- portolan:begin reserved -->/);
   assert.match((await runCli(['docs', '--title', 'Other'], dir)).stdout, /^# Other$/m);
+});
+
+test('a document written by `portolan docs` before it had markers adopts into exactly the document docs writes now', async () => {
+  const old = read(fixture('port-doc', 'generated-before-markers.md'));
+  assert.doesNotMatch(old, /portolan:begin/);
+  const dir = tempFolder({ 'portolan.yaml': read(join(ROOT, 'examples/homelab/portolan.yaml')), 'PORTS.md': old });
+  const adopt = await runCli(['docs', '--write', '--adopt'], dir);
+  assert.equal(adopt.code, 0, adopt.stderr);
+  assert.equal(read(join(dir, 'PORTS.md')), (await runCli(['docs'], dir)).stdout);
 });

@@ -46,7 +46,7 @@ for (const name of SHAPES) {
     assert.deepEqual(imported.examples.map((e) => `${e.line}-${e.end}: ${e.what}`), expected.examples);
     assert.deepEqual(imported.decisions.filter((d) => /merged|left out/.test(d.message)).map((d) => d.line), expected.merged);
     // No service is made of a Kubernetes example's keys or of a row that says the port is free.
-    assert.equal(Object.keys(imported.registry.services ?? {}).some((service) => /^(port|targetport|nodeport|available|free)$/.test(service)), false);
+    assert.equal(Object.keys(imported.registry.services ?? {}).some((service) => /^(port|targetport|nodeport|available|free|replicas)$/.test(service)), false);
   });
 
   test(`${name}: docs --write --adopt keeps every line of the team's prose, byte for byte, and reads back the same`, async () => {

@@ -33,7 +33,7 @@ const PAREN_ENTRY = new RegExp(`${LIST_MARK}${PLAIN_LABEL}\\s+\\((\\d{1,5})(?:\\
  * Labels of numbers that are counts, sizes or versions, never ports: `replicas: 3`,
  * `version: 2`, `nodes: 4`.
  */
-const NOT_PORT_LABEL = /^(?:replicas?|versions?|v|count|nodes?|hosts?|cpus?|cores?|vcpus?|memory|ram|disks?|storage|workers?|instances?|retries|timeout|ttl|size|year|date|vlan|vlans|uid|gid|pid|priority|weight|step|phase|days?|hours?|minutes?|seconds?|weeks?|gb|gib|mb|mib|tb|limit|limits|requests?|shards?|partitions?|threads?|pods?|users?|zones?|rack|slot|revision|release|build|page|total|updated|reviewed|last updated|last reviewed)$/i;
+const NOT_PORT_LABEL = /^(?:replicas?|versions?|v|count|nodes?|hosts?|cpus?|cores?|vcpus?|memory|ram|disks?|storage|workers?|instances?|retries|timeout|ttl|size|year|date|vlan|vlans|uid|gid|pid|priority|weight|step|phase|days?|hours?|minutes?|seconds?|weeks?|gb|gib|mb|mib|tb|limit|limits|requests?|shards?|partitions?|threads?|pods?|users?|zones?|rack|slot|revision|release|build|page|total|updated|reviewed|last updated|last reviewed|released|since|until|created|changed|moved|added)$/i;
 
 /** Reads `Grafana: 30040  # comment`, `Vault: 30820 -> https`, `Loki - 30100`, `Loki (30100)`; `spans` for `ai-ml: 30100-30199`. */
 export function entryOf(line: string, original: string, number: number): Entry | undefined {

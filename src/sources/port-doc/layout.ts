@@ -89,7 +89,27 @@ export function documentLayout(state: ImportState): DocumentPart[] {
     } else if (owned[i]) push({ kind: 'owned', section: regionOf(heading.kind), start: heading.line, end: ends[i]! });
     else push({ kind: 'prose', start: heading.line, end: ends[i]! });
   });
-  return parts;
+  return withOldNotice(state, parts);
+}
+
+/** The notice an older `portolan docs` wrote without markers (`> Generated from ... by \`portolan docs\``). */
+const OLD_NOTICE = /^> (?:Generated from `[^`]*` by `portolan docs`|`portolan docs --check` fails|Last updated: \S+\s*$)|^>\s*$/;
+
+/** A document generated before markers: its notice is Portolan's, not the team's prose. */
+function withOldNotice(state: ImportState, parts: DocumentPart[]): DocumentPart[] {
+  const start = state.lines.findIndex((line) => /^> Generated from `[^`]*` by `portolan docs`/.test(line));
+  if (start < 0) return parts;
+  let end = start;
+  while (end + 1 < state.lines.length && OLD_NOTICE.test(state.lines[end + 1]!)) end++;
+  const [from, to] = [start + 1, end + 1];
+  return parts.flatMap((part): DocumentPart[] => {
+    if (part.kind !== 'prose' || part.start > from || part.end < to) return [part];
+    return [
+      ...(part.start < from ? [{ ...part, end: from - 1 }] : []),
+      { kind: 'owned', section: 'notice', start: from, end: to },
+      ...(to < part.end ? [{ ...part, start: to + 1 }] : []),
+    ];
+  });
 }
 
 function regionOf(kind: SectionKind): DocsSection {

@@ -111,5 +111,5 @@ export function removedIn(text: string): boolean {
 
 /** True for a cell or label that says a port is free: `**AVAILABLE**`, `free`, `unused`, `Next available`. */
 export function saysFree(text: string): boolean {
-  return /^(?:next\s+)?(?:available|free|unused|unassigned|spare|not in use|open)(?:\s+ports?)?$/i.test(text.replace(/[*_`~]/g, '').trim());
+  return /^(?:next\s+)?(?:available|free|unused|unassigned|spare|not in use)(?:\s+ports?)?$/i.test(text.replace(/[*_`~]/g, '').trim());
 }

@@ -118,6 +118,7 @@ export const ReservationSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The registry's `docs:` settings, when they say more than the document's path. */
 export const DocsSchema = Type.Object(
   {
     file: Type.Optional(Type.String({ minLength: 1, description: 'The Markdown port document, relative to this file.' })),
@@ -172,6 +173,7 @@ export const RegistrySchema = Type.Object(
 export type RegistryDocument = Static<typeof RegistrySchema>;
 export type ServiceDocument = Static<typeof ServiceSchema>;
 export type PortDocument = Static<typeof PortSchema>;
+/** The `docs:` settings as written. */
 export type DocsDocument = Static<typeof DocsSchema>;
 
 /** The JSON Schema of the registry file, as `portolan schema` prints it. */

@@ -1,6 +1,6 @@
 import { entryOf, type Entry } from './entries.ts';
 import { placeEntries } from './lists.ts';
-import { plainText, slugOf, spansOf } from './markdown.ts';
+import { isStruck, plainText, slugOf, spansOf, struckComment } from './markdown.ts';
 import { clustersIn, sectionOf, titleAndAside, type SectionKind } from './phrases.ts';
 import type { HeadingContext, ImportState } from './reader.ts';
 
@@ -88,7 +88,7 @@ function headingEntry(text: string, raw: string, line: number, parent: SectionKi
   const entry = entryOf(text, raw, line);
   if (!entry || entry.port === undefined) return undefined;
   if (!/:/.test(text) && /^(?:19|20)\d{2}$/.test(String(entry.port))) return undefined;
-  return entry;
+  return isStruck(raw) ? { ...entry, comment: struckComment(entry.comment) } : entry;
 }
 
 /** `Forge Zone and Studio clusters`: clusters already seen, named by title or name; undefined unless all are. */

@@ -1,5 +1,5 @@
 import { entryOf, notAPort, rangeLineOf, sharedPrefix, type Entry } from './entries.ts';
-import { plainText, slugOf, spansOf } from './markdown.ts';
+import { isStruck, plainText, slugOf, spansOf, struckComment } from './markdown.ts';
 import type { PortDraft, ServiceDraft } from './drafts.ts';
 import { clustersIn, rangeNameOf, removedIn, saysFree, sentence, statusIn, titleAddsNothing, titleAndAside } from './phrases.ts';
 import type { ImportState } from './reader.ts';
@@ -46,6 +46,7 @@ export function readTextLine(state: ImportState, line: string, number: number): 
     }
     default: {
       const entry = entryOf(plainText(line), line, number) ?? rangeLineOf(plainText(line), line, number);
+      if (entry && isStruck(line) && entry.port !== undefined) entry.comment = struckComment(entry.comment);
       if (entry) placeEntries(state, { entries: [entry] });
       else if (state.describing && !item && !/https?:\/\//.test(line)) state.describing.notes.push(plainText(line));
       else if (!mentionUrls(state, line, number)) state.proseOrUnplaced(number, line, notAPort(line) ?? 'not `name: port`');

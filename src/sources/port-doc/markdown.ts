@@ -55,10 +55,11 @@ export function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-/** Text without Markdown emphasis, code marks and link targets: `**Reserve** [x](y)` -> `Reserve x`. */
+/** Text without Markdown emphasis, strikethrough, code marks and link targets: `**Reserve** [x](y)` -> `Reserve x`. */
 export function plainText(text: string): string {
   return text
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/~~(.+?)~~/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
     .replace(/(^|[^\w*])[*_]([^*_\s][^*_]*?)[*_](?=[^\w*]|$)/g, '$1$2')
     .replace(/`([^`]*)`/g, '$1')
@@ -108,4 +109,14 @@ export function spansOf(text: string): PortSpan[] | undefined {
 export function protocolOf(text: string): Protocol | undefined {
   const upper = text.trim().toUpperCase();
   return upper === 'TCP' || upper === 'UDP' || upper === 'SCTP' ? upper : undefined;
+}
+
+/** True for text with struck-through words (`~~old-agent: 30500~~`): a retired entry. */
+export function isStruck(text: string): boolean {
+  return /~~[^~]+~~/.test(text);
+}
+
+/** What an entry's comment becomes when its line is struck through. */
+export function struckComment(comment: string | undefined): string {
+  return comment ? `${comment} (struck through in the port document)` : 'Struck through in the port document.';
 }

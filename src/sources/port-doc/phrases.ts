@@ -79,7 +79,7 @@ export function sentence(text: string): string {
 
 /** What the status words of a note say: legacy, reserved, or nothing. */
 export function statusIn(text: string): 'legacy' | 'reserved' | undefined {
-  if (/\blegacy\b|\bdeprecated\b|\bbeing replaced\b|\bto be removed\b|\bobsolete\b|\bretir(?:ing|ed)\b|\bdecommissioned\b/i.test(text)) return 'legacy';
+  if (/\blegacy\b|\bdeprecated\b|\bbeing replaced\b|\bto be removed\b|\bobsolete\b|\bretir(?:ing|ed)\b|\bdecommissioned\b|\bstruck through\b/i.test(text)) return 'legacy';
   if (/\breserved\b|\bplanned\b|\bnot yet deployed\b|\bfuture\b/i.test(text)) return 'reserved';
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { formatSpan } from '../../core/span.ts';
 import type { PortDraft, ServiceDraft } from './drafts.ts';
 import { exposureOf, serviceCellOf } from './entries.ts';
-import { cellsOf, isTableSeparator, plainText, portOf, protocolOf, slugOf, spansOf } from './markdown.ts';
+import { cellsOf, isStruck, isTableSeparator, plainText, portOf, protocolOf, slugOf, spansOf } from './markdown.ts';
 import { rangeNameOf, removedIn, saysFree, titleAddsNothing } from './phrases.ts';
 import type { ImportState } from './reader.ts';
 
@@ -27,7 +27,7 @@ export function readTable(state: ImportState, start: number, rows: string[]): vo
     cells: cellsOf(row).map((cell) => cell.replace(/~~(.+?)~~/g, '$1')),
     line: start + 2 + i,
     text: row,
-    struck: /~~[^~]+~~/.test(row),
+    struck: isStruck(row),
   }));
   // A table that gives both a Service's port and its node port: the node port is the one allocated.
   const nodePort = column(/^node ?ports?(?: ?#| number)?$/);

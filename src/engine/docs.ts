@@ -6,6 +6,7 @@ import type { Registry } from '../core/types.ts';
 import { unifiedDiff } from '../reporters/line-diff.ts';
 import { markedRegion, portDocument, portDocumentRegions, type PortDocumentOptions, type PortDocumentRegions } from '../reporters/port-document.ts';
 import { importPortDocument, markedOrder } from '../sources/port-doc/index.ts';
+import { fencedLines } from '../sources/port-doc/markdown.ts';
 import { checkRegistry } from './check.ts';
 
 /** What `portolan docs` is asked to do. */
@@ -112,8 +113,10 @@ export function regionsOf(text: string, shown: string): FoundRegion[] {
   const problems: InputError[] = [];
   let open: { section: DocsSection; begin: number } | undefined;
   const seen = new Set<string>();
+  const fenced = fencedLines(lines);
   lines.forEach((line, i) => {
-    const marker = markerOf(line);
+    // Markers shown in a fenced block are an example of the syntax, not a region.
+    const marker = fenced[i] ? undefined : markerOf(line);
     if (!marker) return;
     const at = { file: shown, line: i + 1, column: line.search(/\S/) + 1 };
     if ('end' in marker) {

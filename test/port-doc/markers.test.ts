@@ -41,6 +41,11 @@ test('docs --write on a document with prose changes only the generated regions, 
   const dir = tempFolder({ 'portolan.yaml': REGISTRY });
   const before = await documentWithProse(dir);
   assert.equal((await runCli(['docs', '--check'], dir)).code, 0, 'prose outside the markers is not checked');
+  // Markers shown in a fenced block of the team's prose are an example, not a region.
+  const shown = before.replace('See [the runbook](runbook.md).\n', 'See [the runbook](runbook.md).\n\n```markdown\n<!-- portolan:begin services -->\n<!-- portolan:end -->\n```\n');
+  writeFileSync(join(dir, 'PORTS.md'), shown);
+  assert.equal((await runCli(['docs', '--check'], dir)).code, 0);
+  writeFileSync(join(dir, 'PORTS.md'), before);
   writeFileSync(join(dir, 'portolan.yaml'), REGISTRY.replace('port: 30001', 'port: 30002'));
   const stale = await runCli(['docs', '--check'], dir);
   assert.equal(stale.code, 1);

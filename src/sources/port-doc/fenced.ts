@@ -50,11 +50,6 @@ function commentOnly(state: ImportState, comment: { text: string; line: number }
   state.proseOrUnplaced(comment.line, comment.text, 'a comment with no entries under it');
 }
 
-/** True for the line that closes a fence opened with `marker`. */
-export function closesFence(line: string, marker: string): boolean {
-  const trimmed = line.trim();
-  return trimmed.startsWith(marker) && new RegExp(`^\\${marker[0]}+$`).test(trimmed);
-}
 
 const SHELL = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'fish', 'powershell', 'ps1', 'pwsh', 'terminal', 'cmd', 'bat']);
 

@@ -2,10 +2,10 @@ import { DEFAULT_DOCS_TITLE, markerOf, type ProseBlock } from '../../core/docs.t
 import type { RegistryDocument } from '../../registry/schema.ts';
 import { registryDocumentOf } from './drafts.ts';
 import { repairEncoding, type EncodingRepair } from './encoding.ts';
-import { closesFence, readCodeBlock } from './fenced.ts';
+import { readCodeBlock } from './fenced.ts';
 import { readHeading } from './headings.ts';
 import { readTextLine } from './lists.ts';
-import { fenceOf, headingOf, isTableRow, slugOf } from './markdown.ts';
+import { closesFence, fencedLines, fenceOf, headingOf, isTableRow, slugOf } from './markdown.ts';
 import { documentLayout, proseBlocks, type DocumentPart } from './layout.ts';
 import { ImportState, type DocumentExample, type FreePortNote, type ImportDecision, type UnplacedLine } from './reader.ts';
 import { readTable } from './tables.ts';
@@ -52,7 +52,11 @@ export function importPortDocument(file: string, text: string): PortDocumentImpo
 function readDocument(state: ImportState): void {
   const { lines } = state;
   // A generated document: only its regions are Portolan's; the rest is the team's prose.
-  const marked = lines.some((line) => { const marker = markerOf(line); return marker !== undefined && 'begin' in marker; });
+  const fenced = fencedLines(lines);
+  const marked = lines.some((line, i) => {
+    const marker = fenced[i] ? undefined : markerOf(line);
+    return marker !== undefined && 'begin' in marker;
+  });
   let region: { section: string; begin: number; end: number } | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;

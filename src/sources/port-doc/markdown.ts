@@ -120,3 +120,23 @@ export function isStruck(text: string): boolean {
 export function struckComment(comment: string | undefined): string {
   return comment ? `${comment} (struck through in the port document)` : 'Struck through in the port document.';
 }
+
+/** For each line, true when it lies inside a fenced block (the fence lines included): Markdown shown, not meant. */
+export function fencedLines(lines: readonly string[]): boolean[] {
+  const inside = lines.map(() => false);
+  for (let i = 0; i < lines.length; i++) {
+    const fence = fenceOf(lines[i]!);
+    if (!fence) continue;
+    let end = i + 1;
+    while (end < lines.length && !closesFence(lines[end]!, fence.marker)) end++;
+    for (let n = i; n <= Math.min(end, lines.length - 1); n++) inside[n] = true;
+    i = end;
+  }
+  return inside;
+}
+
+/** True for the line that closes a fence opened with `marker`. */
+export function closesFence(line: string, marker: string): boolean {
+  const trimmed = line.trim();
+  return trimmed.startsWith(marker) && new RegExp(`^\\${marker[0]}+$`).test(trimmed);
+}

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
 import { runDocs } from '../../engine/docs.ts';
 import { displayPath } from '../../registry/load.ts';
+import { docsOutcomeReport } from '../../reporters/docs-outcome.ts';
 import type { CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
 import { writeFileAtomic } from '../write-file.ts';
@@ -46,26 +47,11 @@ export function registerDocs(program: Command, context: CommandContext): void {
         ...(options.date !== undefined ? { date: options.date === true ? new Date().toISOString().slice(0, 10) : options.date } : {}),
         shown: (file) => displayPath(file, io.cwd),
       });
-      if (outcome.mode === 'print') {
-        io.stdout(outcome.text);
-        return;
-      }
-      const shown = displayPath(outcome.file, io.cwd);
-      if (outcome.mode === 'write') {
-        if (outcome.changed) writeFileAtomic(outcome.file, outcome.text, shown);
-        const said = { created: 'wrote', updated: 'updated the generated regions of', adopted: 'marked the generated regions of', unchanged: 'nothing to change in' }[outcome.how];
-        io.stderr(`${said} ${shown}\n`);
-        return;
-      }
-      if (outcome.status === 'missing') {
-        io.stderr(`${shown} does not exist; run \`portolan docs --write ${shown}\`\n`);
-        context.exit(EXIT.findings);
-      } else if (outcome.status === 'current') {
-        io.stderr(`${shown} is up to date\n`);
-      } else {
-        io.stdout(outcome.diff!);
-        io.stderr(`${shown} is stale: run \`portolan docs --write ${shown}\`\n`);
-        context.exit(EXIT.findings);
-      }
+      const shown = outcome.mode === 'print' ? '-' : displayPath(outcome.file, io.cwd);
+      if (outcome.mode === 'write' && outcome.changed) writeFileAtomic(outcome.file, outcome.text, shown);
+      const report = docsOutcomeReport(outcome, shown);
+      if (report.stdout) io.stdout(report.stdout);
+      if (report.stderr) io.stderr(report.stderr);
+      if (outcome.mode === 'check' && outcome.status !== 'current') context.exit(EXIT.findings);
     });
 }

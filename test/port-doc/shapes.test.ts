@@ -77,3 +77,21 @@ for (const name of SHAPES) {
     assert.equal(registry.services.length, registryOf(again.registry).services.length);
   });
 }
+
+test('check --repo says where a port the imported document listed as free is deployed', async () => {
+  const service = (name: string, port: number) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: ${port}\n`;
+  const dir = tempFolder({
+    'ports.md': read(fixture('port-doc', 'namespace-tables', 'ports.md')),
+    'repo/clusters/default/kustomization.yaml': 'resources:\n  - grafana.yaml\n  - my-app.yaml\n',
+    'repo/clusters/default/grafana.yaml': service('grafana', 30300),
+    'repo/clusters/default/my-app.yaml': service('my-app', 31502),
+  });
+  assert.equal((await runCli(['import', 'ports.md'], dir)).code, 0);
+  const run = await runCli(['check', '--repo', 'repo', '--format', 'json'], dir);
+  const findings = (JSON.parse(run.stdout) as { findings: { ruleId: string; port?: number; message: string; locations: { file: string }[] }[] }).findings;
+  const free = findings.filter((f) => f.ruleId === 'free-port-in-use');
+  assert.deepEqual(free.map((f) => f.port), [31502]);
+  assert.match(free[0]!.message, /listed it as free \("Next available: 31502"\)/);
+  assert.deepEqual(free[0]!.locations.map((l) => l.file), ['repo/clusters/default/my-app.yaml', 'portolan.yaml']);
+});

@@ -1,6 +1,6 @@
 import { entryOf, type Entry } from './entries.ts';
 import { placeEntries } from './lists.ts';
-import { isStruck, plainText, slugOf, spansOf, struckComment } from './markdown.ts';
+import { fenceOf, headingOf, isStruck, isTableRow, plainText, slugOf, spansOf, struckComment } from './markdown.ts';
 import { clustersIn, sectionOf, titleAndAside, type SectionKind } from './phrases.ts';
 import type { HeadingContext, ImportState } from './reader.ts';
 
@@ -13,7 +13,9 @@ export function readHeading(state: ImportState, level: number, raw: string, line
   const context: HeadingContext = { level };
   state.crossComment = undefined;
   const ranged = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(text);
-  const spans = ranged ? spansOf(ranged[2]!) : undefined;
+  const written = ranged ? spansOf(ranged[2]!) : undefined;
+  // `#### Grafana (30300)` with nothing under it that a range would hold: a service, not a range of one port.
+  const spans = written && !(level > 1 && parent === 'services' && isOnePort(written) && !holdsEntries(state, line, level)) ? written : undefined;
   const undefinedRange = /^(.+?)\s*\(undefined range\)$/.exec(text);
   const namespace = namespaceOf(text);
   const entry = (ranged && spans) || level === 1 ? undefined : headingEntry(text, raw, line, parent);
@@ -97,4 +99,19 @@ function knownClusterList(state: ImportState, text: string): string[] | undefine
   if (list === undefined) return undefined;
   const names = list.split(/\s*,\s*|\s+and\s+/).map((word) => state.knownCluster(word));
   return names.every((name) => name !== undefined) ? [...new Set(names as string[])] : undefined;
+}
+
+function isOnePort(spans: { from: number; to: number }[]): boolean {
+  return spans.length === 1 && spans[0]!.from === spans[0]!.to;
+}
+
+/** True when the section a heading opens holds a table, a fenced block, an entry or a subsection. */
+function holdsEntries(state: ImportState, line: number, level: number): boolean {
+  for (let n = line; n < state.lines.length; n++) {
+    const text = state.lines[n]!;
+    const heading = headingOf(text);
+    if (heading) return heading.level > level;
+    if (isTableRow(text) || fenceOf(text) || entryOf(plainText(text), text, n + 1)) return true;
+  }
+  return false;
 }

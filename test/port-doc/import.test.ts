@@ -205,3 +205,17 @@ test('import reads a Windows-1252 file and says so', async () => {
   assert.match(run.stdout, /description: Café/);
   assert.match(run.stdout, /notes: the menu/);
 });
+
+test('entries in headings of every level, the title excepted; a count, a version or an IP address is no port', () => {
+  const doc = importPortDocument(
+    'x.md',
+    '# Homelab: 2024 edition\n\n# Gitea: 30300\n\n## Vault: 30820 -> https\n\n###### Jellyfin (30896)\n\nOn k3s v1.31, node 192.168.1.20, 3 replicas.\n\n- replicas: 3\n',
+  );
+  assert.equal(doc.settings.title, 'Homelab: 2024 edition');
+  assert.deepEqual(doc.registry.services, {
+    gitea: { port: 30300 },
+    vault: { ports: { https: 30820 } },
+    jellyfin: { port: 30896, notes: 'On k3s v1.31, node 192.168.1.20, 3 replicas.' },
+  });
+  assert.deepEqual(doc.unplaced, []);
+});

@@ -15,13 +15,15 @@ export function readHeading(state: ImportState, level: number, raw: string, line
   const ranged = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(text);
   const written = ranged ? spansOf(ranged[2]!) : undefined;
   // `#### Grafana (30300)` with nothing under it that a range would hold: a service, not a range of one port.
-  const spans = written && !(level > 1 && parent === 'services' && isOnePort(written) && !holdsEntries(state, line, level)) ? written : undefined;
+  const spans = written && !(!(level === 1 && state.title === undefined) && parent === 'services' && isOnePort(written) && !holdsEntries(state, line, level)) ? written : undefined;
   const undefinedRange = /^(.+?)\s*\(undefined range\)$/.exec(text);
   const namespace = namespaceOf(text);
-  const entry = (ranged && spans) || level === 1 ? undefined : headingEntry(text, raw, line, parent);
+  // The first level-1 heading is the document's title; any other heading may be an entry.
+  const isTitle = level === 1 && state.title === undefined;
+  const entry = (ranged && spans) || isTitle ? undefined : headingEntry(text, raw, line, parent);
   let heldEntry: Entry | undefined;
   let recognised = true;
-  if (level === 1 && state.title === undefined) state.title = { text: raw.trim(), line };
+  if (isTitle) state.title = { text: raw.trim(), line };
   if (parent === 'cross' && level > 1) {
     // "From Studio to Forge", "From any cluster to Big Data": the cluster reached.
     const reached = /\bto\s+(?:the\s+)?(.+?)(?:\s+clusters?)?$/i.exec(text)?.[1];
@@ -63,7 +65,8 @@ export function readHeading(state: ImportState, level: number, raw: string, line
       context.kind = kind;
     } else {
       recognised = false;
-      state.proseOrUnplaced(line, raw, 'a heading that names no range, cluster or section');
+      if (isTitle) state.prose.push(line);
+      else state.proseOrUnplaced(line, raw, 'a heading that names no range, cluster or section');
     }
   }
   state.headings.push(context);

@@ -98,13 +98,17 @@ test('docs --write writes the file the registry names; --check passes, then fail
   assert.match(stale.stdout, /^\+\| `grafana` \| 30003 /m);
   assert.match(stale.stderr, /PORTS\.md is stale/);
 
-  // A hand edit of the document is caught the same way.
+  // A hand edit inside a generated region is caught the same way; text outside the markers is the team's.
   const other = tempFolder({ 'portolan.yaml': REGISTRY });
   await runCli(['docs', '--write', 'OTHER.md'], other);
   writeFileSync(join(other, 'OTHER.md'), `${read(join(other, 'OTHER.md'))}\nA line written by hand.\n`);
+  const prose = await runCli(['docs', '--check', 'OTHER.md'], other);
+  assert.equal(prose.code, 0, prose.stdout);
+  writeFileSync(join(other, 'OTHER.md'), read(join(other, 'OTHER.md')).replace('| health checks |', '| kept for health checks |'));
   const edited = await runCli(['docs', '--check', 'OTHER.md'], other);
   assert.equal(edited.code, 1);
-  assert.match(edited.stdout, /^-A line written by hand\.$/m);
+  assert.match(edited.stdout, /^-\| 30009 \| all \| kept for health checks \|$/m);
+  assert.doesNotMatch(edited.stdout, /^[-+]A line written by hand/m);
 });
 
 test('docs refuses --write with --check, and --write without a file when the registry names none', async () => {

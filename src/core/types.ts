@@ -1,3 +1,5 @@
+import type { DocsSettings } from './docs.ts';
+
 /** How much a finding matters; `off` only appears in configuration. */
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -135,6 +137,8 @@ export interface Registry {
   notes: string[];
   /** The Markdown port document generated from the registry, if it names one. */
   docs?: string;
+  /** The document's title, the team's prose and the free ports it listed, when `docs:` says more than a path. */
+  docsSettings?: DocsSettings;
   at: Location;
 }
 

@@ -1,16 +1,15 @@
-import { dirname, resolve } from 'node:path';
 import type { Registry } from '../core/types.ts';
-import { portDocument } from '../reporters/port-document.ts';
-import { checkRegistry } from './check.ts';
+import { regeneratedDocument } from './docs.ts';
 
 /** The port document to write after a registry change. */
 export type DocsUpdate = { file: string; text: string };
 
 /**
- * Regenerates the document the registry names (`docs: PATH`, relative to the registry's folder),
- * as `portolan docs --write` would; undefined when it names none.
+ * Regenerates the document the registry names (`docs:`, relative to the registry's folder), as
+ * `portolan docs --write` would: only its generated regions when it has markers, all of it when
+ * it does not exist yet. Undefined when the registry names none, or when the document has no
+ * markers (it is never replaced silently; `portolan docs --write --adopt` marks it).
  */
 export function regenerateDocs(registryFile: string, registry: Registry): DocsUpdate | undefined {
-  if (registry.docs === undefined) return undefined;
-  return { file: resolve(dirname(registryFile), registry.docs), text: portDocument(registry, checkRegistry(registry)) };
+  return regeneratedDocument(registryFile, registry);
 }

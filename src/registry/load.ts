@@ -16,6 +16,7 @@ import type {
   Service,
   ServicePort,
 } from '../core/types.ts';
+import type { DocsSettings } from '../core/docs.ts';
 import { explain, where } from './explain.ts';
 import { RegistrySchema, type PortDocument, type RegistryDocument, type ServiceDocument } from './schema.ts';
 import { MAX_YAML_BYTES, YamlSource, type YamlPath } from './yaml-source.ts';
@@ -170,9 +171,21 @@ class RegistryBuilder {
       reserved,
       rules,
       notes: doc.notes ?? [],
-      ...(doc.docs !== undefined ? { docs: doc.docs } : {}),
+      ...(doc.docs !== undefined ? this.docs(doc.docs) : {}),
       at: this.at([]),
     };
+  }
+
+  /** `docs: PORTS.md`, or `docs: { file, title, prose, free }`. */
+  private docs(doc: NonNullable<RegistryDocument['docs']>): Pick<Registry, 'docs' | 'docsSettings'> {
+    if (typeof doc === 'string') return { docs: doc };
+    const settings: DocsSettings = {
+      ...(doc.file !== undefined ? { file: doc.file } : {}),
+      ...(doc.title !== undefined ? { title: doc.title } : {}),
+      prose: doc.prose ?? [],
+      free: (doc.free ?? []).map((note, i) => ({ spans: this.spans(note.ports, ['docs', 'free', i, 'ports']), note: note.note, at: this.at(['docs', 'free', i]) })),
+    };
+    return { ...(doc.file !== undefined ? { docs: doc.file } : {}), docsSettings: settings };
   }
 
   private service(name: string, doc: ServiceDocument, all: object, clusterNames: string[]): Service {

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { PROSE_PLACES } from '../core/docs.ts';
 
 // The registry file's one definition: the TypeScript types below and `portolan schema`
 // both come from it.
@@ -117,10 +118,41 @@ export const ReservationSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The registry's `docs:` settings, when they say more than the document's path. */
+export const DocsSchema = Type.Object(
+  {
+    file: Type.Optional(Type.String({ minLength: 1, description: 'The Markdown port document, relative to this file.' })),
+    title: Type.Optional(Type.String({ minLength: 1, description: 'The document title; `Port plan` by default.' })),
+    prose: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            after: Type.Union(PROSE_PLACES.map((place) => Type.Literal(place)), { description: 'What the block follows: the title, or a generated section.' }),
+            text: Type.String({ minLength: 1, description: 'Markdown, written as it is.' }),
+          },
+          { additionalProperties: false },
+        ),
+        { description: "The team's own sections of a new document (its introduction, troubleshooting, links)." },
+      ),
+    ),
+    free: Type.Optional(
+      Type.Array(
+        Type.Object({ ports: PortsOrSpans, note: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+        { description: 'Ports the imported document said were free; `check --repo` reports them where they are deployed.' },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'The port document: its file, title and prose.' },
+);
+
 export const RegistrySchema = Type.Object(
   {
     version: Type.Literal(1, { description: 'The registry format version.' }),
-    docs: Type.Optional(Type.String({ description: 'The Markdown port document generated from this registry.' })),
+    docs: Type.Optional(
+      Type.Union([Type.String({ description: 'The Markdown port document generated from this registry.' }), DocsSchema], {
+        description: 'The Markdown port document generated from this registry: its path, or `{ file, title, prose, free }`.',
+      }),
+    ),
     notes: Type.Optional(Type.Array(Type.String(), { description: 'The allocation rules, as the team states them.' })),
     ranges: Type.Optional(NamedMap(RangeSchema)),
     clusters: Type.Optional(NamedMap(ClusterSchema)),
@@ -141,6 +173,8 @@ export const RegistrySchema = Type.Object(
 export type RegistryDocument = Static<typeof RegistrySchema>;
 export type ServiceDocument = Static<typeof ServiceSchema>;
 export type PortDocument = Static<typeof PortSchema>;
+/** The `docs:` settings as written. */
+export type DocsDocument = Static<typeof DocsSchema>;
 
 /** The JSON Schema of the registry file, as `portolan schema` prints it. */
 export function registryJsonSchema(): Record<string, unknown> {

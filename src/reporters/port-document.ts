@@ -4,31 +4,69 @@ import { formatSpan, formatSpans, spanSize } from '../core/span.ts';
 import type { CheckResult, Cluster, Finding, Range, Registry, Service, ServicePort } from '../core/types.ts';
 import { registryClaims } from '../engine/claims.ts';
 import { cell } from '../sources/port-doc/markdown.ts';
+import { beginMarker, DEFAULT_DOCS_TITLE, DOCS_SECTIONS, END_MARKER, type DocsSection, type ProsePlace } from '../core/docs.ts';
 
 /** How the port document is dressed. */
 export interface PortDocumentOptions {
-  /** The document's title; `Port plan` by default. */
+  /** The document's title; the registry's `docs.title`, else `Port plan`. */
   title?: string;
   /** A date to print as "Last updated"; none by default, so the output only changes with the registry. */
   date?: string;
 }
 
+/** The lines of each generated region, without the markers. */
+export type PortDocumentRegions = Record<DocsSection, string[]>;
+
 /**
- * The Markdown port document of a registry: ranges with how full they are, clusters, each range's
- * services per cluster, reserved ports, the allocation rules, cross-cluster addresses and what
- * `check` found. Pure and deterministic: the same registry gives the same bytes.
+ * The generated regions of a registry's port document: ranges with how full they are, clusters,
+ * each range's services per cluster, reserved ports, the allocation rules, cross-cluster addresses
+ * and what `check` found. Pure and deterministic: the same registry gives the same lines.
+ */
+export function portDocumentRegions(registry: Registry, result: CheckResult, options: PortDocumentOptions = {}): PortDocumentRegions {
+  const notice = [
+    `> Generated from \`${basename(registry.file)}\` by \`portolan docs\`: edit the registry, then run \`portolan docs --write\`.`,
+    '> Text outside the `portolan:begin`/`portolan:end` markers is yours: `portolan docs --write` keeps it as it is.',
+  ];
+  if (options.date !== undefined) notice.push('>', `> Last updated: ${options.date}`);
+  const ranges = [...registry.ranges].sort(byFirstPort);
+  const trimmed = (lines: string[]) => {
+    while (lines[lines.length - 1] === '') lines.pop();
+    return lines;
+  };
+  return {
+    notice,
+    ranges: trimmed(rangesSection(registry, ranges)),
+    clusters: trimmed(clustersSection(registry)),
+    services: trimmed(servicesSection(registry, ranges, result.findings)),
+    reserved: trimmed(reservedSection(registry)),
+    rules: trimmed(rulesSection(registry)),
+    access: trimmed(crossClusterSection(registry)),
+    findings: trimmed(findingsSection(result)),
+  };
+}
+
+/** One region with its markers around it. */
+export function markedRegion(section: DocsSection, lines: readonly string[]): string[] {
+  return [beginMarker(section), ...lines, ...(lines.length > 0 ? [''] : []), END_MARKER];
+}
+
+/**
+ * The whole Markdown port document of a registry, as a new file: the title, the team's prose
+ * from `docs.prose`, and every generated region between its markers. Pure and deterministic.
  */
 export function portDocument(registry: Registry, result: CheckResult, options: PortDocumentOptions = {}): string {
-  const lines: string[] = [`# ${options.title ?? 'Port plan'}`, ''];
-  lines.push(
-    `> Generated from \`${basename(registry.file)}\` by \`portolan docs\`: edit the registry, then run \`portolan docs --write\`.`,
-    '> `portolan docs --check` fails while this file and the registry disagree.',
-  );
-  if (options.date !== undefined) lines.push('>', `> Last updated: ${options.date}`);
-  lines.push('');
-  const ranges = [...registry.ranges].sort(byFirstPort);
-  lines.push(...rangesSection(registry, ranges), ...clustersSection(registry), ...servicesSection(registry, ranges, result.findings));
-  lines.push(...reservedSection(registry), ...rulesSection(registry), ...crossClusterSection(registry), ...findingsSection(result));
+  const regions = portDocumentRegions(registry, result, options);
+  const prose = registry.docsSettings?.prose ?? [];
+  const title = options.title ?? registry.docsSettings?.title ?? DEFAULT_DOCS_TITLE;
+  const lines: string[] = [`# ${title}`, ''];
+  const proseAfter = (place: ProsePlace) => {
+    for (const block of prose.filter((b) => b.after === place)) lines.push(...block.text.replace(/\s+$/, '').split('\n'), '');
+  };
+  proseAfter('title');
+  for (const section of DOCS_SECTIONS) {
+    lines.push(...markedRegion(section, regions[section]), '');
+    if (section !== 'notice') proseAfter(section);
+  }
   while (lines[lines.length - 1] === '') lines.pop();
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import type { Rule } from './rule.ts';
 import crossClusterInconsistency from './cross-cluster-inconsistency.ts';
 import duplicateService from './duplicate-service.ts';
 import dynamicBand from './dynamic-band.ts';
+import freePortInUse from './free-port-in-use.ts';
 import hostportCollision from './hostport-collision.ts';
 import hostportOffset from './hostport-offset.ts';
 import invalidService from './invalid-service.ts';
@@ -26,6 +27,7 @@ export const rules: Readonly<Record<string, Rule>> = {
   'cross-cluster-inconsistency': crossClusterInconsistency,
   'duplicate-service': duplicateService,
   'dynamic-band': dynamicBand,
+  'free-port-in-use': freePortInUse,
   'hostport-collision': hostportCollision,
   'hostport-offset': hostportOffset,
   'invalid-service': invalidService,

@@ -125,15 +125,25 @@ test('import writes portolan.yaml with the schema comment and `docs:`, and repor
   assert.equal(run.stdout, '');
   const text = read(join(dir, 'portolan.yaml'));
   assert.match(text, /^# yaml-language-server: \$schema=/);
-  assert.match(text, /^docs: docs\/ports\.md$/m);
+  assert.match(text, /^docs:\n {2}file: docs\/ports\.md\n {2}title: Port Mapping Strategy$/m);
   assert.match(run.stderr, /^docs\/ports\.md:3:54: repaired "â†’" as "→"/m);
   assert.match(run.stderr, /^prose, not imported: lines 3-4, 6, 10, 139, 141-145, 149-151, 153, 155-156$/m);
   assert.match(run.stderr, /^check: 20 error\(s\), 27 warning\(s\)/m);
-  // The registry it wrote is a working one: `docs --write` replaces the hand-written document.
+  // The registry it wrote is a working one; `docs --write` never replaces the hand-written document
+  // silently: it says how to adopt it, and `--adopt` marks it, keeping its prose.
   const check = await runCli(['check'], dir);
   assert.equal(check.code, 1);
-  assert.equal((await runCli(['docs', '--write'], dir)).code, 0);
-  assert.match(read(join(dir, 'docs/ports.md')), /^> Generated from `portolan\.yaml` by `portolan docs`/m);
+  const refused = await runCli(['docs', '--write'], dir);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /^docs\/ports\.md:1:1: docs\/ports\.md has no portolan markers/m);
+  assert.match(refused.stderr, /--adopt/);
+  assert.equal(read(join(dir, 'docs/ports.md')), read(fixture('port-doc', 'seed', 'port-mapping-strategy.md')));
+  assert.equal((await runCli(['docs', '--write', '--adopt'], dir)).code, 0);
+  const adopted = read(join(dir, 'docs/ports.md'));
+  assert.match(adopted, /^> Generated from `portolan\.yaml` by `portolan docs`/m);
+  assert.match(adopted, /^# Port Mapping Strategy$/m);
+  assert.match(adopted, /^## Port Conflicts$/m);
+  assert.equal((await runCli(['docs', '--check'], dir)).code, 0);
 });
 
 test('import --out - prints the registry; an existing file is kept unless --force', async () => {
@@ -194,4 +204,18 @@ test('import reads a Windows-1252 file and says so', async () => {
   assert.match(run.stderr, /^latin\.md:1: note: the file is not UTF-8; it was read as Windows-1252$/m);
   assert.match(run.stdout, /description: Café/);
   assert.match(run.stdout, /notes: the menu/);
+});
+
+test('entries in headings of every level, the title excepted; a count, a version or an IP address is no port', () => {
+  const doc = importPortDocument(
+    'x.md',
+    '# Homelab: 2024 edition\n\n# Gitea: 30300\n\n## Vault: 30820 -> https\n\n###### Jellyfin (30896)\n\nOn k3s v1.31, node 192.168.1.20, 3 replicas.\n\n- replicas: 3\n',
+  );
+  assert.equal(doc.settings.title, 'Homelab: 2024 edition');
+  assert.deepEqual(doc.registry.services, {
+    gitea: { port: 30300 },
+    vault: { ports: { https: 30820 } },
+    jellyfin: { port: 30896, notes: 'On k3s v1.31, node 192.168.1.20, 3 replicas.' },
+  });
+  assert.deepEqual(doc.unplaced, []);
 });

@@ -5,7 +5,9 @@ import { registryYaml } from '../../src/registry/write.ts';
 import { unifiedDiff } from '../../src/reporters/line-diff.ts';
 import { decodeDocument, repairEncoding } from '../../src/sources/port-doc/encoding.ts';
 import { cell, cellsOf } from '../../src/sources/port-doc/markdown.ts';
-import { clustersIn, titleAndAside } from '../../src/sources/port-doc/phrases.ts';
+import { entryOf, notAPort } from '../../src/sources/port-doc/entries.ts';
+import { exampleOf } from '../../src/sources/port-doc/fenced.ts';
+import { clustersIn, removedIn, saysFree, statusIn, titleAndAside } from '../../src/sources/port-doc/phrases.ts';
 
 test('repairEncoding turns UTF-8 read as Windows-1252 back, and reports U+FFFD it cannot', () => {
   const { text, repairs } = repairEncoding('a â†’ b\nCafÃ© â€” ok\nï»¿x �');
@@ -78,4 +80,35 @@ test('registryYaml writes the schema comment, the keys in their order, and text 
   const registry = parseRegistry('portolan.yaml', text);
   assert.equal(registry.services[0]!.notes, 'a: b # c');
   assert.deepEqual(registry.services[0]!.clusters, ['a', 'b']);
+});
+
+test('entryOf reads the definition lines teams write, and leaves counts and prose alone', () => {
+  const entry = (line: string) => {
+    const found = entryOf(line, line, 1);
+    return found && { label: found.label, port: found.port, protocol: found.protocol, target: found.target, comment: found.comment };
+  };
+  assert.deepEqual(entry('Gitea: 30300'), { label: 'Gitea', port: 30300, protocol: undefined, target: undefined, comment: undefined });
+  assert.deepEqual(entry('- Prometheus - 30090'), { label: 'Prometheus', port: 30090, protocol: undefined, target: undefined, comment: undefined });
+  assert.deepEqual(entry('Syslog (30514/UDP)'), { label: 'Syslog', port: 30514, protocol: 'UDP', target: undefined, comment: undefined });
+  assert.deepEqual(entry('Vault: 30820 -> https'), { label: 'Vault', port: 30820, protocol: undefined, target: 'https', comment: undefined });
+  assert.deepEqual(entry('* Home Assistant: 30812/TCP → http  # the house'), { label: 'Home Assistant', port: 30812, protocol: 'TCP', target: 'http', comment: 'the house' });
+  assert.equal(entry('replicas: 3'), undefined);
+  assert.equal(entry('Released (2024)'), undefined);
+  assert.equal(entry('Node IPs: 192.168.10.21'), undefined);
+  assert.equal(entry('Step 2 - 30 minutes'), undefined);
+  assert.equal(entry('Minio console: 30901, API on 30900'), undefined);
+  assert.match(notAPort('- replicas: 3')!, /counts, sizes or dates/);
+});
+
+test('free markers, removal words and examples are told apart from entries', () => {
+  for (const free of ['**AVAILABLE**', 'free', 'Unused', 'Next available', '`spare`']) assert.equal(saysFree(free), true, free);
+  for (const taken of ['free tier', 'availability zone', 'open', 'grafana']) assert.equal(saysFree(taken), false, taken);
+  assert.equal(removedIn('removed'), true);
+  assert.equal(removedIn('Removed in 2023'), true);
+  assert.equal(removedIn('to be removed'), false);
+  assert.equal(statusIn('retired 2023'), 'legacy');
+  assert.equal(exampleOf('yaml', ['apiVersion: v1', 'kind: Service']), 'a Kubernetes Service');
+  assert.equal(exampleOf('', ['ports:', '  - port: 80', '    nodePort: 30080']), 'the ports of a Kubernetes object');
+  assert.equal(exampleOf('console', ['$ kubectl get svc']), 'shell commands');
+  assert.equal(exampleOf('yaml', ['grafana: 30040', 'loki: 30041']), undefined);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { DEFAULT_DOCS_TITLE, PROSE_PLACES, type ProsePlace } from '../../src/core/docs.ts';
 import type { RegistryDocument, ServiceDocument } from '../../src/registry/schema.ts';
 import { details, registryOf, shape, throughDocument } from './shape.ts';
 
@@ -60,8 +61,17 @@ const registries: fc.Arbitrary<RegistryDocument> = fc
       }));
     const range = fc.record({ ports: spans as fc.Arbitrary<Ports>, description: words }, { requiredKeys: ['ports'] });
     const reservation = fc.record({ ports: spans as fc.Arbitrary<Ports>, reason: words, clusters: clusterList }, { requiredKeys: ['ports', 'reason'] });
+    const paragraph = fc.array(words, { minLength: 1, maxLength: 3 }).map((lines) => lines.join('\n'));
+    const block = fc.tuple(fc.option(title, { nil: undefined }), fc.array(paragraph, { minLength: 1, maxLength: 2 })).map(([heading, paragraphs]) =>
+      [...(heading ? [`## ${heading}`] : []), ...paragraphs].join('\n\n'),
+    );
+    const prose = fc
+      .subarray([...PROSE_PLACES])
+      .chain((places) => fc.tuple(...places.map((after) => block.map((text) => ({ after, text })))))
+      .map((blocks) => blocks as { after: ProsePlace; text: string }[]);
     return fc.record({
       version: fc.constant(1 as const),
+      docs: fc.record({ file: fc.constant('PORTS.md'), title, prose }),
       notes: fc.array(words, { maxLength: 3 }),
       clusters: fc.tuple(...clusters.map(cluster)).map((list) => Object.fromEntries(list.map((c, i) => [clusters[i]!, c]))),
       ranges: fc.tuple(...ranges.map(() => range)).map((list) => Object.fromEntries(list.map((r, i) => [ranges[i]!, r]))),
@@ -70,7 +80,7 @@ const registries: fc.Arbitrary<RegistryDocument> = fc
     });
   });
 
-test('importing what docs wrote gives the same registry, for generated registries', () => {
+test('importing what docs wrote gives the same registry, title and prose, for generated registries', () => {
   fc.assert(
     fc.property(registries, (document) => {
       const registry = registryOf(document);
@@ -78,6 +88,9 @@ test('importing what docs wrote gives the same registry, for generated registrie
       assert.deepEqual(back.imported.unplaced, [], back.markdown);
       assert.deepEqual(shape(back.registry), shape(registry));
       assert.deepEqual(details(back.registry), details(registry));
+      // The title and the team's prose come back as they were, each after the part it followed.
+      const docs = document.docs as { title: string; prose: { after: ProsePlace; text: string }[] };
+      assert.deepEqual(back.imported.settings, { ...(docs.title !== DEFAULT_DOCS_TITLE ? { title: docs.title } : {}), prose: docs.prose });
     }),
     { numRuns: 100 },
   );

@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
-import { checkRegistry } from '../../engine/check.ts';
+import { runDocs } from '../../engine/docs.ts';
 import { displayPath } from '../../registry/load.ts';
-import { unifiedDiff } from '../../reporters/line-diff.ts';
-import { portDocument } from '../../reporters/port-document.ts';
+import { docsOutcomeReport } from '../../reporters/docs-outcome.ts';
 import type { CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
 import { writeFileAtomic } from '../write-file.ts';
@@ -13,6 +11,7 @@ import { writeFileAtomic } from '../write-file.ts';
 interface DocsOptions {
   write?: string | true;
   check?: string | true;
+  adopt?: boolean;
   date?: string | true;
   title?: string;
 }
@@ -23,48 +22,36 @@ export function registerDocs(program: Command, context: CommandContext): void {
     .command('docs')
     .summary('write the Markdown port document from the registry')
     .description(
-      "Render the port document from the registry: ranges and how full they are, each range's services per cluster, reserved ports, the allocation rules, cross-cluster addresses and what `check` found. The same registry always gives the same bytes. FILE defaults to the registry's `docs:` path.",
+      "Render the port document from the registry: ranges and how full they are, each range's services per cluster, reserved ports, the allocation rules, cross-cluster addresses and what `check` found, each between `<!-- portolan:begin NAME -->` and `<!-- portolan:end -->` markers. On an existing document, --write rewrites only what lies between the markers and keeps the rest byte for byte; a document without markers is refused unless --adopt marks it. --check compares only the marked regions. FILE defaults to the registry's `docs:` path.",
     )
     .argument('[path]', 'a registry file, or a folder that holds portolan.yaml (default: the nearest portolan.yaml)')
     .option('-w, --write [file]', 'write the document to FILE instead of stdout')
-    .option('--check [file]', 'exit 1 and show a diff when FILE is not what the registry gives (for CI and pre-commit)')
+    .option('--adopt', "with --write: put markers into a document that has none, around the parts Portolan writes, keeping the team's prose")
+    .option('--check [file]', 'exit 1 and show a diff when the generated regions of FILE are not what the registry gives (for CI and pre-commit)')
     .option('--date [date]', 'print "Last updated: DATE" (today, in UTC, without DATE)')
-    .option('--title <title>', 'the document title', 'Port plan')
-    .addHelpText('after', '\nExamples:\n  $ portolan docs > PORTS.md\n  $ portolan docs --write PORTS.md\n  $ portolan docs examples/homelab --check')
+    .option('--title <title>', "the document title (default: the registry's docs.title, else Port plan)")
+    .addHelpText('after', '\nExamples:\n  $ portolan docs > PORTS.md\n  $ portolan docs --write PORTS.md\n  $ portolan docs --write --adopt      # a hand-written document, once\n  $ portolan docs examples/homelab --check')
     .action((path: string | undefined, options: DocsOptions) => {
       if (options.write !== undefined && options.check !== undefined) throw new UsageError('give --write or --check, not both');
-      const registry = context.registry(path);
-      const date = options.date === true ? new Date().toISOString().slice(0, 10) : options.date;
-      const text = portDocument(registry, checkRegistry(registry), { ...(options.title !== undefined ? { title: options.title } : {}), ...(date !== undefined ? { date } : {}) });
+      if (options.adopt && options.write === undefined) throw new UsageError('--adopt goes with --write');
       const { io } = context;
-      if (options.write === undefined && options.check === undefined) {
-        io.stdout(text);
-        return;
-      }
-      const named = options.write ?? options.check!;
-      let file: string;
-      if (named !== true) file = resolve(io.cwd, named);
-      else if (registry.docs !== undefined) file = resolve(dirname(resolve(io.cwd, registry.file)), registry.docs);
-      else throw new UsageError(`${options.write ? '--write' : '--check'} needs FILE, or \`docs: PORTS.md\` in ${registry.file}`);
-      const shown = displayPath(file, io.cwd);
-      if (options.write !== undefined) {
-        writeFileAtomic(file, text, shown);
-        io.stderr(`wrote ${shown}\n`);
-        return;
-      }
-      if (!existsSync(file)) {
-        io.stderr(`${shown} does not exist; run \`portolan docs --write ${shown}\`\n`);
-        context.exit(EXIT.findings);
-        return;
-      }
-      // A checkout with Windows line ends (git's autocrlf) holds the same document.
-      const current = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
-      if (current === text) {
-        io.stderr(`${shown} is up to date\n`);
-        return;
-      }
-      io.stdout(unifiedDiff(current, text, { before: `${shown} (on disk)`, after: `${shown} (from ${registry.file})` }));
-      io.stderr(`${shown} is stale: run \`portolan docs --write ${shown}\`\n`);
-      context.exit(EXIT.findings);
+      const registry = context.registry(path);
+      const named = options.write ?? options.check;
+      const outcome = runDocs({
+        registry,
+        registryFile: resolve(io.cwd, registry.file),
+        mode: options.write !== undefined ? 'write' : options.check !== undefined ? 'check' : 'print',
+        ...(named !== undefined && named !== true ? { file: resolve(io.cwd, named) } : {}),
+        ...(options.adopt ? { adopt: true } : {}),
+        ...(options.title !== undefined ? { title: options.title } : {}),
+        ...(options.date !== undefined ? { date: options.date === true ? new Date().toISOString().slice(0, 10) : options.date } : {}),
+        shown: (file) => displayPath(file, io.cwd),
+      });
+      const shown = outcome.mode === 'print' ? '-' : displayPath(outcome.file, io.cwd);
+      if (outcome.mode === 'write' && outcome.changed) writeFileAtomic(outcome.file, outcome.text, shown);
+      const report = docsOutcomeReport(outcome, shown);
+      if (report.stdout) io.stdout(report.stdout);
+      if (report.stderr) io.stderr(report.stderr);
+      if (outcome.mode === 'check' && outcome.status !== 'current') context.exit(EXIT.findings);
     });
 }

@@ -8,37 +8,66 @@ export interface Entry {
   spans?: PortSpan[];
   protocol?: Protocol;
   comment?: string;
+  /** What `-> https` names: the Service port the node port leads to, by name. */
+  target?: string;
   line: number;
   column: number;
   text: string;
 }
 
-const ENTRY = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?["']?([^:#"'|]*[^:#"'|\s])["']?\s*:\s*(\d[\d\s,–—-]*?)(?:\s*\/\s*(tcp|udp|sctp)|\s+\((tcp|udp|sctp)\))?\s*(?:(?:#|\/\/)\s*(.*?)|\s[-–—]\s+(.*?)|\(([^)]*)\))?\s*$/i;
+const LIST_MARK = String.raw`^\s*(?:[-*+]\s+|\d+[.)]\s+)?`;
+const LABEL = String.raw`["']?([^:#"'|]*[^:#"'|\s-])["']?`;
+/** A label without parentheses, for `Name (port)`. */
+const PLAIN_LABEL = String.raw`["']?([^:#"'|()]*[^:#"'|()\s-])["']?`;
+const VALUE = String.raw`(\d[\d\s,–—-]*?)(?:\s*\/\s*(tcp|udp|sctp)|\s+\((tcp|udp|sctp)\))?`;
+const TARGET = String.raw`(?:\s*(?:->|→|=>)\s*([\w-]+))?`;
+const COMMENT = String.raw`\s*(?:(?:#|\/\/)\s*(.*?)|\s[-–—]\s+(.*?)|\(([^)]*)\))?\s*$`;
+/** `Name: port`, and the same with a target, protocol and comment. */
+const COLON_ENTRY = new RegExp(`${LIST_MARK}${LABEL}\\s*:\\s*${VALUE}${TARGET}${COMMENT}`, 'i');
+/** `Name - port` and `Name – port`. */
+const DASH_ENTRY = new RegExp(`${LIST_MARK}${LABEL}\\s+[-–—]\\s+(\\d{1,5})(?:\\s*\\/\\s*(tcp|udp|sctp)|\\s+\\((tcp|udp|sctp)\\))?${TARGET}${COMMENT}`, 'i');
+/** `Name (port)` and `Name (port/UDP)`. */
+const PAREN_ENTRY = new RegExp(`${LIST_MARK}${PLAIN_LABEL}\\s+\\((\\d{1,5})(?:\\s*\\/\\s*(tcp|udp|sctp))?\\)()()(?:\\s*(?:#|\\/\\/|[-–—:])\\s*(.*?))?()()\\s*$`, 'i');
 
-/** Reads `Grafana: 30040  # comment`; `spans` for `ai-ml: 30100-30199`. */
+/**
+ * Labels of numbers that are counts, sizes or versions, never ports: `replicas: 3`,
+ * `version: 2`, `nodes: 4`.
+ */
+const NOT_PORT_LABEL = /^(?:replicas?|versions?|v|count|nodes?|hosts?|cpus?|cores?|vcpus?|memory|ram|disks?|storage|workers?|instances?|retries|timeout|ttl|size|year|date|vlan|vlans|uid|gid|pid|priority|weight|step|phase|days?|hours?|minutes?|seconds?|weeks?|gb|gib|mb|mib|tb|limit|limits|requests?|shards?|partitions?|threads?|pods?|users?|zones?|rack|slot|revision|release|build|page|total|updated|reviewed|last updated|last reviewed|released|since|until|created|changed|moved|added)$/i;
+
+/** Reads `Grafana: 30040  # comment`, `Vault: 30820 -> https`, `Loki - 30100`, `Loki (30100)`; `spans` for `ai-ml: 30100-30199`. */
 export function entryOf(line: string, original: string, number: number): Entry | undefined {
-  const match = ENTRY.exec(line);
-  if (!match) return undefined;
-  const value = match[2]!.trim();
-  const port = portOf(value);
-  const spans = port === undefined ? spansOf(value) : undefined;
-  if (port === undefined && !spans) return undefined;
-  const protocol = protocolOf(match[3] ?? match[4] ?? '');
-  const comment = (match[5] ?? match[6] ?? match[7])?.trim();
-  return {
-    label: match[1]!.trim(),
-    ...(port !== undefined ? { port } : {}),
-    ...(spans ? { spans } : {}),
-    ...(protocol ? { protocol } : {}),
-    ...(comment ? { comment } : {}),
-    line: number,
-    column: Math.max(0, original.search(/\S/)) + 1,
-    text: original.trim(),
-  };
+  for (const pattern of [COLON_ENTRY, DASH_ENTRY, PAREN_ENTRY]) {
+    const match = pattern.exec(line);
+    if (!match) continue;
+    const label = match[1]!.trim();
+    if (NOT_PORT_LABEL.test(label)) return undefined;
+    const value = match[2]!.trim();
+    const port = portOf(value);
+    const spans = port === undefined ? spansOf(value) : undefined;
+    if (port === undefined && !spans) return undefined;
+    const protocol = protocolOf(match[3] ?? match[4] ?? '');
+    const comment = (match[6] ?? match[7] ?? match[8])?.trim();
+    const target = match[5]?.toLowerCase();
+    return {
+      label,
+      ...(port !== undefined ? { port } : {}),
+      ...(spans ? { spans } : {}),
+      ...(protocol ? { protocol } : {}),
+      ...(comment ? { comment } : {}),
+      ...(target ? { target } : {}),
+      line: number,
+      column: Math.max(0, original.search(/\S/)) + 1,
+      text: original.trim(),
+    };
+  }
+  return undefined;
 }
 
-/** Why `name: 99999` is no entry: the number is not a port. */
+/** Why `name: 99999` or `replicas: 3` is no entry: the number is not a port, or the label names a count. */
 export function notAPort(line: string): string | undefined {
+  const label = new RegExp(`${LIST_MARK}${LABEL}\\s*:\\s*\\d`, 'i').exec(line)?.[1];
+  if (label !== undefined && NOT_PORT_LABEL.test(label.trim())) return `"${label.trim()}" counts, sizes or dates something; it is no port`;
   const number = /^\s*(?:[-*+]\s+)?[^:#|]+:\s*(\d+)\b/.exec(line)?.[1];
   return number !== undefined && portOf(number) === undefined ? `${number} is not a port (1-65535)` : undefined;
 }

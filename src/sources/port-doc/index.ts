@@ -6,6 +6,7 @@ import { importPortDocument, type PortDocumentImport } from './import.ts';
 
 export { importPortDocument, DEFAULT_CLUSTER, type PortDocumentImport, type UnplacedLine, type ImportDecision } from './import.ts';
 export type { EncodingRepair } from './encoding.ts';
+export { markedOrder, type DocumentPart } from './layout.ts';
 
 /**
  * Reads a port document from disk and imports it; `shown` is the name used in locations. A file

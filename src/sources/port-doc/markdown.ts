@@ -55,10 +55,11 @@ export function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-/** Text without Markdown emphasis, code marks and link targets: `**Reserve** [x](y)` -> `Reserve x`. */
+/** Text without Markdown emphasis, strikethrough, code marks and link targets: `**Reserve** [x](y)` -> `Reserve x`. */
 export function plainText(text: string): string {
   return text
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/~~(.+?)~~/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
     .replace(/(^|[^\w*])[*_]([^*_\s][^*_]*?)[*_](?=[^\w*]|$)/g, '$1$2')
     .replace(/`([^`]*)`/g, '$1')
@@ -108,4 +109,34 @@ export function spansOf(text: string): PortSpan[] | undefined {
 export function protocolOf(text: string): Protocol | undefined {
   const upper = text.trim().toUpperCase();
   return upper === 'TCP' || upper === 'UDP' || upper === 'SCTP' ? upper : undefined;
+}
+
+/** True for text with struck-through words (`~~old-agent: 30500~~`): a retired entry. */
+export function isStruck(text: string): boolean {
+  return /~~[^~]+~~/.test(text);
+}
+
+/** What an entry's comment becomes when its line is struck through. */
+export function struckComment(comment: string | undefined): string {
+  return comment ? `${comment} (struck through in the port document)` : 'Struck through in the port document.';
+}
+
+/** For each line, true when it lies inside a fenced block (the fence lines included): Markdown shown, not meant. */
+export function fencedLines(lines: readonly string[]): boolean[] {
+  const inside = lines.map(() => false);
+  for (let i = 0; i < lines.length; i++) {
+    const fence = fenceOf(lines[i]!);
+    if (!fence) continue;
+    let end = i + 1;
+    while (end < lines.length && !closesFence(lines[end]!, fence.marker)) end++;
+    for (let n = i; n <= Math.min(end, lines.length - 1); n++) inside[n] = true;
+    i = end;
+  }
+  return inside;
+}
+
+/** True for the line that closes a fence opened with `marker`. */
+export function closesFence(line: string, marker: string): boolean {
+  const trimmed = line.trim();
+  return trimmed.startsWith(marker) && new RegExp(`^\\${marker[0]}+$`).test(trimmed);
 }

@@ -1,7 +1,7 @@
 import { slugOf } from './markdown.ts';
 
 /** What a part of a port document holds, as its heading says. */
-export type SectionKind = 'services' | 'ranges' | 'clusters' | 'reserved' | 'rules' | 'cross' | 'findings' | 'prose';
+export type SectionKind = 'services' | 'ranges' | 'clusters' | 'reserved' | 'free' | 'rules' | 'cross' | 'findings' | 'prose';
 
 /** Heading words -> what the section holds, tried in order. */
 const SECTION_WORDS: readonly [RegExp, SectionKind][] = [
@@ -9,6 +9,7 @@ const SECTION_WORDS: readonly [RegExp, SectionKind][] = [
   [/cross[- ]?cluster/i, 'cross'],
   [/\brules\b|\bconventions\b|\bguidelines\b|\bpolicy\b/i, 'rules'],
   [/\breserved\b/i, 'reserved'],
+  [/\bnext (?:free|available)\b|\b(?:free|available|unused|unassigned|spare) (?:node ?)?ports\b/i, 'free'],
   [/^clusters$/i, 'clusters'],
   [/^(port )?ranges$|\bport ranges\b/i, 'ranges'],
   [/\boverview\b|\brelated\b|\bconflicts\b|\btroubleshoot|\bintroduction\b|\babout\b|\bhistory\b|\bcontacts?\b|\bsee also\b|\breferences\b|\bchangelog\b/i, 'prose'],
@@ -78,7 +79,7 @@ export function sentence(text: string): string {
 
 /** What the status words of a note say: legacy, reserved, or nothing. */
 export function statusIn(text: string): 'legacy' | 'reserved' | undefined {
-  if (/\blegacy\b|\bdeprecated\b|\bbeing replaced\b|\bto be removed\b|\bobsolete\b|\bretiring\b/i.test(text)) return 'legacy';
+  if (/\blegacy\b|\bdeprecated\b|\bbeing replaced\b|\bto be removed\b|\bobsolete\b|\bretir(?:ing|ed)\b|\bdecommissioned\b|\bstruck through\b/i.test(text)) return 'legacy';
   if (/\breserved\b|\bplanned\b|\bnot yet deployed\b|\bfuture\b/i.test(text)) return 'reserved';
   return undefined;
 }
@@ -101,4 +102,14 @@ export function rangeNameOf(text: string): string {
 /** True when a title says no more than the name: `Ollama` for `ollama`, `cert-manager`. */
 export function titleAddsNothing(title: string, name: string): boolean {
   return title === name || title === name[0]!.toUpperCase() + name.slice(1);
+}
+
+/** True when a note says the service is gone: `removed`, `deleted` (not "to be removed"). */
+export function removedIn(text: string): boolean {
+  return /^\s*(?:removed|deleted|gone)\b/i.test(text) && !/\bto be removed\b/i.test(text);
+}
+
+/** True for a cell or label that says a port is free: `**AVAILABLE**`, `free`, `unused`, `Next available`. */
+export function saysFree(text: string): boolean {
+  return /^(?:next\s+)?(?:available|free|unused|unassigned|spare|not in use)(?:\s+ports?)?$/i.test(text.replace(/[*_`~]/g, '').trim());
 }

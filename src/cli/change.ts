@@ -13,16 +13,18 @@ export interface ChangeFlags {
   manifest?: string[];
   valuesPath?: string;
   reason?: string;
+  allowOutsideRepo?: boolean;
   wait: number;
 }
 
-/** Adds --dry-run, --commit, --json, --reason, --wait and, with `manifests`, --manifest and --values-path. */
+/** Adds --dry-run, --commit, --json, --reason, --wait, --allow-outside-repo and, with `manifests`, --manifest and --values-path. */
 export function changeOptions(command: Command, manifests: boolean): Command {
   command
     .option('--dry-run', 'say what would change, and write nothing')
     .option('--commit', 'commit the changed files with git, with a message that says what and why')
     .option('--json', 'print the outcome as JSON')
-    .option('--reason <text>', 'why, for the commit message');
+    .option('--reason <text>', 'why, for the commit message')
+    .option('--allow-outside-repo', "let the manifests and the registry's document lie outside the registry's repository");
   if (manifests) {
     command
       .option('-m, --manifest <file>', 'also set the node port in this Kubernetes manifest: a Service, or a Flux HelmRelease (repeatable)', collect)
@@ -52,6 +54,7 @@ export async function runChange<T>(
     ...(flags.valuesPath ? { valuesPath: flags.valuesPath } : {}),
     ruleIds,
     cwd: io.cwd,
+    allowOutside: flags.allowOutsideRepo === true,
     lockTimeoutMs: flags.wait * 1000,
     onWait: (holder) => {
       if (!flags.json) io.stderr(`waiting for the registry lock${holder ? ` held by process ${holder.pid}` : ''}...\n`);

@@ -135,6 +135,8 @@ export interface Registry {
   notes: string[];
   /** The Markdown port document generated from the registry, if it names one. */
   docs?: string;
+  /** Where `docs:` is written, for messages about that path. */
+  docsAt?: Location;
   at: Location;
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { InputError, InputErrors } from '../core/errors.ts';
@@ -18,6 +18,7 @@ import type {
 } from '../core/types.ts';
 import { explain, where } from './explain.ts';
 import { RegistrySchema, type PortDocument, type RegistryDocument, type ServiceDocument } from './schema.ts';
+import { readTextFile } from './read-file.ts';
 import { MAX_YAML_BYTES, YamlSource, type YamlPath } from './yaml-source.ts';
 
 /** The registry's file name, looked for from the current folder upwards. */
@@ -62,22 +63,8 @@ export function findRegistry(path: string | undefined, cwd = process.cwd()): str
 
 /** Reads and validates the registry at `file`; every mistake in it is an InputError with its place. */
 export function loadRegistry(file: string, options: LoadOptions = {}): Registry {
-  const cwd = options.cwd ?? process.cwd();
-  const shown = displayPath(file, cwd);
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (error) {
-    throw new InputError(`${shown}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, undefined, { cause: error });
-  }
-  if (size > MAX_YAML_BYTES) {
-    throw new InputError(`${shown} is ${(size / 1048576).toFixed(1)} MiB; registries over ${MAX_YAML_BYTES / 1048576} MiB are not read`, {
-      file: shown,
-      line: 1,
-      column: 1,
-    });
-  }
-  return parseRegistry(shown, readFileSync(file, 'utf8'), options);
+  const shown = displayPath(file, options.cwd ?? process.cwd());
+  return parseRegistry(shown, readTextFile(file, shown, MAX_YAML_BYTES), options);
 }
 
 /** Validates registry text; `file` is the name used in locations. */
@@ -170,7 +157,7 @@ class RegistryBuilder {
       reserved,
       rules,
       notes: doc.notes ?? [],
-      ...(doc.docs !== undefined ? { docs: doc.docs } : {}),
+      ...(doc.docs !== undefined ? { docs: doc.docs, docsAt: this.at(['docs']) } : {}),
       at: this.at([]),
     };
   }

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { InputError } from '../../core/errors.ts';
 import { checkRegistry } from '../../engine/check.ts';
+import { interruptedChange } from '../../engine/recover.ts';
+import { displayPath } from '../../registry/load.ts';
 import { formats, reporters } from '../../reporters/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
 import { formatOption, type CommandContext } from '../context.ts';
@@ -18,6 +21,17 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .addHelpText('after', '\nExamples:\n  $ portolan check\n  $ portolan check --repo ../gitops\n  $ portolan check examples/homelab --format sarif > portolan.sarif')
     .action((path: string | undefined, options: { format: string; repo?: string }) => {
       const registry = context.registry(path);
+      const pending = interruptedChange(context.registryFile(path));
+      if (pending) {
+        const files = pending.files.map((step) => displayPath(step.target, context.io.cwd)).join(', ');
+        throw new InputError(
+          pending.state === 'committing'
+            ? `${registry.file}: a change of ${files} was interrupted halfway; these files may not agree`
+            : `${registry.file}: a change of ${files} was interrupted before any file was replaced; its temporary files remain`,
+          undefined,
+          'run `portolan recover` to finish it (or to clean up), then check again',
+        );
+      }
       let observed;
       if (options.repo !== undefined) {
         const progress = progressLine(context.io, options.format !== 'json' && options.format !== 'sarif');

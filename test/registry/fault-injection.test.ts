@@ -125,7 +125,7 @@ async function inParallel<T>(inputs: readonly T[], work: (input: T) => Promise<v
   await Promise.all(Array.from({ length: Math.max(2, Math.min(8, availableParallelism())) }, worker));
 }
 
-test('a change of three files killed at every system call of its write path leaves old or new files, and recovery makes them agree', { timeout: 600_000 }, async () => {
+test('a change of three files killed at every system call of its write path leaves old or new files, and recovery makes them agree', { timeout: 600_000 }, async (t) => {
   const original = await fixture();
   const before = contents(original);
   const listed = listing(original);
@@ -164,12 +164,11 @@ test('a change of three files killed at every system call of its write path leav
     assert.ok(agree, `${at}: after recovery the three files disagree: ${final.map((text, i) => (text === before[i] ? 'old' : 'new')).join(', ')}`);
     outcomes[agree]++;
     assert.deepEqual(listing(dir), listed, `${at}: temporary files, a lock or an intent record are left`);
-    const check = await run(['check'], dir);
-    assert.notEqual(check.code, 2, `${at}: ${check.stderr}`);
     rmSync(dir, { recursive: true, force: true });
   });
   // Both outcomes happen: kills before the intent is complete undo the change, later ones finish it.
   assert.ok(outcomes.old > 0 && outcomes.new > 0, JSON.stringify(outcomes));
+  t.diagnostic(`${points.length} system calls interrupted: ${outcomes.old} left the old files, ${outcomes.new} the new ones`);
 });
 
 /** Asserts a change that failed for want of disk left every file as it was, and nothing beside them. */

@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
 import { checkRegistry } from '../../engine/check.ts';
+import { docsFile } from '../../engine/regenerate-docs.ts';
 import { displayPath } from '../../registry/load.ts';
+import { readTextFile } from '../../registry/read-file.ts';
 import { unifiedDiff } from '../../reporters/line-diff.ts';
 import { portDocument } from '../../reporters/port-document.ts';
 import type { CommandContext } from '../context.ts';
@@ -15,6 +17,7 @@ interface DocsOptions {
   check?: string | true;
   date?: string | true;
   title?: string;
+  allowOutsideRepo?: boolean;
 }
 
 /** `portolan docs [PATH]`: the Markdown port document, generated from the registry. */
@@ -30,6 +33,7 @@ export function registerDocs(program: Command, context: CommandContext): void {
     .option('--check [file]', 'exit 1 and show a diff when FILE is not what the registry gives (for CI and pre-commit)')
     .option('--date [date]', 'print "Last updated: DATE" (today, in UTC, without DATE)')
     .option('--title <title>', 'the document title', 'Port plan')
+    .option('--allow-outside-repo', "let the registry's `docs:` path lie outside its repository")
     .addHelpText('after', '\nExamples:\n  $ portolan docs > PORTS.md\n  $ portolan docs --write PORTS.md\n  $ portolan docs examples/homelab --check')
     .action((path: string | undefined, options: DocsOptions) => {
       if (options.write !== undefined && options.check !== undefined) throw new UsageError('give --write or --check, not both');
@@ -44,7 +48,7 @@ export function registerDocs(program: Command, context: CommandContext): void {
       const named = options.write ?? options.check!;
       let file: string;
       if (named !== true) file = resolve(io.cwd, named);
-      else if (registry.docs !== undefined) file = resolve(dirname(resolve(io.cwd, registry.file)), registry.docs);
+      else if (registry.docs !== undefined) file = docsFile(resolve(io.cwd, registry.file), registry, { allowOutside: options.allowOutsideRepo === true })!;
       else throw new UsageError(`${options.write ? '--write' : '--check'} needs FILE, or \`docs: PORTS.md\` in ${registry.file}`);
       const shown = displayPath(file, io.cwd);
       if (options.write !== undefined) {
@@ -58,7 +62,7 @@ export function registerDocs(program: Command, context: CommandContext): void {
         return;
       }
       // A checkout with Windows line ends (git's autocrlf) holds the same document.
-      const current = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+      const current = readTextFile(file, shown).replace(/\r\n?/g, '\n');
       if (current === text) {
         io.stderr(`${shown} is up to date\n`);
         return;

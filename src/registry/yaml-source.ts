@@ -24,7 +24,6 @@ const ALIAS_EXPANSION_LIMIT = 10;
  * registry that needs no location pays almost nothing for them.
  */
 export class YamlSource {
-  private children: { first: Int32Array; flat: Int32Array } | undefined;
   private readonly keyCache = new Map<number, Map<string, number>>();
 
   private constructor(
@@ -41,8 +40,8 @@ export class YamlSource {
     private readonly nodeOf: Map<object, number>,
     /** The index of this document's top node (several documents of one file share the arrays). */
     private readonly root: number,
-    /** The file's line starts, computed once and shared by its documents. */
-    private readonly lines: { starts?: ArrayLike<number> },
+    /** The file's line starts and child table, computed once and shared by its documents. */
+    private readonly shared: SharedTables,
   ) {}
 
   /**
@@ -70,8 +69,8 @@ export class YamlSource {
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const block = fast ? readBlockYaml(text) : undefined;
-    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, { starts: block.lineStarts })];
-    const lines = {};
+    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, { lineStarts: block.lineStarts })];
+    const shared: SharedTables = {};
     const starts: number[] = [];
     const parents: number[] = [];
     const scalars: unknown[] = [];
@@ -105,7 +104,7 @@ export class YamlSource {
     }
     const aligned = roots.length === documents.length;
     const sources = documents.map(
-      (value, i) => new YamlSource(file, text, value, starts, parents, scalars, nodeOf, aligned ? roots[i]! : -1, lines),
+      (value, i) => new YamlSource(file, text, value, starts, parents, scalars, nodeOf, aligned ? roots[i]! : -1, shared),
     );
     // Only an anchor (`&name`) can be aliased: without one there is nothing to expand.
     if (/&\S/.test(text)) for (const source of sources) source.checkAliasExpansion(starts.length);
@@ -170,7 +169,7 @@ export class YamlSource {
 
   /** Line and column (from 1) of a byte offset. */
   locationOf(offset: number): Location {
-    const starts = (this.lines.starts ??= lineStartsOf(this.text));
+    const starts = (this.shared.lineStarts ??= lineStartsOf(this.text));
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
@@ -195,9 +194,12 @@ export class YamlSource {
     return keys;
   }
 
-  /** The direct children of a node, in order; built for every node on the first call. */
+  /**
+   * The direct children of a node, in order; built for every node of the file on the first call,
+   * once for all the file's documents (a file of 10,000 Services is 10,000 documents).
+   */
   private childrenOf(index: number): Int32Array {
-    if (!this.children) {
+    if (!this.shared.children) {
       // One flat array of children, grouped by parent, and where each parent's group starts.
       const count = this.parents.length;
       const first = new Int32Array(count + 1);
@@ -212,9 +214,10 @@ export class YamlSource {
         const parent = this.parents[i]!;
         if (parent >= 0) flat[filled[parent]!++] = i;
       }
-      this.children = { first, flat };
+      this.shared.children = { first, flat };
     }
-    return this.children.flat.subarray(this.children.first[index]!, this.children.first[index + 1]!);
+    const { first, flat } = this.shared.children;
+    return flat.subarray(first[index]!, first[index + 1]!);
   }
 
   /** Throws when aliases make the document far larger than what is written (a "billion laughs"). */
@@ -245,6 +248,12 @@ export class YamlSource {
       );
     }
   }
+}
+
+/** What the documents of one file share: where its lines start, and every node's children. */
+interface SharedTables {
+  lineStarts?: ArrayLike<number>;
+  children?: { first: Int32Array; flat: Int32Array };
 }
 
 /**

@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { tempFolder } from '../helpers.ts';
+import { runCli, tempFolder } from '../helpers.ts';
 import { CLI_ARGS, startNode, type Exit } from '../allocate/processes.ts';
 
 // A three-file change: `allocate --manifest` edits the registry and the Service, and the registry's
@@ -150,14 +150,15 @@ test('a change of three files killed at every system call of its write path leav
     now.forEach((text, i) => assert.ok(text === before[i] || text === after[i], `${at}: ${FILES[i]} is neither old nor new`));
     const pending = existsSync(join(dir, 'portolan.yaml.intent'));
     if (pending) {
-      const check = await run(['check'], dir);
+      const check = await runCli(['check'], dir);
       assert.equal(check.code, 2, `${at}: check must report the pending change`);
       assert.match(check.stderr, /interrupted/, at);
     } else {
       // Without a record of the change, the files already agree.
       assert.ok(now.every((text, i) => text === before[i]) || now.every((text, i) => text === after[i]), `${at}: the files disagree and no change is recorded`);
     }
-    const recovered = await run(['recover'], dir);
+    // The next command finishes or undoes it; run in this process, as only the killed one needs its own.
+    const recovered = await runCli(['recover'], dir);
     assert.equal(recovered.code, 0, `${at}: ${recovered.stderr}`);
     const final = contents(dir);
     const agree = final.every((text, i) => text === before[i]) ? 'old' : final.every((text, i) => text === after[i]) ? 'new' : undefined;

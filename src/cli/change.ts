@@ -4,6 +4,7 @@ import type { Registry } from '../core/types.ts';
 import { changeRegistry, type ChangeOutcome, type Decision } from '../registry/change.ts';
 import { ruleIds } from '../rules/index.ts';
 import { collect, type CommandContext } from './context.ts';
+import { escapeControls } from '../core/escape.ts';
 
 /** The options every command that changes the registry takes. */
 export interface ChangeFlags {
@@ -83,7 +84,7 @@ export async function runChange<T>(
   for (const change of outcome.manifestChanges) lines.push(`    ${change}`);
   if (outcome.files.length === 0) lines.push('  nothing to change');
   if (outcome.commit) lines.push(`  committed ${outcome.commit.slice(0, 12)}`);
-  io.stdout(`${lines.join('\n')}\n`);
-  for (const note of outcome.notes) io.stderr(`portolan: ${note}\n`);
+  io.stdout(escapeControls(`${lines.join('\n')}\n`));
+  for (const note of outcome.notes) io.stderr(escapeControls(`portolan: ${note}\n`));
   return outcome;
 }

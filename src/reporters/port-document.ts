@@ -4,6 +4,7 @@ import { formatSpan, formatSpans, spanSize } from '../core/span.ts';
 import type { CheckResult, Cluster, Finding, Range, Registry, Service, ServicePort } from '../core/types.ts';
 import { registryClaims } from '../engine/claims.ts';
 import { cell } from '../sources/port-doc/markdown.ts';
+import { escapeControls } from '../core/escape.ts';
 
 /** How the port document is dressed. */
 export interface PortDocumentOptions {
@@ -30,7 +31,7 @@ export function portDocument(registry: Registry, result: CheckResult, options: P
   lines.push(...rangesSection(registry, ranges), ...clustersSection(registry), ...servicesSection(registry, ranges, result.findings));
   lines.push(...reservedSection(registry), ...rulesSection(registry), ...crossClusterSection(registry), ...findingsSection(result));
   while (lines[lines.length - 1] === '') lines.pop();
-  return `${lines.join('\n')}\n`;
+  return escapeControls(`${lines.join('\n')}\n`);
 }
 
 function rangesSection(registry: Registry, ranges: Range[]): string[] {

@@ -8,6 +8,7 @@ import { scanRepo } from '../../sources/gitops-repo/index.ts';
 import { formatOption, type CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
 import { progressLine } from '../progress.ts';
+import { escapeControls } from '../../core/escape.ts';
 
 /** `portolan check [PATH] [--repo DIR]`: every rule over the registry, and over what the repository deploys. */
 export function registerCheck(program: Command, context: CommandContext): void {
@@ -39,7 +40,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
         observed = scanRepo(options.repo, { registry, cwd: context.io.cwd, onProgress: progress.update, allowOutside: options.allowOutsideRepo === true });
         progress.done();
         if (observed.clusters.length === 0) {
-          context.io.stderr(`portolan: found no cluster's manifests in ${options.repo}; say where they are with clusters.NAME.paths, or keep them in clusters/NAME\n`);
+          context.io.stderr(`portolan: found no cluster's manifests in ${escapeControls(options.repo)}; say where they are with clusters.NAME.paths, or keep them in clusters/NAME\n`);
         }
       }
       const result = checkRegistry(registry, observed ? { observed } : {});

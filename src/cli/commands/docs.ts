@@ -11,6 +11,7 @@ import { portDocument } from '../../reporters/port-document.ts';
 import type { CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
 import { writeFileAtomic } from '../write-file.ts';
+import { escapeControls } from '../../core/escape.ts';
 
 interface DocsOptions {
   write?: string | true;
@@ -53,22 +54,22 @@ export function registerDocs(program: Command, context: CommandContext): void {
       const shown = displayPath(file, io.cwd);
       if (options.write !== undefined) {
         writeFileAtomic(file, text, shown);
-        io.stderr(`wrote ${shown}\n`);
+        io.stderr(escapeControls(`wrote ${shown}\n`));
         return;
       }
       if (!existsSync(file)) {
-        io.stderr(`${shown} does not exist; run \`portolan docs --write ${shown}\`\n`);
+        io.stderr(escapeControls(`${shown} does not exist; run \`portolan docs --write ${shown}\`\n`));
         context.exit(EXIT.findings);
         return;
       }
       // A checkout with Windows line ends (git's autocrlf) holds the same document.
       const current = readTextFile(file, shown).replace(/\r\n?/g, '\n');
       if (current === text) {
-        io.stderr(`${shown} is up to date\n`);
+        io.stderr(escapeControls(`${shown} is up to date\n`));
         return;
       }
-      io.stdout(unifiedDiff(current, text, { before: `${shown} (on disk)`, after: `${shown} (from ${registry.file})` }));
-      io.stderr(`${shown} is stale: run \`portolan docs --write ${shown}\`\n`);
+      io.stdout(escapeControls(unifiedDiff(current, text, { before: `${shown} (on disk)`, after: `${shown} (from ${registry.file})` })));
+      io.stderr(escapeControls(`${shown} is stale: run \`portolan docs --write ${shown}\`\n`));
       context.exit(EXIT.findings);
     });
 }

@@ -10,6 +10,7 @@ import { ruleIds } from '../../rules/index.ts';
 import { loadPortDocument, type PortDocumentImport } from '../../sources/port-doc/index.ts';
 import type { CommandContext } from '../context.ts';
 import { writeFileAtomic } from '../write-file.ts';
+import { escapeControls } from '../../core/escape.ts';
 
 /** `portolan import DOC.md`: a hand-written port document becomes a registry. */
 export function registerImport(program: Command, context: CommandContext): void {
@@ -65,8 +66,8 @@ export function registerImport(program: Command, context: CommandContext): void 
         `${registry.reserved.length} reservations`,
         `${registry.notes.length} notes`,
       ];
-      io.stderr(`imported ${shown} -> ${targetShown}: ${counts.join(', ')}\n`);
-      for (const line of importReport(imported, shown)) io.stderr(`${line}\n`);
+      io.stderr(escapeControls(`imported ${shown} -> ${targetShown}: ${counts.join(', ')}\n`));
+      for (const line of importReport(imported, shown)) io.stderr(`${escapeControls(line)}\n`);
       const { errors, warnings, infos } = result.summary;
       io.stderr(`check: ${errors} error(s), ${warnings} warning(s), ${infos} info; run \`portolan check${toStdout ? '' : ` ${targetShown}`}\` to see them\n`);
     });

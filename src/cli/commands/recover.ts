@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { recoverRegistry } from '../../engine/recover.ts';
 import { displayPath } from '../../registry/load.ts';
 import type { CommandContext } from '../context.ts';
+import { escapeControls } from '../../core/escape.ts';
 
 /** `portolan recover [PATH]`: finish a change of several files that a crash or a full disk interrupted. */
 export function registerRecover(program: Command, context: CommandContext): void {
@@ -19,10 +20,10 @@ export function registerRecover(program: Command, context: CommandContext): void
       const recovered = await recoverRegistry(file, { allowOutside: options.allowOutsideRepo === true });
       const { io } = context;
       if (!recovered) {
-        io.stdout(`${displayPath(file, io.cwd)}: no interrupted change\n`);
+        io.stdout(escapeControls(`${displayPath(file, io.cwd)}: no interrupted change\n`));
         return;
       }
       const files = recovered.files.map((f) => displayPath(f, io.cwd)).join(', ');
-      io.stdout(`${recovered.outcome === 'finished' ? 'finished' : 'undid'} the interrupted change of ${files}\n`);
+      io.stdout(escapeControls(`${recovered.outcome === 'finished' ? 'finished' : 'undid'} the interrupted change of ${files}\n`));
     });
 }

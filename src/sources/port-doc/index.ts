@@ -14,7 +14,8 @@ export const MAX_PORT_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Where a file shows it is not text, and why: a NUL byte, or more control characters (other than
- * tab, line ends and form feed) than one in a hundred bytes, as random or compressed bytes have.
+ * tab, line ends and form feed) than one in a hundred bytes and a few dozen in all, as random or
+ * compressed bytes have.
  */
 function binaryAt(bytes: Buffer): { at: number; why: string } | undefined {
   const nul = bytes.indexOf(0);
@@ -28,7 +29,7 @@ function binaryAt(bytes: Buffer): { at: number; why: string } | undefined {
       controls++;
     }
   }
-  return controls > 0 && controls * 100 > bytes.length ? { at: first, why: `${controls} control characters in ${bytes.length} bytes` } : undefined;
+  return controls > 32 && controls * 100 > bytes.length ? { at: first, why: `${controls} control characters in ${bytes.length} bytes` } : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import { lineEndOf, withLineEnd } from '../core/line-ends.ts';
 import type { Registry } from '../core/types.ts';
 import { setNodePorts, type NodePortTarget } from '../manifests/node-port-edit.ts';
 import { regenerateDocs } from '../engine/regenerate-docs.ts';
@@ -102,7 +103,12 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
   }
 
   const docs = regenerateDocs(file, after, { allowOutside: options.allowOutside === true });
-  if (docs && (!existsSync(docs.file) || readTextFile(docs.file, shown(docs.file)) !== docs.text)) writes.set(docs.file, docs.text);
+  if (docs) {
+    // A document checked out with Windows line ends (git's autocrlf) keeps them.
+    const current = existsSync(docs.file) ? readTextFile(docs.file, shown(docs.file)) : undefined;
+    const text = current === undefined ? docs.text : withLineEnd(docs.text, lineEndOf(current));
+    if (current !== text) writes.set(docs.file, text);
+  }
 
   const files = [...writes.keys()];
   const outcome: ChangeOutcome<T> = { result: decision.result, files: files.map(shown), manifestChanges, notes };

@@ -1,5 +1,6 @@
 import jsYaml from 'js-yaml';
 import { InputError } from '../core/errors.ts';
+import { lineStarts } from '../core/line-ends.ts';
 import { readBlockYaml } from './block-yaml.ts';
 import type { Location } from '../core/types.ts';
 
@@ -295,6 +296,8 @@ class LazyLocation implements Location {
 }
 
 function lineStartsOf(text: string): number[] {
+  // Only a file with a carriage return needs the slower walk that knows all three line ends.
+  if (text.includes('\r')) return lineStarts(text);
   const starts = [0];
   let at = text.indexOf('\n');
   while (at !== -1) {
@@ -319,9 +322,9 @@ function skipToNode(text: string, offset: number): number {
     const c = text.charCodeAt(at);
     if (c === 32 || c === 9 || c === 10 || c === 13) at++;
     else if (c === 35 /* # */) {
-      const end = text.indexOf('\n', at);
-      if (end === -1) return text.length;
-      at = end + 1;
+      // A comment runs to its line's end: \n, or \r alone in a file with classic Mac line ends.
+      while (at < text.length && text.charCodeAt(at) !== 10 && text.charCodeAt(at) !== 13) at++;
+      if (at >= text.length) return text.length;
     } else if ((c === 38 /* & */ || c === 33) /* ! */ && at + 1 < text.length) {
       let end = at;
       while (end < text.length && !/\s/.test(text[end]!)) end++;

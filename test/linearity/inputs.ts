@@ -56,6 +56,17 @@ export const inputs: Record<string, InputKind> = {
       scanRepo(dir, { cwd: dir });
     },
   },
+  // A chart template: Helm expressions on many lines, blanked out before the file is read.
+  'manifest-templates': {
+    make: (n) => {
+      let labels = '';
+      for (let i = 0; i < n; i++) labels += `    label-${i}: {{ .Values.labels.l${i} | quote }}\n`;
+      return { 'service.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n${labels}spec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: {{ .Values.nodePort }}\n` };
+    },
+    run: (dir) => {
+      scanRepo(dir, { cwd: dir });
+    },
+  },
   // A kind config with many port mappings.
   'kind-config': {
     make: (n) => {

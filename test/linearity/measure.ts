@@ -1,7 +1,7 @@
-// Runs one reader over one generated input and prints how much work it did, counted, not timed:
+// Runs each reader over its generated input and prints how much work it did, counted, not timed:
 // characters examined (every charCodeAt, every character an indexOf passes over) and elements of
 // typed arrays allocated. Run in a child process, since it wraps String and Int32Array for the
-// whole process: `node --import tsx test/linearity/measure.ts KIND SIZE`.
+// whole process: `node --import tsx test/linearity/measure.ts SIZE`.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,12 +35,14 @@ globalThis.Int32Array = class CountedInt32Array extends NativeInt32Array {
   }
 } as Int32ArrayConstructor;
 
-const [kind, sizeText] = process.argv.slice(2);
-const input = inputs[kind!];
-if (!input) throw new Error(`unknown input kind ${kind}; known: ${Object.keys(inputs).join(', ')}`);
-const dir = mkdtempSync(join(tmpdir(), 'portolan-linearity-'));
-const files = input.make(Number(sizeText));
-for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-const before = { ...work };
-await input.run(dir);
-process.stdout.write(`${JSON.stringify({ characters: work.characters - before.characters, typedElements: work.typedElements - before.typedElements })}\n`);
+// Every kind at the size given, one after another in this process: `{ kind: work }`.
+const size = Number(process.argv[2]);
+const measured: Record<string, typeof work> = {};
+for (const [kind, input] of Object.entries(inputs)) {
+  const dir = mkdtempSync(join(tmpdir(), 'portolan-linearity-'));
+  for (const [name, text] of Object.entries(input.make(size))) writeFileSync(join(dir, name), text);
+  const before = { ...work };
+  await input.run(dir);
+  measured[kind] = { characters: work.characters - before.characters, typedElements: work.typedElements - before.typedElements };
+}
+process.stdout.write(`${JSON.stringify(measured)}\n`);

@@ -7,6 +7,7 @@ import { setNodePorts, type NodePortTarget } from '../manifests/node-port-edit.t
 import { regenerateDocs } from '../engine/regenerate-docs.ts';
 import { commitFiles, gitWorkTree, uncommittedFiles } from './git.ts';
 import { displayPath, parseRegistry } from './load.ts';
+import { writeTarget } from './atomic-write.ts';
 import { containedPath, repositoryRoot } from './contain.ts';
 import { isAlive, withFileLock, type LockHolder } from './lock.ts';
 import { readTextFile } from './read-file.ts';
@@ -115,7 +116,9 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
   if (options.dryRun || files.length === 0) return outcome;
 
   // Look at git before writing: a file that already had changes must not be committed with ours.
-  const refusal = options.commit ? commitRefusal(file, files, docs?.file, shown) : undefined;
+  // Git tracks a symlink's target as its own file: commit the files the change writes.
+  const committed = files.map(writeTarget);
+  const refusal = options.commit ? commitRefusal(file, committed, docs ? writeTarget(docs.file) : undefined, shown) : undefined;
   try {
     writeChange(file, writes);
   } catch (error) {
@@ -134,7 +137,7 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
     return outcome;
   }
   try {
-    outcome.commit = commitFiles(refusal!.root, files, [decision.subject, '', ...decision.body].join('\n'));
+    outcome.commit = commitFiles(refusal!.root, committed, [decision.subject, '', ...decision.body].join('\n'));
   } catch (error) {
     notes.push(`not committed: git commit failed: ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
   }

@@ -153,3 +153,19 @@ test('an intent record planted to move a file outside the repository is refused,
   assert.equal(run.code, 2);
   assert.match(run.stderr, /not a temporary file beside its target/);
 });
+
+test('allocate --commit through a symlinked registry commits its target', async () => {
+  const dir = tempFolder({ 'real/ports.yaml': REGISTRY('PORTS.md') });
+  symlinkSync(join('real', 'ports.yaml'), join(dir, 'portolan.yaml'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+  git('init', '--quiet', '-b', 'main');
+  git('config', 'user.name', 'Test');
+  git('config', 'user.email', 'test@example.com');
+  git('add', '.');
+  git('commit', '--quiet', '-m', 'start');
+  const run = await runCli(['allocate', 'ledger', '--range', 'apps', '--commit'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /committed [0-9a-f]{12}/);
+  assert.deepEqual(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort(), ['PORTS.md', 'real/ports.yaml']);
+  assert.equal(git('status', '--porcelain'), '', 'nothing is left uncommitted');
+});

@@ -75,3 +75,14 @@ test('random bytes are refused as binary, not imported as ranges and services', 
   writeFileSync(join(dir, 'noise.md'), bytes);
   assertRefused(await cli(['import', 'noise.md', '--out', '-'], dir), /^noise\.md:\d+:\d+: noise\.md is not a text file \(\d+ control characters in 2097152 bytes\)/m);
 });
+
+test('a manifest over the limit in a scanned repository is reported by its size, and the scan goes on', async () => {
+  const dir = tempFolder({ 'clusters/lab/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30100\n' });
+  const fd = openSync(join(dir, 'clusters', 'lab', 'dump.yaml'), 'w');
+  ftruncateSync(fd, 70 * 1024 * 1024);
+  closeSync(fd);
+  const exit = await cli(['scan', '.'], dir);
+  assert.equal(exit.code, 0, exit.stderr);
+  assert.match(exit.stdout, /clusters\/lab\/dump\.yaml:1:1 {2}over 64 MiB; files that large are not read/);
+  assert.match(exit.stdout, /30100 .* Service web/);
+});

@@ -153,7 +153,7 @@ class RepoScan {
       try {
         bytes = readBytes(join(this.root, file));
       } catch (error) {
-        this.problem(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, this.at(file));
+        this.problem(error instanceof InputError ? error.message : `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, this.at(file));
         return;
       }
       if (KUSTOMIZATION_FILES.includes(basename(file))) this.kustomizationTexts.set(file, bytes.toString('utf8'));

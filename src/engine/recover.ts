@@ -15,7 +15,11 @@ export async function recoverRegistry(registryFile: string, options: RecoverOpti
   });
 }
 
-/** The registry's interrupted change, if one is recorded beside it; nothing is changed. */
+/**
+ * The registry's interrupted change, if one is recorded beside it by a process that has died;
+ * nothing is changed. A record whose writer still runs is a change in progress, not an interrupted one.
+ */
 export function interruptedChange(registryFile: string): ChangeIntent | undefined {
-  return pendingChange(registryFile, true);
+  const pending = pendingChange(registryFile, true);
+  return pending && !isAlive(pending.pid) ? pending : undefined;
 }

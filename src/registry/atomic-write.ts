@@ -14,7 +14,9 @@ export function temporaryFor(file: string): string {
 
 /** True when `temporary` is a name `temporaryFor(file)` gives. */
 export function isTemporaryOf(file: string, temporary: string): boolean {
-  return dirname(temporary) === dirname(file) && /^\d+-[0-9a-f]{8}$/.test(basename(temporary).slice(temporaryPrefix(file).length)) && basename(temporary).startsWith(temporaryPrefix(file));
+  const prefix = temporaryPrefix(file);
+  const name = basename(temporary);
+  return dirname(temporary) === dirname(file) && name.startsWith(prefix) && /^\d+-[0-9a-f]{8}$/.test(name.slice(prefix.length));
 }
 
 /**

@@ -207,9 +207,19 @@ test('on a small file system that fills up, the change fails with exit 2 and cha
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount], { stdio: 'pipe' });
   } catch (error) {
-    // Mounting needs root; without it the same disk-full failure is made by strace instead.
-    t.diagnostic(`cannot mount a tmpfs (${String(error).split('\n')[0]}); the ENOSPC injection test covers the same path`);
-    assert.ok(existsSync('/usr/bin/strace') || existsSync('/bin/strace'), 'strace is installed by scripts/test-deps.sh');
+    // Mounting needs root; without it the disk fills at the same write, the second new file's, by strace.
+    t.diagnostic(`cannot mount a tmpfs (${String(error).split('\n')[0]}); the disk is filled by strace instead`);
+    const original = await fixture();
+    const before = contents(original);
+    const listed = listing(original);
+    const probe = `${original}-probe`;
+    cpSync(original, probe, { recursive: true });
+    const log = `${probe}.strace`;
+    await run(CHANGE, probe, ['-qq', '-y', '-e', 'trace=pwrite64', '-o', log]);
+    const when = readFileSync(log, 'utf8').split('\n').findIndex((line) => line.includes('/apps/ledger/.service.yaml.tmp-')) + 1;
+    assert.ok(when > 0, 'the Service is written with pwrite64');
+    const failed = await run(CHANGE, original, ['-qq', '-o', '/dev/null', '-e', 'trace=pwrite64', '-e', `inject=pwrite64:error=ENOSPC:when=${when}`]);
+    assertUnchanged(original, before, listed, failed, 'the disk is full');
     return;
   }
   try {

@@ -67,6 +67,20 @@ export const inputs: Record<string, InputKind> = {
       scanRepo(dir, { cwd: dir });
     },
   },
+  // A Flux HelmRelease whose values hold many services with node ports, in a cluster's folder.
+  'helm-release': {
+    make: (n) => {
+      let values = '';
+      for (let i = 0; i < n; i++) values += `      svc${i}:\n        service:\n          type: NodePort\n          nodePort: ${30000 + (i % 2700)}\n`;
+      return {
+        'clusters/lab/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n',
+        'clusters/lab/release.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: platform\n  namespace: flux-system\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: platform\n  values:\n${values}`,
+      };
+    },
+    run: (dir) => {
+      scanRepo(dir, { cwd: dir });
+    },
+  },
   // A kind config with many port mappings.
   'kind-config': {
     make: (n) => {

@@ -2,9 +2,9 @@
 // characters examined (every charCodeAt, every character an indexOf passes over) and elements of
 // typed arrays allocated. Run in a child process, since it wraps String and Int32Array for the
 // whole process: `node --import tsx test/linearity/measure.ts SIZE`.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { inputs } from './inputs.ts';
 
 const work = { characters: 0, typedElements: 0 };
@@ -40,7 +40,10 @@ const size = Number(process.argv[2]);
 const measured: Record<string, typeof work> = {};
 for (const [kind, input] of Object.entries(inputs)) {
   const dir = mkdtempSync(join(tmpdir(), 'portolan-linearity-'));
-  for (const [name, text] of Object.entries(input.make(size))) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(input.make(size))) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   const before = { ...work };
   await input.run(dir);
   measured[kind] = { characters: work.characters - before.characters, typedElements: work.typedElements - before.typedElements };

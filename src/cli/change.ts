@@ -4,6 +4,7 @@ import type { Registry } from '../core/types.ts';
 import { changeRegistry, type ChangeOutcome, type Decision } from '../registry/change.ts';
 import { ruleIds } from '../rules/index.ts';
 import { collect, type CommandContext } from './context.ts';
+import { escapeControls } from '../core/escape.ts';
 
 /** The options every command that changes the registry takes. */
 export interface ChangeFlags {
@@ -13,16 +14,18 @@ export interface ChangeFlags {
   manifest?: string[];
   valuesPath?: string;
   reason?: string;
+  allowOutsideRepo?: boolean;
   wait: number;
 }
 
-/** Adds --dry-run, --commit, --json, --reason, --wait and, with `manifests`, --manifest and --values-path. */
+/** Adds --dry-run, --commit, --json, --reason, --wait, --allow-outside-repo and, with `manifests`, --manifest and --values-path. */
 export function changeOptions(command: Command, manifests: boolean): Command {
   command
     .option('--dry-run', 'say what would change, and write nothing')
     .option('--commit', 'commit the changed files with git, with a message that says what and why')
     .option('--json', 'print the outcome as JSON')
-    .option('--reason <text>', 'why, for the commit message');
+    .option('--reason <text>', 'why, for the commit message')
+    .option('--allow-outside-repo', "let the manifests and the registry's document lie outside the registry's repository");
   if (manifests) {
     command
       .option('-m, --manifest <file>', 'also set the node port in this Kubernetes manifest: a Service, or a Flux HelmRelease (repeatable)', collect)
@@ -52,6 +55,7 @@ export async function runChange<T>(
     ...(flags.valuesPath ? { valuesPath: flags.valuesPath } : {}),
     ruleIds,
     cwd: io.cwd,
+    allowOutside: flags.allowOutsideRepo === true,
     lockTimeoutMs: flags.wait * 1000,
     onWait: (holder) => {
       if (!flags.json) io.stderr(`waiting for the registry lock${holder ? ` held by process ${holder.pid}` : ''}...\n`);
@@ -80,7 +84,7 @@ export async function runChange<T>(
   for (const change of outcome.manifestChanges) lines.push(`    ${change}`);
   if (outcome.files.length === 0) lines.push('  nothing to change');
   if (outcome.commit) lines.push(`  committed ${outcome.commit.slice(0, 12)}`);
-  io.stdout(`${lines.join('\n')}\n`);
-  for (const note of outcome.notes) io.stderr(`portolan: ${note}\n`);
+  io.stdout(escapeControls(`${lines.join('\n')}\n`));
+  for (const note of outcome.notes) io.stderr(escapeControls(`portolan: ${note}\n`));
   return outcome;
 }

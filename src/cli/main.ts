@@ -5,10 +5,13 @@ import { commands } from './commands/index.ts';
 import { createContext } from './context.ts';
 import { EXIT } from './exit.ts';
 import { processIo, type CliIo } from './io.ts';
+import { escapeControls } from '../core/escape.ts';
 
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.clean;
+  // Commander repeats what was typed (an unknown option, a bad value): shown escaped, like everything else.
+  const output = { writeOut: (text: string) => io.stdout(escapeControls(text)), writeErr: (text: string) => io.stderr(escapeControls(text)) };
   const program = new Command('portolan')
     .description('A port registry and checker for teams that run several Kubernetes clusters.')
     .version(version, '-V, --version')
@@ -17,11 +20,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--no-color', 'never colour the output')
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput(output)
     .addHelpText('after', '\nExamples:\n  $ portolan check examples/homelab\n  $ portolan free ai-agents --cluster studio\n  $ portolan who 30081\n');
   const context = createContext(io, () => program.opts(), (code) => (exitCode = code));
   for (const register of commands) register(program, context);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const command of program.commands) command.exitOverride().configureOutput(output);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -39,7 +42,7 @@ function handle(error: unknown, io: CliIo): number {
     return benign.includes(error.code) ? EXIT.clean : EXIT.usage;
   }
   if (error instanceof UsageError) {
-    io.stderr(`portolan: ${error.message}\n`);
+    io.stderr(`portolan: ${escapeControls(error.message)}\n`);
     return EXIT.usage;
   }
   const inputErrors = inputErrorsOf(error);

@@ -1,19 +1,16 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import { writeFileAtomic as replaceFile } from '../registry/atomic-write.ts';
 
 /**
- * Writes `text` to `file` through a temporary file in the same folder and a rename, so a failed
- * write never leaves half a file behind. A file that cannot be written is an InputError.
+ * Writes `text` to `file` through a flushed temporary file in the same folder and a rename, so a
+ * failed write never leaves half a file behind; a symlink is written through. A file that cannot
+ * be written is an InputError.
  */
 export function writeFileAtomic(file: string, text: string, shown = file): void {
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
+    replaceFile(file, text);
   } catch (error) {
-    rmSync(temporary, { force: true });
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new InputError(`${shown}: cannot write: ${code}`, undefined, 'check that its folder exists and can be written', { cause: error });
+    throw new InputError(`${shown}: cannot write: ${code}; nothing was changed`, undefined, 'check that its folder exists and can be written, with room on its disk', { cause: error });
   }
 }

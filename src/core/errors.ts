@@ -1,4 +1,5 @@
 import type { Location } from './types.ts';
+import { escapeControls } from './escape.ts';
 
 /** A mistake in the user's input, reported with where it is and what would be right. */
 export class InputError extends Error {
@@ -29,7 +30,7 @@ export class UsageError extends Error {
 /** Formats an input error as `file:line:column: message (hint)`. */
 export function formatInputError(error: InputError): string {
   const where = error.at ? `${error.at.file}:${error.at.line}:${error.at.column}: ` : '';
-  return `${where}${error.message}${error.hint ? `\n  ${error.hint}` : ''}`;
+  return escapeControls(`${where}${error.message}${error.hint ? `\n  ${error.hint}` : ''}`);
 }
 
 /** Every input error inside `error`, or none when it is not one. */

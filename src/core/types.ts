@@ -139,6 +139,8 @@ export interface Registry {
   docs?: string;
   /** The document's title, the team's prose and the free ports it listed, when `docs:` says more than a path. */
   docsSettings?: DocsSettings;
+  /** Where `docs:` is written, for messages about that path. */
+  docsAt?: Location;
   at: Location;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DOCS_SECTIONS, markerOf, type DocsSection } from '../core/docs.ts';
 import { InputError, InputErrors, UsageError } from '../core/errors.ts';
@@ -8,6 +8,9 @@ import { markedRegion, portDocument, portDocumentRegions, type PortDocumentOptio
 import { importPortDocument, markedOrder } from '../sources/port-doc/index.ts';
 import { fencedLines } from '../sources/port-doc/markdown.ts';
 import { checkRegistry } from './check.ts';
+import { containedPath, repositoryRoot } from '../registry/contain.ts';
+import { readTextFile } from '../registry/read-file.ts';
+import { lineEndOf, toLf, withLineEnd } from '../core/line-ends.ts';
 
 /** What `portolan docs` is asked to do. */
 export interface DocsRequest extends PortDocumentOptions {
@@ -22,6 +25,8 @@ export interface DocsRequest extends PortDocumentOptions {
   adopt?: boolean;
   /** How the file is named in messages. */
   shown?: (file: string) => string;
+  /** Let the registry's `docs:` path lie outside the registry's repository. */
+  allowOutside?: boolean;
 }
 
 /** What `portolan docs` did. */
@@ -47,23 +52,23 @@ export function runDocs(request: DocsRequest): DocsOutcome {
   const options: PortDocumentOptions = { ...(request.title !== undefined ? { title: request.title } : {}), ...(request.date !== undefined ? { date: request.date } : {}) };
   const result = checkRegistry(registry);
   if (request.mode === 'print') return { mode: 'print', text: portDocument(registry, result, options) };
-  const file = request.file ?? (registry.docs !== undefined ? resolve(dirname(request.registryFile), registry.docs) : undefined);
+  const file = request.file ?? docsFile(request.registryFile, registry, request);
   if (file === undefined) throw new UsageError(`${request.mode === 'write' ? '--write' : '--check'} needs FILE, or \`docs: PORTS.md\` in ${registry.file}`);
   const shown = request.shown?.(file) ?? file;
   const regions = portDocumentRegions(registry, result, options);
-  const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  const existing = existsSync(file) ? readTextFile(file, shown) : undefined;
   if (request.mode === 'check') {
     if (existing === undefined) return { mode: 'check', file, status: 'missing' };
-    const found = regionsOf(existing, shown);
+    const current = toLf(existing);
+    const found = regionsOf(current, shown);
     if (found.length === 0) throw unmarked(shown);
-    const current = existing.replace(/\r\n/g, '\n');
     const expected = spliceRegions(current, found, regions);
     if (expected === current) return { mode: 'check', file, status: 'current' };
     return { mode: 'check', file, status: 'stale', diff: unifiedDiff(current, expected, { before: `${shown} (on disk)`, after: `${shown} (from ${registry.file})` }) };
   }
   if (existing === undefined) return { mode: 'write', file, text: portDocument(registry, result, options), changed: true, how: 'created' };
-  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
-  const current = existing.replace(/\r\n/g, '\n');
+  const eol = lineEndOf(existing);
+  const current = toLf(existing);
   const found = regionsOf(current, shown);
   let text: string;
   let how: 'updated' | 'adopted';
@@ -74,7 +79,7 @@ export function runDocs(request: DocsRequest): DocsOutcome {
     text = adoptDocument(current, regions);
     how = 'adopted';
   } else throw unmarked(shown);
-  const written = eol === '\n' ? text : text.replace(/\n/g, eol);
+  const written = withLineEnd(text, eol);
   return { mode: 'write', file, text: written, changed: written !== existing, how: written === existing ? 'unchanged' : how };
 }
 
@@ -83,11 +88,11 @@ export function runDocs(request: DocsRequest): DocsOutcome {
  * its generated regions when it has markers, the whole of it when it does not exist yet, and
  * nothing (undefined) when it has no markers, since it is never replaced silently.
  */
-export function regeneratedDocument(registryFile: string, registry: Registry): { file: string; text: string } | undefined {
-  if (registry.docs === undefined) return undefined;
-  const file = resolve(dirname(registryFile), registry.docs);
+export function regeneratedDocument(registryFile: string, registry: Registry, options: { allowOutside?: boolean } = {}): { file: string; text: string } | undefined {
+  const file = docsFile(registryFile, registry, options);
+  if (file === undefined) return undefined;
   if (existsSync(file)) {
-    const existing = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+    const existing = toLf(readTextFile(file, file));
     try {
       if (regionsOf(existing, file).length === 0) return undefined;
     } catch {
@@ -96,6 +101,17 @@ export function regeneratedDocument(registryFile: string, registry: Registry): {
   }
   const outcome = runDocs({ registry, registryFile, mode: 'write', file });
   return outcome.mode === 'write' ? { file, text: outcome.text } : undefined;
+}
+
+/**
+ * The path of the document the registry names, relative to the registry's folder; refused (an
+ * InputError at `docs:`) when it leaves the registry's repository, unless `allowOutside`.
+ */
+export function docsFile(registryFile: string, registry: Registry, options: { allowOutside?: boolean } = {}): string | undefined {
+  if (registry.docs === undefined) return undefined;
+  const folder = dirname(resolve(registryFile));
+  if (options.allowOutside) return resolve(folder, registry.docs);
+  return containedPath(registry.docs, folder, repositoryRoot(registryFile), { name: 'docs', ...(registry.docsAt ? { at: registry.docsAt } : {}) });
 }
 
 function unmarked(shown: string): InputError {

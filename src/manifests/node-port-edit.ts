@@ -2,6 +2,7 @@ import { parseAllDocuments } from 'yaml';
 import { InputError } from '../core/errors.ts';
 import { editYaml, type YamlEdit } from '../registry/yaml-edit.ts';
 import type { YamlPath } from '../registry/yaml-source.ts';
+import { lineEndOf, toLf, withLineEnd } from '../core/line-ends.ts';
 
 /** One port to set in a manifest: found by its name, or by the number it has now. */
 export interface NodePortChange {
@@ -42,6 +43,12 @@ interface Candidate {
  * other documents included, stays as it was.
  */
 export function setNodePorts(file: string, text: string, target: NodePortTarget): ManifestEdit {
+  // Edited with `\n` lines; a file with Windows or classic Mac line ends keeps its own.
+  const eol = lineEndOf(text);
+  if (eol !== '\n') {
+    const edit = setNodePorts(file, toLf(text), target);
+    return { ...edit, text: withLineEnd(edit.text, eol) };
+  }
   const docs = parseAllDocuments(text, { uniqueKeys: false });
   if (!Array.isArray(docs)) throw new InputError(`${file} is not YAML`, { file, line: 1, column: 1 });
   const found: string[] = [];

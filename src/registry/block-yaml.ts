@@ -296,12 +296,12 @@ class BlockReader {
     const c = this.text.charCodeAt(start);
     let at = start;
     if (c === 34 || c === 39) {
-      at = this.text.indexOf(String.fromCharCode(c), start + 1);
-      if (at === -1 || at >= end) outside();
+      at = indexWithin(this.text, c, start + 1, end);
+      if (at === -1) outside();
       at++;
     } else {
-      at = this.text.indexOf(':', start);
-      if (at === -1 || at >= end) outside();
+      at = indexWithin(this.text, 58 /* : */, start, end);
+      if (at === -1) outside();
     }
     if (this.text.charCodeAt(at) !== 58 || (at + 1 < end && this.text.charCodeAt(at + 1) !== 32)) outside();
     return at;
@@ -325,11 +325,11 @@ class BlockReader {
     const c = this.text.charCodeAt(start);
     if (c === 91 || c === 123 || c === 34 || c === 39) {
       if (c === 91 || c === 123) return false;
-      const close = this.text.indexOf(String.fromCharCode(c), start + 1);
-      return close !== -1 && close + 1 < end + 1 && this.text.charCodeAt(close + 1) === 58;
+      const close = indexWithin(this.text, c, start + 1, end);
+      return close !== -1 && this.text.charCodeAt(close + 1) === 58;
     }
-    const colon = this.text.indexOf(':', start);
-    return colon !== -1 && colon < end && (colon + 1 === end || this.text.charCodeAt(colon + 1) === 32);
+    const colon = indexWithin(this.text, 58 /* : */, start, end);
+    return colon !== -1 && (colon + 1 === end || this.text.charCodeAt(colon + 1) === 32);
   }
 
   /** A scalar value may not continue on deeper lines (a multi-line plain scalar). */
@@ -420,8 +420,8 @@ class FlowReader {
   private scalarEnd(isKey: boolean): number {
     const c = this.text.charCodeAt(this.at);
     if (c === 34 || c === 39) {
-      const close = this.text.indexOf(String.fromCharCode(c), this.at + 1);
-      if (close === -1 || close >= this.end) outside();
+      const close = indexWithin(this.text, c, this.at + 1, this.end);
+      if (close === -1) outside();
       return close + 1;
     }
     let at = this.at;
@@ -438,6 +438,15 @@ class FlowReader {
   private blanks(): void {
     while (this.at < this.end && this.text.charCodeAt(this.at) === 32) this.at++;
   }
+}
+
+/**
+ * Where character `c` first is in text[start, end), or -1: a search that stops at the line's end,
+ * where `indexOf` would run on to the end of the file for every line without one.
+ */
+function indexWithin(text: string, c: number, start: number, end: number): number {
+  for (let at = start; at < end; at++) if (text.charCodeAt(at) === c) return at;
+  return -1;
 }
 
 /** A copy of `array` twice as long. */

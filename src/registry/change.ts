@@ -1,13 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
 import { setNodePorts, type NodePortTarget } from '../manifests/node-port-edit.ts';
-import { writeFileAtomic } from './atomic-write.ts';
 import { regenerateDocs } from '../engine/regenerate-docs.ts';
 import { commitFiles, gitWorkTree, uncommittedFiles } from './git.ts';
 import { displayPath, parseRegistry } from './load.ts';
-import { withFileLock, type LockHolder } from './lock.ts';
+import { writeTarget } from './atomic-write.ts';
+import { containedPath, repositoryRoot } from './contain.ts';
+import { isAlive, withFileLock, type LockHolder } from './lock.ts';
+import { readTextFile } from './read-file.ts';
+import { recoverChange, writeChange } from './transaction.ts';
 import { editYaml, type YamlEdit } from './yaml-edit.ts';
 
 /** What a command decided to change, given the registry as it is inside the lock. */
@@ -35,6 +38,8 @@ export interface ChangeOptions {
   valuesPath?: string;
   ruleIds: readonly string[];
   cwd: string;
+  /** Let the manifests and the document lie outside the registry's repository (the user said so on the command line). */
+  allowOutside?: boolean;
   lockTimeoutMs?: number;
   /** Called once when another process holds the lock. */
   onWait?: (holder: LockHolder | undefined) => void;
@@ -59,14 +64,19 @@ export interface ChangeOutcome<T> {
  * atomically, and commit exactly those files.
  */
 export async function changeRegistry<T>(file: string, decide: (registry: Registry, text: string) => Decision<T>, options: ChangeOptions): Promise<ChangeOutcome<T>> {
-  const run = () => applyChange(file, decide, options);
+  const run = () => {
+    const recovered = options.dryRun ? undefined : recoverChange(file, isAlive, options.allowOutside === true);
+    const outcome = applyChange(file, decide, options);
+    if (recovered) outcome.notes.unshift(`${recovered.outcome === 'finished' ? 'finished' : 'undid'} a change that was interrupted: ${recovered.files.map((f) => displayPath(f, options.cwd)).join(', ')}`);
+    return outcome;
+  };
   return options.dryRun ? run() : withFileLock(file, run, { ...(options.lockTimeoutMs !== undefined ? { timeoutMs: options.lockTimeoutMs } : {}), ...(options.onWait ? { onWait: options.onWait } : {}) });
 }
 
 function applyChange<T>(file: string, decide: (registry: Registry, text: string) => Decision<T>, options: ChangeOptions): ChangeOutcome<T> {
   const shown = (path: string) => displayPath(path, options.cwd);
   const loadOptions = { ruleIds: options.ruleIds, cwd: options.cwd };
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFile(file, shown(file));
   const registry = parseRegistry(shown(file), text, loadOptions);
   const decision = decide(registry, text);
   const notes: string[] = [];
@@ -83,30 +93,42 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
 
   const manifestChanges: string[] = [];
   for (const manifest of options.manifests) {
-    const path = resolve(options.cwd, manifest);
     if (!decision.manifest) break;
-    const before = readText(path, shown(path));
+    const path = options.allowOutside ? resolve(options.cwd, manifest) : containedPath(manifest, options.cwd, repositoryRoot(file), { name: '--manifest' });
+    const before = readTextFile(path, shown(path));
     const change = setNodePorts(shown(path), before, { ...decision.manifest, ...(options.valuesPath ? { valuesPath: options.valuesPath } : {}) });
     manifestChanges.push(...change.changes.map((line) => `${shown(path)}: ${line}`));
     notes.push(...change.warnings);
     if (change.text !== before) writes.set(path, change.text);
   }
 
-  const docs = regenerateDocs(file, after);
-  if (docs && (!existsSync(docs.file) || readFileSync(docs.file, 'utf8') !== docs.text)) writes.set(docs.file, docs.text);
+  const docs = regenerateDocs(file, after, { allowOutside: options.allowOutside === true });
+  if (docs) {
+    // A document checked out with Windows line ends (git's autocrlf) keeps them.
+    const current = existsSync(docs.file) ? readTextFile(docs.file, shown(docs.file)) : undefined;
+    // The regenerated document already keeps the line ends of the one on disk.
+    if (current !== docs.text) writes.set(docs.file, docs.text);
+  }
 
   const files = [...writes.keys()];
   const outcome: ChangeOutcome<T> = { result: decision.result, files: files.map(shown), manifestChanges, notes };
   if (options.dryRun || files.length === 0) return outcome;
 
   // Look at git before writing: a file that already had changes must not be committed with ours.
-  const refusal = options.commit ? commitRefusal(file, files, docs?.file, shown) : undefined;
-  for (const [path, content] of writes) {
-    try {
-      writeFileAtomic(path, content);
-    } catch (error) {
-      throw new InputError(`cannot write ${shown(path)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, 'its folder must be writable', { cause: error });
-    }
+  // Git tracks a symlink's target as its own file: commit the files the change writes.
+  const committed = files.map(writeTarget);
+  const refusal = options.commit ? commitRefusal(file, committed, docs ? writeTarget(docs.file) : undefined, shown) : undefined;
+  try {
+    writeChange(file, writes);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const path = (error as NodeJS.ErrnoException).path;
+    throw new InputError(
+      `cannot write ${path ? shown(path) : files.map(shown).join(', ')}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; nothing was changed`,
+      undefined,
+      'its folder must be writable, with room on its disk',
+      { cause: error },
+    );
   }
   if (!options.commit) return outcome;
   if (typeof refusal === 'string') {
@@ -114,21 +136,11 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
     return outcome;
   }
   try {
-    outcome.commit = commitFiles(refusal!.root, files, [decision.subject, '', ...decision.body].join('\n'));
+    outcome.commit = commitFiles(refusal!.root, committed, [decision.subject, '', ...decision.body].join('\n'));
   } catch (error) {
     notes.push(`not committed: git commit failed: ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
   }
   return outcome;
-}
-
-/** A file's text, or an input error saying why it cannot be read. */
-function readText(path: string, shown: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${shown}: no such file` : `${shown}: cannot read: ${code ?? String(error)}`, undefined, undefined, { cause: error });
-  }
 }
 
 /** Why the change cannot be committed, or the work tree to commit in. */

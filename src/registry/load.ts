@@ -1,4 +1,4 @@
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { InputError, InputErrors } from '../core/errors.ts';
@@ -19,6 +19,7 @@ import type {
 import type { DocsSettings } from '../core/docs.ts';
 import { explain, where } from './explain.ts';
 import { RegistrySchema, type PortDocument, type RegistryDocument, type ServiceDocument } from './schema.ts';
+import { readTextFile } from './read-file.ts';
 import { MAX_YAML_BYTES, YamlSource, type YamlPath } from './yaml-source.ts';
 
 /** The registry's file name, looked for from the current folder upwards. */
@@ -63,22 +64,8 @@ export function findRegistry(path: string | undefined, cwd = process.cwd()): str
 
 /** Reads and validates the registry at `file`; every mistake in it is an InputError with its place. */
 export function loadRegistry(file: string, options: LoadOptions = {}): Registry {
-  const cwd = options.cwd ?? process.cwd();
-  const shown = displayPath(file, cwd);
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (error) {
-    throw new InputError(`${shown}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, undefined, { cause: error });
-  }
-  if (size > MAX_YAML_BYTES) {
-    throw new InputError(`${shown} is ${(size / 1048576).toFixed(1)} MiB; registries over ${MAX_YAML_BYTES / 1048576} MiB are not read`, {
-      file: shown,
-      line: 1,
-      column: 1,
-    });
-  }
-  return parseRegistry(shown, readFileSync(file, 'utf8'), options);
+  const shown = displayPath(file, options.cwd ?? process.cwd());
+  return parseRegistry(shown, readTextFile(file, shown, MAX_YAML_BYTES), options);
 }
 
 /** Validates registry text; `file` is the name used in locations. */
@@ -177,15 +164,15 @@ class RegistryBuilder {
   }
 
   /** `docs: PORTS.md`, or `docs: { file, title, prose, free }`. */
-  private docs(doc: NonNullable<RegistryDocument['docs']>): Pick<Registry, 'docs' | 'docsSettings'> {
-    if (typeof doc === 'string') return { docs: doc };
+  private docs(doc: NonNullable<RegistryDocument['docs']>): Pick<Registry, 'docs' | 'docsAt' | 'docsSettings'> {
+    if (typeof doc === 'string') return { docs: doc, docsAt: this.at(['docs']) };
     const settings: DocsSettings = {
       ...(doc.file !== undefined ? { file: doc.file } : {}),
       ...(doc.title !== undefined ? { title: doc.title } : {}),
       prose: doc.prose ?? [],
       free: (doc.free ?? []).map((note, i) => ({ spans: this.spans(note.ports, ['docs', 'free', i, 'ports']), note: note.note, at: this.at(['docs', 'free', i]) })),
     };
-    return { ...(doc.file !== undefined ? { docs: doc.file } : {}), docsSettings: settings };
+    return { ...(doc.file !== undefined ? { docs: doc.file, docsAt: this.at(['docs', 'file']) } : {}), docsSettings: settings };
   }
 
   private service(name: string, doc: ServiceDocument, all: object, clusterNames: string[]): Service {

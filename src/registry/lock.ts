@@ -1,9 +1,11 @@
-import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../core/errors.ts';
-import { removeDeadWritersFiles } from './atomic-write.ts';
+import { removeDeadWritersFiles, temporaryFor } from './atomic-write.ts';
+import { readTextFile } from './read-file.ts';
+import { intentFileOf } from './transaction.ts';
 
 /** Who holds a registry's lock, as written inside the lock file. */
 export interface LockHolder {
@@ -21,9 +23,6 @@ export interface LockOptions {
   onWait?: (holder: LockHolder | undefined) => void;
 }
 
-/** How old an empty or unreadable lock file must be before it counts as left by a crash. */
-const UNREADABLE_STALE_MS = 10_000;
-
 /** The lock file that guards `file`: the same name with `.lock` added. */
 export function lockFileOf(file: string): string {
   return `${file}.lock`;
@@ -39,7 +38,9 @@ export async function withFileLock<T>(file: string, work: () => T | Promise<T>, 
   const lock = lockFileOf(file);
   const content = await acquire(file, lock, options);
   try {
-    removeDeadWritersFiles(file, isAlive);
+    // While a change is recorded as interrupted, its temporary files are its recovery's to handle.
+    if (!existsSync(intentFileOf(file))) removeDeadWritersFiles(file, isAlive);
+    removeDeadWritersFiles(lock, isAlive);
     return await work();
   } finally {
     release(lock, content);
@@ -51,22 +52,11 @@ async function acquire(file: string, lock: string, options: LockOptions): Promis
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let waited = false;
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(lock, 'wx', 0o644);
-      try {
-        writeSync(fd, content);
-      } finally {
-        closeSync(fd);
-      }
-      return content;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new InputError(`cannot create the lock file ${lock}: ${code ?? String(error)}`, undefined, "the registry's folder must be writable", { cause: error });
-    }
+    if (createLock(lock, content)) return content;
     const seen = readLock(lock);
     if (seen === undefined) continue; // released between our attempt and our look
     const holder = parseHolder(seen.text);
-    if (isStale(holder, seen.ageMs)) {
+    if (isStale(holder)) {
       breakStale(lock, seen.text);
       continue;
     }
@@ -94,28 +84,74 @@ function release(lock: string, content: string): void {
   }
 }
 
-function readLock(lock: string): { text: string; ageMs: number } | undefined {
+/**
+ * Creates the lock with its contents in one step: the holder is written to a temporary file that
+ * is then hard-linked to the lock's name, which fails when the lock exists. So a lock file is never
+ * seen empty or half-written, even when the disk is full; false when another holds the lock.
+ */
+function createLock(lock: string, content: string): boolean {
+  const fail = (error: unknown): never => {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot create the lock file ${lock}: ${code ?? String(error)}; nothing was changed`, undefined, "the registry's folder must be writable, with room on its disk", { cause: error });
+  };
+  const temporary = temporaryFor(lock);
   try {
-    const ageMs = Date.now() - statSync(lock).mtimeMs;
-    return { text: readFileSync(lock, 'utf8'), ageMs };
+    const fd = openSync(temporary, 'wx', 0o644);
+    try {
+      const bytes = Buffer.from(content);
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, written);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    rmSync(temporary, { force: true });
+    fail(error);
+  }
+  try {
+    linkSync(temporary, lock);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    return fail(error);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** A lock holds one line of JSON; anything longer was not written by a holder. */
+const LOCK_MAX_BYTES = 4096;
+
+function readLock(lock: string): { text: string } | undefined {
+  try {
+    if (statSync(lock).isDirectory()) {
+      throw new InputError(`the lock file ${lock} is a folder`, undefined, 'remove that folder; portolan creates the lock file itself');
+    }
+    return { text: readTextFile(lock, `the lock file ${lock}`, LOCK_MAX_BYTES) };
+  } catch (error) {
+    const cause = error instanceof InputError ? error.cause : error;
+    if ((cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return undefined; // released meanwhile
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read the lock file ${lock}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, undefined, { cause: error });
   }
 }
 
 function parseHolder(text: string): LockHolder | undefined {
   try {
     const holder = JSON.parse(text) as Partial<LockHolder>;
-    return typeof holder.pid === 'number' && typeof holder.host === 'string' ? (holder as LockHolder) : undefined;
+    // Pid 0 and negative pids name process groups, not a holder: kill(0) would always answer.
+    return Number.isSafeInteger(holder.pid) && holder.pid! > 0 && typeof holder.host === 'string' ? (holder as LockHolder) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** A lock is stale when its holder ran on this host and is dead, or when it never got its contents. */
-function isStale(holder: LockHolder | undefined, ageMs: number): boolean {
-  if (!holder) return ageMs > UNREADABLE_STALE_MS;
+/**
+ * A lock is stale when its holder ran on this host and is dead, or when it names no holder:
+ * locks are created whole, so an empty or garbled one was never a live holder's.
+ */
+function isStale(holder: LockHolder | undefined): boolean {
+  if (!holder) return true;
   return holder.host === hostname() && !isAlive(holder.pid);
 }
 
@@ -133,7 +169,7 @@ function breakStale(lock: string, staleText: string): void {
     throw error;
   }
   try {
-    if (readFileSync(aside, 'utf8') !== staleText) linkSync(aside, lock);
+    if (readTextFile(aside, aside, LOCK_MAX_BYTES) !== staleText) linkSync(aside, lock);
   } catch {
     // a new lock was taken meanwhile; its holder goes first
   } finally {
@@ -143,6 +179,7 @@ function breakStale(lock: string, staleText: string): void {
 
 /** True when a process with this pid exists (on this host). */
 export function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

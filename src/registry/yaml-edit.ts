@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import jsYaml from 'js-yaml';
 import { Document, isMap, isScalar, isSeq, parseAllDocuments, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { lineEndOf, toLf, withLineEnd } from '../core/line-ends.ts';
 import type { YamlPath } from './yaml-source.ts';
 
 /** One change to a YAML file, by path: set (or add) a value, delete a key or item, append to a list. */
@@ -24,10 +25,13 @@ class NotSpliceable extends Error {}
  * that change are touched, and every other byte (comments, blank lines, quoting, key order,
  * indentation) stays as it was. The result is checked by parsing it again; where a plain splice
  * cannot express an edit, the yaml library's Document rewrites the file, which keeps comments
- * but may reformat some lines.
+ * but may reformat some lines. The file's line ends (`\n`, `\r\n` or `\r`) are kept.
  */
 export function editYaml(text: string, edits: readonly YamlEdit[], document = 0): string {
   if (edits.length === 0) return text;
+  // The editors work on `\n` lines; a file with Windows or classic Mac line ends keeps its own.
+  const eol = lineEndOf(text);
+  if (eol !== '\n') return withLineEnd(editYaml(toLf(text), edits, document), eol);
   if (document === 0 && text.length >= ENTRY_EDIT_MIN_CHARS) {
     const byEntries = editByEntries(text, edits);
     if (byEntries !== undefined) return byEntries;

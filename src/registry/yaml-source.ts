@@ -1,5 +1,6 @@
 import jsYaml from 'js-yaml';
 import { InputError } from '../core/errors.ts';
+import { lineStarts } from '../core/line-ends.ts';
 import { readBlockYaml } from './block-yaml.ts';
 import type { Location } from '../core/types.ts';
 
@@ -24,7 +25,6 @@ const ALIAS_EXPANSION_LIMIT = 10;
  * registry that needs no location pays almost nothing for them.
  */
 export class YamlSource {
-  private children: { first: Int32Array; flat: Int32Array } | undefined;
   private readonly keyCache = new Map<number, Map<string, number>>();
 
   private constructor(
@@ -41,8 +41,8 @@ export class YamlSource {
     private readonly nodeOf: Map<object, number>,
     /** The index of this document's top node (several documents of one file share the arrays). */
     private readonly root: number,
-    /** The file's line starts, computed once and shared by its documents. */
-    private readonly lines: { starts?: ArrayLike<number> },
+    /** The file's line starts and child table, computed once and shared by its documents. */
+    private readonly shared: SharedTables,
   ) {}
 
   /**
@@ -70,8 +70,8 @@ export class YamlSource {
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const block = fast ? readBlockYaml(text) : undefined;
-    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, { starts: block.lineStarts })];
-    const lines = {};
+    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, { lineStarts: block.lineStarts })];
+    const shared: SharedTables = {};
     const starts: number[] = [];
     const parents: number[] = [];
     const scalars: unknown[] = [];
@@ -105,7 +105,7 @@ export class YamlSource {
     }
     const aligned = roots.length === documents.length;
     const sources = documents.map(
-      (value, i) => new YamlSource(file, text, value, starts, parents, scalars, nodeOf, aligned ? roots[i]! : -1, lines),
+      (value, i) => new YamlSource(file, text, value, starts, parents, scalars, nodeOf, aligned ? roots[i]! : -1, shared),
     );
     // Only an anchor (`&name`) can be aliased: without one there is nothing to expand.
     if (/&\S/.test(text)) for (const source of sources) source.checkAliasExpansion(starts.length);
@@ -170,7 +170,7 @@ export class YamlSource {
 
   /** Line and column (from 1) of a byte offset. */
   locationOf(offset: number): Location {
-    const starts = (this.lines.starts ??= lineStartsOf(this.text));
+    const starts = (this.shared.lineStarts ??= lineStartsOf(this.text));
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
@@ -195,9 +195,12 @@ export class YamlSource {
     return keys;
   }
 
-  /** The direct children of a node, in order; built for every node on the first call. */
+  /**
+   * The direct children of a node, in order; built for every node of the file on the first call,
+   * once for all the file's documents (a file of 10,000 Services is 10,000 documents).
+   */
   private childrenOf(index: number): Int32Array {
-    if (!this.children) {
+    if (!this.shared.children) {
       // One flat array of children, grouped by parent, and where each parent's group starts.
       const count = this.parents.length;
       const first = new Int32Array(count + 1);
@@ -212,9 +215,10 @@ export class YamlSource {
         const parent = this.parents[i]!;
         if (parent >= 0) flat[filled[parent]!++] = i;
       }
-      this.children = { first, flat };
+      this.shared.children = { first, flat };
     }
-    return this.children.flat.subarray(this.children.first[index]!, this.children.first[index + 1]!);
+    const { first, flat } = this.shared.children;
+    return flat.subarray(first[index]!, first[index + 1]!);
   }
 
   /** Throws when aliases make the document far larger than what is written (a "billion laughs"). */
@@ -245,6 +249,12 @@ export class YamlSource {
       );
     }
   }
+}
+
+/** What the documents of one file share: where its lines start, and every node's children. */
+interface SharedTables {
+  lineStarts?: ArrayLike<number>;
+  children?: { first: Int32Array; flat: Int32Array };
 }
 
 /**
@@ -286,6 +296,8 @@ class LazyLocation implements Location {
 }
 
 function lineStartsOf(text: string): number[] {
+  // Only a file with a carriage return needs the slower walk that knows all three line ends.
+  if (text.includes('\r')) return lineStarts(text);
   const starts = [0];
   let at = text.indexOf('\n');
   while (at !== -1) {
@@ -310,9 +322,9 @@ function skipToNode(text: string, offset: number): number {
     const c = text.charCodeAt(at);
     if (c === 32 || c === 9 || c === 10 || c === 13) at++;
     else if (c === 35 /* # */) {
-      const end = text.indexOf('\n', at);
-      if (end === -1) return text.length;
-      at = end + 1;
+      // A comment runs to its line's end: \n, or \r alone in a file with classic Mac line ends.
+      while (at < text.length && text.charCodeAt(at) !== 10 && text.charCodeAt(at) !== 13) at++;
+      if (at >= text.length) return text.length;
     } else if ((c === 38 /* & */ || c === 33) /* ! */ && at + 1 < text.length) {
       let end = at;
       while (end < text.length && !/\s/.test(text[end]!)) end++;

@@ -1,17 +1,18 @@
 import type { Reporter } from './reporter.ts';
+import { escapeControls } from '../core/escape.ts';
 
 /** A Markdown table of findings, for a pull-request comment or a job summary. */
 export const markdown: Reporter = (result) => {
   const { findings, summary } = result;
   const lines = ['## Portolan check', ''];
-  if (findings.length === 0) return `${lines.join('\n')}No problems in ${result.files.map(code).join(', ')}.\n`;
+  if (findings.length === 0) return escapeControls(`${lines.join('\n')}No problems in ${result.files.map(code).join(', ')}.\n`);
   lines.push(`${findings.length} problem${findings.length === 1 ? '' : 's'}: ${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.infos} info.`, '');
   lines.push('| Severity | Rule | Cluster | Port | Message | Where |', '|---|---|---|---|---|---|');
   for (const f of findings) {
     const where = f.locations.map((l) => `${l.file}:${l.line}:${l.column}`).join('<br>');
     lines.push(`| ${f.severity} | ${code(f.ruleId)} | ${escape(f.cluster ?? 'all')} | ${f.port ?? ''} | ${escape(f.message)} | ${where} |`);
   }
-  return `${lines.join('\n')}\n`;
+  return escapeControls(`${lines.join('\n')}\n`);
 };
 
 function escape(text: string): string {

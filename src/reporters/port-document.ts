@@ -5,6 +5,7 @@ import type { CheckResult, Cluster, Finding, Range, Registry, Service, ServicePo
 import { registryClaims } from '../engine/claims.ts';
 import { cell } from '../sources/port-doc/markdown.ts';
 import { beginMarker, DEFAULT_DOCS_TITLE, DOCS_SECTIONS, END_MARKER, type DocsSection, type ProsePlace } from '../core/docs.ts';
+import { escapeControls } from '../core/escape.ts';
 
 /** How the port document is dressed. */
 export interface PortDocumentOptions {
@@ -29,12 +30,13 @@ export function portDocumentRegions(registry: Registry, result: CheckResult, opt
   ];
   if (options.date !== undefined) notice.push('>', `> Last updated: ${options.date}`);
   const ranges = [...registry.ranges].sort(byFirstPort);
+  // Names come from the registry: a control character in one is shown escaped, never passed on.
   const trimmed = (lines: string[]) => {
     while (lines[lines.length - 1] === '') lines.pop();
-    return lines;
+    return lines.map(escapeControls);
   };
   return {
-    notice,
+    notice: notice.map(escapeControls),
     ranges: trimmed(rangesSection(registry, ranges)),
     clusters: trimmed(clustersSection(registry)),
     services: trimmed(servicesSection(registry, ranges, result.findings)),
@@ -68,7 +70,7 @@ export function portDocument(registry: Registry, result: CheckResult, options: P
     if (section !== 'notice') proseAfter(section);
   }
   while (lines[lines.length - 1] === '') lines.pop();
-  return `${lines.join('\n')}\n`;
+  return escapeControls(`${lines.join('\n')}\n`);
 }
 
 function rangesSection(registry: Registry, ranges: Range[]): string[] {

@@ -1,5 +1,6 @@
 import type { PortClaim, RepoObservation } from '../core/types.ts';
 import { table } from './tables.ts';
+import { escapeControls } from '../core/escape.ts';
 
 /** `portolan scan` as text: a table of claims per cluster, then what nothing deploys, what was skipped and what could not be read. */
 export function scanText(observed: RepoObservation): string {
@@ -34,7 +35,7 @@ export function scanText(observed: RepoObservation): string {
       (hidden > 0 ? ` (and ${hidden} ClusterIP Service port${hidden === 1 ? '' : 's'}, listed by --format json)` : '') +
       (observed.problems.length > 0 ? `; ${observed.problems.length} unreadable` : ''),
   );
-  return `${lines.join('\n')}\n`;
+  return escapeControls(`${lines.join('\n')}\n`);
 }
 
 /** `portolan scan --format json`: the same, as one object; absent values are null. */

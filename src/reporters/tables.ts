@@ -1,9 +1,11 @@
 import { formatSpan, formatSpans } from '../core/span.ts';
 import { claimLabel, type PortClaim } from '../core/types.ts';
 import type { FreeReport, Holders } from '../engine/queries.ts';
+import { escapeControls } from '../core/escape.ts';
 
 /** Lines of columns padded to the widest cell. */
 export function table(rows: readonly (readonly string[])[]): string {
+  rows = rows.map((row) => row.map(escapeControls));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
@@ -38,8 +40,8 @@ export function allocationsJson(claims: readonly PortClaim[]): string {
 export function freeText(report: FreeReport): string {
   const where = `in ${report.clusters.length === 1 ? 'cluster' : 'clusters'} ${report.clusters.join(', ')}`;
   const head = `range ${report.range.name} (${formatSpans(report.range.spans)}): ${report.count} of ${report.size} ports free ${where}`;
-  if (report.count === 0) return `${head}\n`;
-  return `${head}\n${report.free.map((span) => `  ${formatSpan(span)}`).join('\n')}\n`;
+  if (report.count === 0) return escapeControls(`${head}\n`);
+  return escapeControls(`${head}\n${report.free.map((span) => `  ${formatSpan(span)}`).join('\n')}\n`);
 }
 
 /** `portolan free --format json`. */
@@ -55,7 +57,7 @@ export function holdersText(holders: Holders): string {
     const who = claims.length ? claims.map((c) => `${claimLabel(c)} (${c.protocol}, ${c.at.file}:${c.at.line})`).join(', ') : 'free';
     lines.push(`  ${cluster.name}: ${who}`);
   }
-  return `${lines.join('\n')}\n`;
+  return escapeControls(`${lines.join('\n')}\n`);
 }
 
 /** `portolan who --format json`. */

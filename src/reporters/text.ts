@@ -1,6 +1,7 @@
 import { createColors } from 'picocolors';
 import type { Finding, Location } from '../core/types.ts';
 import type { Reporter } from './reporter.ts';
+import { escapeControls } from '../core/escape.ts';
 
 const ALL_CLUSTERS = 'all clusters';
 const NO_RANGE = 'no range';
@@ -9,24 +10,26 @@ const NO_RANGE = 'no range';
 export const text: Reporter = (result, { color }) => {
   const c = createColors(color);
   const { findings, summary } = result;
-  if (findings.length === 0) return `${c.green('✔')} no problems in ${result.files.join(', ')}\n`;
+  // Every name, path and message is escaped before colour is added, so that only the colours are escape sequences.
+  const e = escapeControls;
+  if (findings.length === 0) return `${c.green('✔')} no problems in ${e(result.files.join(', '))}\n`;
   const byCluster = groupBy(findings, (f) => f.cluster ?? ALL_CLUSTERS);
   const clusters = [...byCluster.keys()].sort((a, b) => (a === ALL_CLUSTERS ? -1 : b === ALL_CLUSTERS ? 1 : a.localeCompare(b)));
   // With one file, as usual, name it once and give line:column after.
   const files = new Set(findings.map((f) => f.locations[0]?.file));
   const single = files.size === 1 ? [...files][0] : undefined;
-  const where = (location: Location) => (location.file === single ? `${location.line}:${location.column}` : `${location.file}:${location.line}:${location.column}`);
-  const lines: string[] = single ? [c.underline(single), ''] : [];
+  const where = (location: Location) => e(location.file === single ? `${location.line}:${location.column}` : `${location.file}:${location.line}:${location.column}`);
+  const lines: string[] = single ? [c.underline(e(single)), ''] : [];
   for (const cluster of clusters) {
-    lines.push(c.bold(cluster === ALL_CLUSTERS ? cluster : `cluster ${cluster}`));
+    lines.push(c.bold(e(cluster === ALL_CLUSTERS ? cluster : `cluster ${cluster}`)));
     const byRange = groupBy(byCluster.get(cluster)!, (f) => f.range ?? NO_RANGE);
     const ranges = [...byRange.keys()].sort((a, b) => (a === NO_RANGE ? 1 : b === NO_RANGE ? -1 : a.localeCompare(b)));
     for (const range of ranges) {
-      lines.push(`  ${c.underline(range === NO_RANGE ? range : `range ${range}`)}`);
+      lines.push(`  ${c.underline(e(range === NO_RANGE ? range : `range ${range}`))}`);
       for (const finding of byRange.get(range)!) {
         const [main, ...also] = finding.locations;
         const severity = finding.severity === 'error' ? c.red('error  ') : finding.severity === 'warning' ? c.yellow('warning') : c.blue('info   ');
-        lines.push(`    ${main ? c.dim(where(main)) : ''}  ${severity}  ${finding.message}  ${c.dim(finding.ruleId)}`);
+        lines.push(`    ${main ? c.dim(where(main)) : ''}  ${severity}  ${e(finding.message)}  ${c.dim(e(finding.ruleId))}`);
         if (also.length > 0) lines.push(`      ${c.dim(`see also ${also.map(where).join(', ')}`)}`);
       }
     }

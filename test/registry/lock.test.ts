@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -55,4 +55,39 @@ test('work that throws still releases the lock', async () => {
     throw new Error('boom');
   }));
   assert.equal(existsSync(lockFileOf(file)), false);
+});
+
+test('a lock path that is a folder is a clear input error, not a crash', async () => {
+  const file = join(tempFolder({ 'portolan.yaml': 'version: 1\n' }), 'portolan.yaml');
+  mkdirSync(lockFileOf(file));
+  await assert.rejects(
+    withFileLock(file, () => 'never', { timeoutMs: 50 }),
+    (error: InputError) => error instanceof InputError && /lock file .*portolan\.yaml\.lock is a folder/.test(error.message) && /remove that folder/.test(error.hint ?? ''),
+  );
+});
+
+test('an empty lock file (a full disk, a crash while writing it) is taken over at once', async () => {
+  const file = join(tempFolder({ 'portolan.yaml': 'version: 1\n' }), 'portolan.yaml');
+  writeFileSync(lockFileOf(file), '');
+  let waited = false;
+  // A 50 ms timeout: waiting out any grace period would fail.
+  assert.equal(await withFileLock(file, () => 'ran', { timeoutMs: 50, onWait: () => (waited = true) }), 'ran');
+  assert.equal(waited, false);
+  assert.equal(existsSync(lockFileOf(file)), false);
+});
+
+for (const pid of [0, -1, -12345, 1.5]) {
+  test(`a lock naming pid ${pid} names no live holder and is taken over`, async () => {
+    const file = join(tempFolder({ 'portolan.yaml': 'version: 1\n' }), 'portolan.yaml');
+    writeFileSync(lockFileOf(file), JSON.stringify({ pid, host: hostname(), since: '2020-01-01T00:00:00Z' }));
+    assert.equal(await withFileLock(file, () => 'ran', { timeoutMs: 50 }), 'ran');
+  });
+}
+
+test('while the lock is held its file holds the holder, whole: it is created complete, never empty', async () => {
+  const dir = tempFolder({ 'portolan.yaml': 'version: 1\n' });
+  const file = join(dir, 'portolan.yaml');
+  const seen = await withFileLock(file, () => ({ lock: readFileSync(lockFileOf(file), 'utf8'), files: readdirSync(dir).sort() }));
+  assert.equal(JSON.parse(seen.lock).pid, process.pid);
+  assert.deepEqual(seen.files, ['portolan.yaml', 'portolan.yaml.lock'], 'the temporary file the lock was made from is gone');
 });

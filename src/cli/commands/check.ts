@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
+import { InputError } from '../../core/errors.ts';
 import { checkRegistry } from '../../engine/check.ts';
+import { interruptedChange } from '../../engine/recover.ts';
+import { displayPath } from '../../registry/load.ts';
 import { formats, reporters } from '../../reporters/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
 import { formatOption, type CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
 import { progressLine } from '../progress.ts';
+import { escapeControls } from '../../core/escape.ts';
 
 /** `portolan check [PATH] [--repo DIR]`: every rule over the registry, and over what the repository deploys. */
 export function registerCheck(program: Command, context: CommandContext): void {
@@ -14,17 +18,29 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .description('Check the registry against every rule. With --repo, also read the GitOps repository DIR and report drift between it and the registry. Exits 0 when clean, 1 when a finding is at error severity, 2 when the input or the command is wrong.')
     .argument('[path]', 'a registry file, or a folder that holds portolan.yaml (default: the nearest portolan.yaml)')
     .option('--repo <dir>', 'a GitOps repository (manifests, kustomize, Flux, Argo CD, kind configs) to compare with the registry')
+    .option('--allow-outside-repo', "let the registry's kind configs lie outside its repository")
     .addOption(formatOption(formats))
     .addHelpText('after', '\nExamples:\n  $ portolan check\n  $ portolan check --repo ../gitops\n  $ portolan check examples/homelab --format sarif > portolan.sarif')
-    .action((path: string | undefined, options: { format: string; repo?: string }) => {
+    .action((path: string | undefined, options: { format: string; repo?: string; allowOutsideRepo?: boolean }) => {
       const registry = context.registry(path);
+      const pending = interruptedChange(context.registryFile(path));
+      if (pending) {
+        const files = pending.files.map((step) => displayPath(step.target, context.io.cwd)).join(', ');
+        throw new InputError(
+          pending.state === 'committing'
+            ? `${registry.file}: a change of ${files} was interrupted halfway; these files may not agree`
+            : `${registry.file}: a change of ${files} was interrupted before any file was replaced; its temporary files remain`,
+          undefined,
+          'run `portolan recover` to finish it (or to clean up), then check again',
+        );
+      }
       let observed;
       if (options.repo !== undefined) {
         const progress = progressLine(context.io, options.format !== 'json' && options.format !== 'sarif');
-        observed = scanRepo(options.repo, { registry, cwd: context.io.cwd, onProgress: progress.update });
+        observed = scanRepo(options.repo, { registry, cwd: context.io.cwd, onProgress: progress.update, allowOutside: options.allowOutsideRepo === true });
         progress.done();
         if (observed.clusters.length === 0) {
-          context.io.stderr(`portolan: found no cluster's manifests in ${options.repo}; say where they are with clusters.NAME.paths, or keep them in clusters/NAME\n`);
+          context.io.stderr(`portolan: found no cluster's manifests in ${escapeControls(options.repo)}; say where they are with clusters.NAME.paths, or keep them in clusters/NAME\n`);
         }
       }
       const result = checkRegistry(registry, observed ? { observed } : {});

@@ -7,6 +7,7 @@ import { docsOutcomeReport } from '../../reporters/docs-outcome.ts';
 import type { CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
 import { writeFileAtomic } from '../write-file.ts';
+import { escapeControls } from '../../core/escape.ts';
 
 interface DocsOptions {
   write?: string | true;
@@ -14,6 +15,7 @@ interface DocsOptions {
   adopt?: boolean;
   date?: string | true;
   title?: string;
+  allowOutsideRepo?: boolean;
 }
 
 /** `portolan docs [PATH]`: the Markdown port document, generated from the registry. */
@@ -30,6 +32,7 @@ export function registerDocs(program: Command, context: CommandContext): void {
     .option('--check [file]', 'exit 1 and show a diff when the generated regions of FILE are not what the registry gives (for CI and pre-commit)')
     .option('--date [date]', 'print "Last updated: DATE" (today, in UTC, without DATE)')
     .option('--title <title>', "the document title (default: the registry's docs.title, else Port plan)")
+    .option('--allow-outside-repo', "let the registry's `docs:` path lie outside its repository")
     .addHelpText('after', '\nExamples:\n  $ portolan docs > PORTS.md\n  $ portolan docs --write PORTS.md\n  $ portolan docs --write --adopt      # a hand-written document, once\n  $ portolan docs examples/homelab --check')
     .action((path: string | undefined, options: DocsOptions) => {
       if (options.write !== undefined && options.check !== undefined) throw new UsageError('give --write or --check, not both');
@@ -43,6 +46,7 @@ export function registerDocs(program: Command, context: CommandContext): void {
         mode: options.write !== undefined ? 'write' : options.check !== undefined ? 'check' : 'print',
         ...(named !== undefined && named !== true ? { file: resolve(io.cwd, named) } : {}),
         ...(options.adopt ? { adopt: true } : {}),
+        ...(options.allowOutsideRepo ? { allowOutside: true } : {}),
         ...(options.title !== undefined ? { title: options.title } : {}),
         ...(options.date !== undefined ? { date: options.date === true ? new Date().toISOString().slice(0, 10) : options.date } : {}),
         shown: (file) => displayPath(file, io.cwd),
@@ -50,8 +54,8 @@ export function registerDocs(program: Command, context: CommandContext): void {
       const shown = outcome.mode === 'print' ? '-' : displayPath(outcome.file, io.cwd);
       if (outcome.mode === 'write' && outcome.changed) writeFileAtomic(outcome.file, outcome.text, shown);
       const report = docsOutcomeReport(outcome, shown);
-      if (report.stdout) io.stdout(report.stdout);
-      if (report.stderr) io.stderr(report.stderr);
+      if (report.stdout) io.stdout(escapeControls(report.stdout));
+      if (report.stderr) io.stderr(escapeControls(report.stderr));
       if (outcome.mode === 'check' && outcome.status !== 'current') context.exit(EXIT.findings);
     });
 }

@@ -5,6 +5,7 @@ import { displayPath, REGISTRY_FILE } from '../../registry/load.ts';
 import { importReport } from '../../reporters/import-report.ts';
 import type { CommandContext } from '../context.ts';
 import { writeFileAtomic } from '../write-file.ts';
+import { escapeControls } from '../../core/escape.ts';
 
 /** `portolan import DOC.md`: a hand-written port document becomes a registry. */
 export function registerImport(program: Command, context: CommandContext): void {
@@ -37,6 +38,6 @@ export function registerImport(program: Command, context: CommandContext): void 
       });
       if (target === undefined) io.stdout(outcome.text);
       else writeFileAtomic(target, outcome.text, targetShown);
-      io.stderr(importReport(outcome, shown, targetShown, toStdout));
+      io.stderr(escapeControls(importReport(outcome, shown, targetShown, toStdout)));
     });
 }

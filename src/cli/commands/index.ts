@@ -7,6 +7,7 @@ import { registerFree } from './free.ts';
 import { registerImport } from './import.ts';
 import { registerMove } from './move.ts';
 import { registerPorts } from './ports.ts';
+import { registerRecover } from './recover.ts';
 import { registerRelease } from './release.ts';
 import { registerReserve } from './reserve.ts';
 import { registerScan } from './scan.ts';
@@ -23,6 +24,7 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerMove,
   registerRelease,
   registerReserve,
+  registerRecover,
   registerImport,
   registerDocs,
   registerScan,

@@ -20,15 +20,16 @@ export function registerScan(program: Command, context: CommandContext): void {
     )
     .argument('<dir>', 'the repository folder')
     .addOption(formatOption(['json', 'registry', 'text']))
+    .option('--allow-outside-repo', "let the registry's kind configs lie outside its repository")
     .option('-o, --output <file>', 'with --format registry: write the registry to FILE (which must not exist) instead of printing it')
     .addHelpText('after', '\nExamples:\n  $ portolan scan ../gitops\n  $ portolan scan ../gitops --format registry -o portolan.yaml')
-    .action(async (dir: string, options: { format: string; output?: string }) => {
+    .action(async (dir: string, options: { format: string; output?: string; allowOutsideRepo?: boolean }) => {
       if (options.output !== undefined && options.format !== 'registry') throw new UsageError('--output is for --format registry');
       const output = options.output === undefined ? undefined : resolve(context.io.cwd, options.output);
       if (output !== undefined && existsSync(output)) throw new UsageError(`${options.output} exists; give a new file name, or remove it first`);
       const registry = scanRegistry(context, dir);
       const progress = progressLine(context.io, options.format === 'text');
-      const observed = scanRepo(dir, { ...(registry ? { registry } : {}), cwd: context.io.cwd, onProgress: progress.update });
+      const observed = scanRepo(dir, { ...(registry ? { registry } : {}), cwd: context.io.cwd, onProgress: progress.update, allowOutside: options.allowOutsideRepo === true });
       progress.done();
       if (options.format === 'registry') {
         // The yaml library is loaded only here, to keep every other command's start quick.

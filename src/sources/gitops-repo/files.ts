@@ -1,4 +1,6 @@
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { InputError } from '../../core/errors.ts';
+import { MAX_YAML_BYTES } from '../../registry/yaml-source.ts';
 import { join } from 'node:path';
 
 /** Folders never read: version control, dependencies, build output. */
@@ -34,12 +36,18 @@ export function isYamlName(name: string): boolean {
 
 let scratch = Buffer.allocUnsafe(1 << 20);
 
-/** Reads a file's bytes into a reused buffer; the view is valid until the next call. */
+/**
+ * Reads a file's bytes into a reused buffer; the view is valid until the next call. A file over
+ * the YAML limit is an InputError before it is read, and reading stops at the limit.
+ */
 export function readBytes(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
+    const tooLarge = () => new InputError(`over ${MAX_YAML_BYTES / 1048576} MiB; files that large are not read`);
+    if (fstatSync(fd).size > MAX_YAML_BYTES) throw tooLarge();
     let length = 0;
     for (;;) {
+      if (length > MAX_YAML_BYTES) throw tooLarge();
       if (length === scratch.length) {
         const larger = Buffer.allocUnsafe(scratch.length * 2);
         scratch.copy(larger, 0, 0, length);

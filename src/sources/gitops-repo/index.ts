@@ -2,7 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import type { FileProblem, Location, ObjectRef, ObservedService, PortClaim, Registry, RepoObservation, SkippedValue } from '../../core/types.ts';
+import { containedPath, repositoryRoot } from '../../registry/contain.ts';
 import { displayPath } from '../../registry/load.ts';
+import { readTextFile } from '../../registry/read-file.ts';
 import { YamlSource, type YamlPath } from '../../registry/yaml-source.ts';
 import { releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
 import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type KubeObject, type ManifestFile } from '../k8s-manifests/index.ts';
@@ -24,6 +26,8 @@ export interface ScanOptions {
   onProgress?: (read: number, total: number) => void;
   /** False parses every file instead of only those whose bytes may matter (for testing the filter). */
   prefilter?: boolean;
+  /** Let a registry's kindConfig lie outside the registry's repository (the user said so). */
+  allowOutside?: boolean;
 }
 
 /** The cluster used when neither a registry nor the repository's layout names one. */
@@ -149,7 +153,7 @@ class RepoScan {
       try {
         bytes = readBytes(join(this.root, file));
       } catch (error) {
-        this.problem(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, this.at(file));
+        this.problem(error instanceof InputError ? error.message : `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, this.at(file));
         return;
       }
       if (KUSTOMIZATION_FILES.includes(basename(file))) this.kustomizationTexts.set(file, bytes.toString('utf8'));
@@ -179,6 +183,10 @@ class RepoScan {
     if (registry) {
       for (const cluster of registry.clusters) {
         if (cluster.paths) {
+          for (const path of cluster.paths) {
+            // Only files inside the repository are listed: a path that leaves it would silently match nothing.
+            if (posix.isAbsolute(path) || posix.normalize(path).split('/')[0] === '..') this.problem(`cluster ${cluster.name}'s path ${path} leaves the repository ${this.show('.')}`, cluster.at);
+          }
           const patterns = cluster.paths.map(globPattern);
           const matched = [...this.folders, ...this.files].filter((path) => patterns.some((p) => p.test(path)));
           roots.set(cluster.name, matched.filter((path) => !matched.some((other) => other !== path && path.startsWith(`${other}/`))));
@@ -464,13 +472,20 @@ class RepoScan {
     const named = new Map<string, string>();
     for (const cluster of registry?.clusters ?? []) {
       if (cluster.kindConfig === undefined) continue;
-      const file = resolve(registryFolder, cluster.kindConfig);
+      let file: string;
+      try {
+        file = this.options.allowOutside ? resolve(registryFolder, cluster.kindConfig) : containedPath(cluster.kindConfig, registryFolder, repositoryRoot(resolve(this.cwd, registry!.file)), { name: `cluster ${cluster.name}'s kindConfig` });
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        this.problem(error.message, cluster.at);
+        continue;
+      }
       named.set(file, cluster.name);
       if (!existsSync(file)) {
         this.problem(`cluster ${cluster.name}'s kindConfig ${cluster.kindConfig} does not exist`, cluster.at);
       } else if (!file.startsWith(`${this.root}/`)) {
         try {
-          const manifest = readManifest(displayPath(file, this.cwd), readFileSync(file, 'utf8'));
+          const manifest = readManifest(displayPath(file, this.cwd), readTextFile(file, displayPath(file, this.cwd)));
           this.manifests.set(file, manifest);
         } catch (error) {
           if (!(error instanceof InputError)) throw error;

@@ -94,8 +94,9 @@ function objectOf(body: Record<string, unknown>, source: YamlSource, path: YamlP
 function blankTemplates(file: string, content: string, skipped: SkippedValue[]): string {
   const lineStarts: number[] = [0];
   for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  // Expressions come in order: the line found for one is where the search for the next starts.
+  let line = 0;
   return content.replace(/\{\{[\s\S]*?\}\}/g, (expression, offset: number) => {
-    let line = 0;
     while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= offset) line++;
     const lineEnd = content.indexOf('\n', offset);
     const lineText = content.slice(lineStarts[line], lineEnd === -1 ? undefined : lineEnd);

@@ -57,6 +57,8 @@ export interface Cluster {
   paths?: string[];
   /** The planned host port offset of the cluster's kind mappings (hostPort = containerPort + offset). */
   hostPortOffset?: number;
+  /** The API server URL Argo CD destinations name the cluster by. */
+  server?: string;
   at: Location;
 }
 
@@ -135,6 +137,8 @@ export interface Registry {
   notes: string[];
   /** The Markdown port document generated from the registry, if it names one. */
   docs?: string;
+  /** Globs a repository scan leaves out, when the registry names them (`scan.exclude`). */
+  scanExclude?: string[];
   at: Location;
 }
 
@@ -220,6 +224,14 @@ export interface SkippedValue {
   at: Location;
 }
 
+/** A folder or file a repository scan left out. */
+export interface ExcludedPath {
+  path: string;
+  glob: string;
+  /** How many YAML files it holds. */
+  files: number;
+}
+
 /** What a repository scan found: the claims per cluster and what it could not read. */
 export interface RepoObservation {
   /** The folder scanned, as shown to people. */
@@ -228,6 +240,12 @@ export interface RepoObservation {
   clusters: string[];
   /** Where each cluster's manifests start, relative to the repository (folders, files). */
   clusterRoots: Map<string, string[]>;
+  /** How each cluster was found: `Flux root clusters/forge/flux-system/gotk-sync.yaml`, `registry paths`, `Argo CD destination name forge`. */
+  clusterOrigins: Map<string, string[]>;
+  /** The API server URL of each cluster, where the registry or an Argo CD cluster Secret gives one. */
+  clusterServers: Map<string, string>;
+  /** What the scan left out (test, example and archive folders, `scan.exclude`), and by which glob. */
+  excluded: ExcludedPath[];
   /** Port claims deployed to a cluster. */
   claims: PortClaim[];
   /** Every Service object deployed to a cluster, with or without node ports. */

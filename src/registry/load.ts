@@ -138,6 +138,7 @@ class RegistryBuilder {
         ...(cluster.kindConfig !== undefined ? { kindConfig: cluster.kindConfig } : {}),
         ...(cluster.paths !== undefined ? { paths: cluster.paths } : {}),
         ...(cluster.hostPortOffset !== undefined ? { hostPortOffset: cluster.hostPortOffset } : {}),
+        ...(cluster.server !== undefined ? { server: cluster.server } : {}),
         at: this.at(['clusters', name], 'key'),
       };
     });
@@ -171,6 +172,7 @@ class RegistryBuilder {
       rules,
       notes: doc.notes ?? [],
       ...(doc.docs !== undefined ? { docs: doc.docs } : {}),
+      ...(doc.scan?.exclude !== undefined ? { scanExclude: doc.scan.exclude } : {}),
       at: this.at([]),
     };
   }

@@ -64,6 +64,7 @@ const KINDS_FOLLOWED = new Set(['List', 'Cluster', 'Kustomization', 'HelmRelease
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 
 const HOST_PORT = Buffer.from('hostPort');
+const CLUSTER_SECRET = Buffer.from('argocd.argoproj.io/secret-type');
 const NODE_PORT = Buffer.from('nodePort');
 const KIND = Buffer.from('kind');
 const NAME = Buffer.from('name');
@@ -74,7 +75,8 @@ const NAME = Buffer.from('name');
  *   HelmRelease, an Argo CD Application or ApplicationSet;
  * - a Service that writes `nodePort`, or whose name is in `names` (the registry's services: a
  *   ClusterIP Service matters only when the registry plans it);
- * - a workload (Pod, Deployment, ...) with a `hostPort`.
+ * - a workload (Pod, Deployment, ...) with a `hostPort`;
+ * - an Argo CD cluster Secret, which names a cluster and its API server.
  * Kubernetes field names are case-sensitive, so exact bytes suffice; Helm values and kind mappings
  * only count inside objects of the followed kinds, and patches and chart values are read when
  * something refers to them. Most files of a GitOps repository (dashboards, CRDs, secrets,
@@ -83,13 +85,16 @@ const NAME = Buffer.from('name');
 export function mayMatter(bytes: Buffer, names?: ReadonlySet<string>): boolean {
   let workload = false;
   let service = false;
+  let secret = false;
   for (let at = bytes.indexOf(KIND); at !== -1; at = bytes.indexOf(KIND, at + 4)) {
     const kind = wordAfterKey(bytes, at + 4);
     if (kind === undefined) continue;
     if (KINDS_FOLLOWED.has(kind) || kind.endsWith('List')) return true;
     if (kind === 'Service') service = true;
     else if (WORKLOAD_KINDS.has(kind)) workload = true;
+    else if (kind === 'Secret') secret = true;
   }
+  if (secret && bytes.indexOf(CLUSTER_SECRET) !== -1) return true;
   if (workload && bytes.indexOf(HOST_PORT) !== -1) return true;
   if (!service) return false;
   if (bytes.indexOf(NODE_PORT) !== -1) return true;

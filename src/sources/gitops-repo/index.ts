@@ -1,22 +1,30 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
-import type { FileProblem, Location, ObjectRef, ObservedService, PortClaim, Registry, RepoObservation, SkippedValue } from '../../core/types.ts';
+import type { ExcludedPath, FileProblem, Location, ObservedService, PortClaim, Registry, RepoObservation, SkippedValue } from '../../core/types.ts';
 import { displayPath } from '../../registry/load.ts';
-import { YamlSource, type YamlPath } from '../../registry/yaml-source.ts';
+import { YamlSource } from '../../registry/yaml-source.ts';
 import { releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
-import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type KubeObject, type ManifestFile } from '../k8s-manifests/index.ts';
-import { list, locateIn, mapping, text } from '../k8s-manifests/objects.ts';
+import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type ManifestFile } from '../k8s-manifests/index.ts';
 import { isKindConfig, kindClusterName, kindConfigClaims } from '../kind-config/index.ts';
-import { argoApplications, globPattern, isArgo, type ArgoApplication } from './argo.ts';
+import type { ArgoCluster } from './applicationset.ts';
+import { argoApplications, clusterOfSecret, isArgo, isClusterSecret, resolveDestination, type ArgoApplication, type DestinationIndex } from './argo.ts';
+import { argoFound } from './argo-found.ts';
+import { chartFolderRelease, chartTemplateClaims } from './charts.ts';
+import { clusterRoots } from './clusters.ts';
 import { KUSTOMIZATION_FILES, listRepo, mayMatter, readBytes } from './files.ts';
-import { parseEmbedded } from './embedded.ts';
-import { emptyFound, merge, setNamespace, substituteVariables, type Found } from './found.ts';
-import { applyPatch, patchOf, targetOf, type PatchTarget } from './patches.ts';
+import { fluxKustomization, fluxRelease, fluxRoots, isFluxKustomization, isFluxRelease } from './flux.ts';
+import { emptyFound, merge, type Found } from './found.ts';
+import { DEFAULT_EXCLUDES, excludedBy, globPattern } from './globs.ts';
+import { helmfileReleases, isHelmfile } from './helmfile.ts';
+import { collectKustomization } from './kustomize.ts';
+import type { CollectMode, RepoReader } from './reader.ts';
+
+export { DEFAULT_EXCLUDES } from './globs.ts';
 
 /** Options for a repository scan. */
 export interface ScanOptions {
-  /** The registry, for cluster names, `paths`, hosts and kind configs. */
+  /** The registry, for cluster names, `paths`, servers, hosts, kind configs and `scan.exclude`. */
   registry?: Registry;
   /** The folder paths are shown relative to. */
   cwd?: string;
@@ -24,15 +32,18 @@ export interface ScanOptions {
   onProgress?: (read: number, total: number) => void;
   /** False parses every file instead of only those whose bytes may matter (for testing the filter). */
   prefilter?: boolean;
+  /** Globs left out besides the registry's `scan.exclude` (or the default list when it has none). */
+  exclude?: readonly string[];
 }
 
 /** The cluster used when neither a registry nor the repository's layout names one. */
 export const DEFAULT_CLUSTER = 'default';
 
 /**
- * Reads a GitOps repository: which files each cluster deploys (registry `paths`, `clusters/NAME`,
- * kustomization resources, Flux Kustomizations, Argo CD Applications and ApplicationSets), and the
- * ports they claim. Files that cannot be parsed are listed as problems; the scan goes on.
+ * Reads a GitOps repository: which files each cluster deploys (registry `paths`, Flux roots,
+ * `clusters/NAME` folders, kustomization resources, Flux Kustomizations, Argo CD Applications and
+ * ApplicationSets, helmfile releases, kind config files), and the ports they claim. Files that
+ * cannot be parsed are listed as problems; the scan goes on.
  */
 export function scanRepo(dir: string, options: ScanOptions = {}): RepoObservation {
   const cwd = options.cwd ?? process.cwd();
@@ -43,18 +54,24 @@ export function scanRepo(dir: string, options: ScanOptions = {}): RepoObservatio
   return new RepoScan(root, cwd, options).run();
 }
 
-class RepoScan {
+class RepoScan implements RepoReader {
   private readonly files: string[];
-  private readonly fileSet: Set<string>;
-  private readonly folders: Set<string>;
+  readonly fileSet: Set<string>;
+  readonly folders: Set<string>;
   private readonly chartFolders = new Set<string>();
   private readonly manifests = new Map<string, ManifestFile>();
   private readonly yamlFiles = new Map<string, YamlSource[] | undefined>();
   /** Kustomization files' text, read with every other file and parsed when a cluster reaches them. */
   private readonly kustomizationTexts = new Map<string, string>();
   private readonly reached = new Set<string>();
+  /** The first cluster whose root reaches each file. */
+  private readonly reachedBy = new Map<string, string>();
+  private collecting: string | undefined;
   private readonly problems = new Map<string, FileProblem>();
   private readonly skipped = new Map<string, SkippedValue>();
+  /** Kind configs that do not parse: file -> the cluster name they seem to give. */
+  private readonly brokenKindConfigs = new Map<string, string | undefined>();
+  private readonly excluded: ExcludedPath[] = [];
   private filesParsed = 0;
   /** The names the registry gives its services (entry names and Kubernetes names). */
   private readonly registryNames: Set<string>;
@@ -65,9 +82,29 @@ class RepoScan {
     private readonly options: ScanOptions,
   ) {
     const listing = listRepo(root);
-    this.files = listing.files;
-    this.fileSet = new Set(listing.files);
-    this.folders = listing.folders;
+    const globs = [...(options.registry?.scanExclude ?? DEFAULT_EXCLUDES), ...(options.exclude ?? [])];
+    const patterns = globs.map(globPattern);
+    this.folders = new Set();
+    const excludedFolders = new Map<string, ExcludedPath>();
+    for (const folder of [...listing.folders].sort()) {
+      const glob = folder === '.' ? undefined : excludedBy(folder, globs, patterns);
+      if (glob === undefined) this.folders.add(folder);
+      else if (![...excludedFolders.keys()].some((top) => folder.startsWith(`${top}/`))) excludedFolders.set(folder, { path: folder, glob, files: 0 });
+    }
+    this.files = [];
+    for (const file of listing.files) {
+      const glob = excludedBy(file, globs, patterns);
+      if (glob === undefined) {
+        this.files.push(file);
+        continue;
+      }
+      const folder = [...excludedFolders.keys()].find((top) => file.startsWith(`${top}/`));
+      if (folder !== undefined) excludedFolders.get(folder)!.files++;
+      else this.excluded.push({ path: file, glob, files: 1 });
+    }
+    this.excluded.push(...excludedFolders.values());
+    this.excluded.sort((a, b) => a.path.localeCompare(b.path));
+    this.fileSet = new Set(this.files);
     for (const file of this.files) if (basename(file) === 'Chart.yaml') this.chartFolders.add(posix.dirname(file));
     this.registryNames = new Set((options.registry?.services ?? []).flatMap((s) => (s.kubernetesName ? [s.name, s.kubernetesName] : [s.name])));
   }
@@ -75,22 +112,70 @@ class RepoScan {
   run(): RepoObservation {
     this.readAll();
     const registry = this.options.registry;
-    const roots = this.clusterRoots();
-    const applications = this.argoApplications();
     const byCluster = new Map<string, Found>();
-    const foundFor = (cluster: string) => {
+    const origins = new Map<string, string[]>();
+    const foundFor = (cluster: string, how: string) => {
+      const ways = origins.get(cluster) ?? [];
+      if (!ways.includes(how)) origins.set(cluster, [...ways, how]);
       let found = byCluster.get(cluster);
       if (!found) byCluster.set(cluster, (found = emptyFound()));
       return found;
     };
-    for (const [cluster, paths] of roots) {
-      const found = foundFor(cluster);
-      for (const path of paths) merge(found, this.collect(path, 'flux', []));
+
+    const roots = clusterRoots(this.folders, this.files, fluxRoots(this.manifests, this.folders), registry);
+    const applications = this.argoApplications();
+    const helmfiles = this.files.filter(isHelmfile).flatMap((file) => helmfileReleases(this, file));
+    if (roots.size === 0 && applications.length === 0 && helmfiles.length === 0) {
+      if (!registry) roots.set(DEFAULT_CLUSTER, { paths: ['.'], how: ['the whole repository'] });
+      else if (registry.clusters.length === 1) roots.set(registry.clusters[0]!.name, { paths: ['.'], how: ['the whole repository'] });
     }
-    for (const application of applications) {
-      const cluster = this.argoCluster(application.destination);
-      if (cluster === undefined) continue;
-      merge(foundFor(cluster), this.argoFound(application));
+    for (const [cluster, root] of roots) {
+      this.collecting = cluster;
+      root.how.forEach((how) => foundFor(cluster, how));
+      const found = foundFor(cluster, root.how[0]!);
+      for (const path of root.paths) merge(found, this.collect(path, 'flux', []));
+    }
+    this.collecting = undefined;
+
+    const deployedApplications: { cluster: string; application: ArgoApplication }[] = [];
+    const index = this.destinationIndex(roots);
+    for (const { application, file } of applications) {
+      if (application.unexpanded.length > 0) {
+        this.skip({ reason: 'ApplicationSet template not expanded', text: application.unexpanded.join(', '), at: application.at });
+        continue;
+      }
+      const destination = resolveDestination(application.destination, index, this.reachedBy.get(file), !registry);
+      if (destination.cluster === undefined) {
+        this.skip({ reason: 'Argo CD destination not known', text: `${application.name}: ${destination.why}`, at: application.at });
+        continue;
+      }
+      merge(foundFor(destination.cluster, destination.how), argoFound(this, application));
+      deployedApplications.push({ cluster: destination.cluster, application });
+    }
+
+    for (const { release, kubeContext, file } of helmfiles) {
+      const cluster = this.helmfileCluster(kubeContext, file);
+      if (cluster === undefined) {
+        this.skip({ reason: 'helmfile kubeContext not known', text: `${release.releaseName}: kubeContext ${kubeContext} is no cluster of the registry`, at: release.at! });
+        continue;
+      }
+      foundFor(cluster, kubeContext !== undefined ? `helmfile ${file} kubeContext ${kubeContext}` : `helmfile ${file}`).releases.push(release);
+    }
+
+    const kindConfigs = new Map<string, string>();
+    const kindClaims: PortClaim[] = [];
+    for (const { file, object, cluster, host } of this.kindConfigs()) {
+      kindConfigs.set(cluster, object.source.file);
+      kindClaims.push(...kindConfigClaims(object, cluster, host));
+      // The other documents of a kind config file (a Service applied beside it) run in that cluster.
+      const manifest = this.manifests.get(file)!;
+      if (!this.reached.has(file) && manifest.objects.some((o) => !isKindConfig(o))) {
+        this.collectFile(file, foundFor(cluster, `kind config ${object.source.file}`), []);
+      }
+    }
+    for (const [file, name] of this.brokenKindConfigs) {
+      const cluster = this.kindClusterOf(file, name);
+      if (!kindConfigs.has(cluster)) kindConfigs.set(cluster, this.show(file));
     }
 
     const claims: PortClaim[] = [];
@@ -111,21 +196,15 @@ class RepoScan {
         for (const claim of this.releaseClaims(release, found.generatedConfigMaps)) claims.push({ ...claim, cluster });
       }
     }
-    for (const application of applications) {
-      const cluster = this.argoCluster(application.destination);
-      if (cluster !== undefined) deployedNames.get(cluster)?.add(application.name);
-    }
+    for (const { cluster, application } of deployedApplications) deployedNames.get(cluster)?.add(application.name);
+    claims.push(...kindClaims);
 
-    const kindConfigs = new Map<string, string>();
-    for (const { object, cluster, host } of this.kindConfigs()) {
-      kindConfigs.set(cluster, object.source.file);
-      claims.push(...kindConfigClaims(object, cluster, host));
-    }
-
+    const known = (cluster: string) => !registry || registry.clusters.some((c) => c.name === cluster);
     return {
       root: displayPath(this.root, this.cwd),
-      clusters: [...byCluster.keys()].filter((cluster) => !registry || registry.clusters.some((c) => c.name === cluster)).sort(),
-      clusterRoots: roots,
+      clusters: [...byCluster.keys()].filter(known).sort(),
+      clusterRoots: new Map([...roots].map(([cluster, root]) => [cluster, root.paths])),
+      clusterOrigins: new Map([...origins].filter(([cluster]) => known(cluster) || kindConfigs.has(cluster))),
       claims: unique(claims, claimKey),
       services,
       deployedNames,
@@ -133,6 +212,8 @@ class RepoScan {
       undeployed: this.undeployedClaims(),
       problems: [...this.problems.values()],
       skipped: [...this.skipped.values()],
+      excluded: this.excluded,
+      clusterServers: this.clusterServers(),
       filesSeen: this.files.length,
       filesParsed: this.filesParsed,
     };
@@ -144,7 +225,7 @@ class RepoScan {
     const prefilter = this.options.prefilter !== false;
     this.files.forEach((file, i) => {
       if (i % 500 === 0) this.options.onProgress?.(i, total);
-      if (this.inChart(file)) return;
+      if (this.inChart(file) || isHelmfile(file)) return;
       let bytes: Buffer;
       try {
         bytes = readBytes(join(this.root, file));
@@ -163,43 +244,21 @@ class RepoScan {
     try {
       const manifest = readManifest(this.show(file), content);
       this.manifests.set(file, manifest);
-      for (const skip of manifest.skipped) this.skipped.set(locationKey(skip.at), skip);
+      for (const skip of manifest.skipped) this.skip(skip);
       return manifest;
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       this.problem(error.message, error.at ?? this.at(file));
+      // A kind config that does not parse still names a cluster the registry should keep.
+      if (/apiVersion:\s*["']?kind\.x-k8s\.io\//.test(content) && /^kind:\s*["']?Cluster\b/m.test(content)) {
+        this.brokenKindConfigs.set(file, /^name:\s*["']?([\w.-]+)/m.exec(content)?.[1]);
+      }
       return undefined;
     }
   }
 
-  /** Each cluster's root paths: the registry's `paths`, or `clusters/NAME`; the whole repository as a last resort. */
-  private clusterRoots(): Map<string, string[]> {
-    const roots = new Map<string, string[]>();
-    const registry = this.options.registry;
-    if (registry) {
-      for (const cluster of registry.clusters) {
-        if (cluster.paths) {
-          const patterns = cluster.paths.map(globPattern);
-          const matched = [...this.folders, ...this.files].filter((path) => patterns.some((p) => p.test(path)));
-          roots.set(cluster.name, matched.filter((path) => !matched.some((other) => other !== path && path.startsWith(`${other}/`))));
-        } else if (this.folders.has(`clusters/${cluster.name}`)) roots.set(cluster.name, [`clusters/${cluster.name}`]);
-      }
-    } else {
-      for (const folder of this.folders) {
-        const match = /^clusters\/([^/]+)$/.exec(folder);
-        if (match) roots.set(match[1]!, [folder]);
-      }
-    }
-    const hasArgo = [...this.manifests.values()].some((m) => m.objects.some(isArgo));
-    if (roots.size === 0 && !hasArgo) {
-      if (!registry) roots.set(DEFAULT_CLUSTER, ['.']);
-      else if (registry.clusters.length === 1) roots.set(registry.clusters[0]!.name, ['.']);
-    }
-    return roots;
-  }
-
   /** What a file or folder deploys; `mode` says how a folder without a kustomization is read. */
-  private collect(path: string, mode: 'flux' | 'argo' | 'argo-recurse', ancestors: readonly string[]): Found {
+  collect(path: string, mode: CollectMode, ancestors: readonly string[]): Found {
     const found: Found = emptyFound();
     if (ancestors.includes(path)) return found;
     const trail = [...ancestors, path];
@@ -207,10 +266,14 @@ class RepoScan {
       this.collectFile(path, found, trail);
       return found;
     }
-    if (!this.folders.has(path) || this.chartFolders.has(path)) return found;
+    if (!this.folders.has(path)) return found;
+    if (this.chartFolders.has(path)) {
+      found.releases.push(chartFolderRelease(this, path));
+      return found;
+    }
     const kustomization = this.kustomizationIn(path);
     if (kustomization) {
-      this.collectKustomization(path, kustomization, found, trail);
+      collectKustomization(this, this.root, path, kustomization, found, trail);
       return found;
     }
     const prefix = path === '.' ? '' : `${path}/`;
@@ -233,140 +296,25 @@ class RepoScan {
   }
 
   private collectFile(file: string, found: Found, trail: readonly string[]): void {
-    this.reached.add(file);
+    this.reach(file);
     const manifest = this.manifests.get(file);
     if (!manifest) return;
     for (const object of manifest.objects) {
       if (isService(object)) found.services.push(serviceOf(object));
-      else if (object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
-        merge(found, this.fluxKustomization(object, trail));
-      } else if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
-        found.releases.push(this.fluxRelease(object));
-      } else found.claims.push(...hostPortClaims(object));
+      else if (isFluxKustomization(object)) merge(found, fluxKustomization(this, object, trail));
+      else if (isFluxRelease(object)) found.releases.push(fluxRelease(object));
+      else found.claims.push(...hostPortClaims(object));
     }
-  }
-
-  private collectKustomization(folder: string, source: YamlSource, found: Found, trail: readonly string[]): void {
-    const body = mapping(source.value) ?? {};
-    for (const key of ['resources', 'bases', 'components']) {
-      list(body[key]).forEach((entry, i) => {
-        const resource = text(entry);
-        if (resource === undefined || /:\/\/|^github\.com\/|\?ref=/.test(resource)) return;
-        const target = posix.normalize(posix.join(folder, resource)).replace(/\/$/, '');
-        if (target.startsWith('..')) return;
-        if (!this.fileSet.has(target) && !this.folders.has(target) && !existsSync(join(this.root, target))) {
-          this.problem(`kustomization ${key} entry "${resource}" does not exist; kustomize build fails`, source.locate([key, i]));
-        } else merge(found, this.collect(target, 'flux', trail));
-      });
-    }
-    // Values files a HelmRelease may load through `valuesFrom`: configMapGenerator `files` (`key=path` or `path`).
-    for (const entry of list(body.configMapGenerator)) {
-      const generator = mapping(entry);
-      const name = text(generator?.name);
-      if (name === undefined) continue;
-      const keys = new Map<string, string>();
-      for (const fileEntry of list(generator?.files)) {
-        const written = text(fileEntry);
-        if (written === undefined) continue;
-        const [key, path] = written.includes('=') ? (written.split('=', 2) as [string, string]) : [posix.basename(written), written];
-        keys.set(key, posix.normalize(posix.join(folder, path)));
-      }
-      found.generatedConfigMaps.set(name, keys);
-    }
-    // kustomize's own Helm support: `helmCharts` with inline values or a values file.
-    list(body.helmCharts).forEach((entry, i) => {
-      const chart = mapping(entry);
-      const name = text(chart?.releaseName) ?? text(chart?.name);
-      if (!chart || name === undefined) return;
-      const layers: ValuesLayer[] = [];
-      const valuesFile = text(chart.valuesFile);
-      const values = valuesFile !== undefined ? this.yamlFile(posix.normalize(posix.join(folder, valuesFile))) : undefined;
-      if (values) layers.push({ values: values.value, locate: (p) => values.locate(p) });
-      if (chart.valuesInline !== undefined) layers.push({ values: chart.valuesInline, locate: (p) => source.locate(['helmCharts', i, 'valuesInline', ...p]) });
-      const namespace = text(chart.namespace);
-      found.releases.push({ object: { kind: 'HelmChart', ...(namespace !== undefined ? { namespace } : {}), name }, releaseName: name, layers });
-    });
-    const patchFile = (relative: string) => posix.normalize(posix.join(folder, relative));
-    const patches = [
-      ...list(body.patches).map((entry, i) => ({ entry: mapping(entry), path: ['patches', i] as YamlPath })),
-      ...list(body.patchesJson6902).map((entry, i) => ({ entry: mapping(entry), path: ['patchesJson6902', i] as YamlPath })),
-      ...list(body.patchesStrategicMerge).map((entry, i) => ({
-        entry: typeof entry === 'string' ? ((entry.includes('\n') ? { patch: entry } : { path: entry }) as Record<string, unknown>) : undefined,
-        path: ['patchesStrategicMerge', i] as YamlPath,
-      })),
-    ];
-    for (const { entry, path } of patches) {
-      if (!entry) continue;
-      const target = targetOf(entry.target);
-      const inline = text(entry.patch);
-      const file = text(entry.path);
-      if (inline !== undefined) this.inlinePatch(source, [...path, 'patch'], inline, target, found);
-      else if (file !== undefined && this.fileSet.has(patchFile(file))) {
-        this.reached.add(patchFile(file));
-        for (const document of this.yamlDocuments(patchFile(file)) ?? []) {
-          const patch = patchOf(document, target);
-          if (patch) applyPatch(patch, found.services);
-        }
-      }
-    }
-    const namespace = text(body.namespace);
-    if (namespace !== undefined) setNamespace(found, namespace);
-    const prefix = text(body.namePrefix) ?? '';
-    const suffix = text(body.nameSuffix) ?? '';
-    if (prefix || suffix) for (const service of found.services) service.object = { ...service.object, name: `${prefix}${service.object.name}${suffix}` };
-  }
-
-  /** Applies an inline patch (a string in `source` at `path`) to what was found. */
-  private inlinePatch(source: YamlSource, path: YamlPath, content: string, target: PatchTarget | undefined, found: Found): void {
-    const embedded = parseEmbedded(source, source.locate(path), content);
-    const patch = embedded && patchOf(embedded.inner, target, embedded.place);
-    if (patch) applyPatch(patch, found.services);
-  }
-
-  private fluxKustomization(object: KubeObject, trail: readonly string[]): Found {
-    const spec = mapping(object.body.spec) ?? {};
-    // Without spec.path, Flux builds the source's root.
-    const path = text(spec.path) ?? '.';
-    const found = this.collect(posix.normalize(path.replace(/^\.?\//, '') || '.').replace(/\/$/, '') || '.', 'flux', trail);
-    list(spec.patches).forEach((entry, i) => {
-      const patch = mapping(entry);
-      const inline = text(patch?.patch);
-      if (inline !== undefined) this.inlinePatch(object.source, [...object.path, 'spec', 'patches', i, 'patch'], inline, targetOf(patch?.target), found);
-    });
-    const namespace = text(spec.targetNamespace);
-    if (namespace !== undefined) setNamespace(found, namespace);
-    const substitute = mapping(mapping(spec.postBuild)?.substitute);
-    if (substitute) substituteVariables(found, new Map(Object.entries(substitute).map(([name, value]) => [name, String(value)])));
-    return found;
-  }
-
-  private fluxRelease(object: KubeObject): HelmRelease {
-    const spec = mapping(object.body.spec) ?? {};
-    const chartSpec = mapping(mapping(spec.chart)?.spec);
-    const chart = text(chartSpec?.chart);
-    const fromGit = text(mapping(chartSpec?.sourceRef)?.kind) === 'GitRepository';
-    const chartPath = chart !== undefined && fromGit ? posix.normalize(chart.replace(/^\.\//, '')).replace(/\/$/, '') : undefined;
-    return {
-      object: refOf(object),
-      releaseName: text(spec.releaseName) ?? object.name,
-      ...(chartPath !== undefined ? { chartPath } : {}),
-      layers: [{ values: spec.values, locate: (path) => locateIn(object, ['spec', 'values', ...path]) }],
-      valuesFrom: list(spec.valuesFrom).flatMap((entry) => {
-        const source = mapping(entry);
-        const name = text(source?.name);
-        return source && name !== undefined && (text(source.kind) ?? 'ConfigMap') === 'ConfigMap' ? [{ name, key: text(source.valuesKey) ?? 'values.yaml' }] : [];
-      }),
-    };
   }
 
   private serviceClaims(service: ObservedService): PortClaim[] {
     const skipped: SkippedValue[] = [];
     const claims = serviceClaims(service, this.registryNames, skipped);
-    for (const skip of skipped) this.skipped.set(locationKey(skip.at), skip);
+    for (const skip of skipped) this.skip(skip);
     return claims;
   }
 
-  /** A release's node ports, over chart defaults, then `valuesFrom` ConfigMaps the cluster generates, then its own values. */
+  /** A release's ports, over chart defaults, then `valuesFrom` ConfigMaps the cluster generates, then its own values; and its chart's literal ports. */
   private releaseClaims(release: HelmRelease, configMaps: Found['generatedConfigMaps'] = new Map()): PortClaim[] {
     const layers: ValuesLayer[] = [];
     if (release.chartPath !== undefined) {
@@ -380,85 +328,80 @@ class RepoScan {
     }
     const skipped: SkippedValue[] = [];
     const claims = releaseClaims({ ...release, layers: [...layers, ...release.layers] }, skipped);
-    for (const skip of skipped) this.skipped.set(locationKey(skip.at), skip);
-    return claims;
+    for (const skip of skipped) this.skip(skip);
+    return [...claims, ...chartTemplateClaims(this, release)];
   }
 
-  private argoApplications(): ArgoApplication[] {
+  /** Every Application, with the file it is written in; the ApplicationSets' generated ones too. */
+  private argoApplications(): { application: ArgoApplication; file: string }[] {
     const folders = [...this.folders];
-    const clusters = this.options.registry?.clusters.map((c) => c.name) ?? [];
-    const applications: ArgoApplication[] = [];
-    for (const manifest of this.manifests.values()) {
-      for (const object of manifest.objects) if (isArgo(object)) applications.push(...argoApplications(object, folders, clusters));
+    const clusters = this.argoClusters();
+    const applications: { application: ArgoApplication; file: string }[] = [];
+    for (const [file, manifest] of this.manifests) {
+      for (const object of manifest.objects) {
+        if (isArgo(object)) for (const application of argoApplications(object, folders, clusters)) applications.push({ application, file });
+      }
     }
     return applications;
   }
 
-  private argoCluster(destination: string | undefined): string | undefined {
-    if (destination === undefined) return undefined;
+  /** The clusters Argo CD knows: the registry's, and the repository's cluster Secrets. */
+  private argoClusters(): ArgoCluster[] {
+    const secrets = this.clusterSecrets();
     const registry = this.options.registry;
-    if (!registry) return destination;
-    return registry.clusters.find((c) => c.name === destination)?.name;
+    if (!registry) return secrets;
+    const clusters: ArgoCluster[] = registry.clusters.map((c) => ({ name: c.name, ...(c.server !== undefined ? { server: c.server } : {}), labels: {} }));
+    for (const secret of secrets) if (!clusters.some((c) => c.name === secret.name || (c.server !== undefined && c.server === secret.server))) clusters.push(secret);
+    return clusters;
   }
 
-  private argoFound(application: ArgoApplication): Found {
-    const found: Found = emptyFound();
-    for (const source of application.sources) {
-      const path = source.path === undefined ? undefined : posix.normalize(source.path.replace(/^\.\//, '')).replace(/\/$/, '') || '.';
-      const isChart = path !== undefined && this.chartFolders.has(path);
-      if (path !== undefined && !isChart) merge(found, this.collect(path, source.recurse ? 'argo-recurse' : 'argo', []));
-      if (!isChart && source.chart === undefined) continue;
-      const object = application.object;
-      const helm = source.helm ?? {};
-      const layers: ValuesLayer[] = [];
-      for (const valuesFile of list(helm.valueFiles)) {
-        const file = typeof valuesFile === 'string' && path !== undefined ? posix.normalize(posix.join(path, valuesFile)) : undefined;
-        const values = file !== undefined ? this.yamlFile(file) : undefined;
-        if (values) layers.push({ values: values.value, locate: (p) => values.locate(p) });
+  private clusterSecrets(): ArgoCluster[] {
+    const secrets: ArgoCluster[] = [];
+    for (const manifest of this.manifests.values()) {
+      for (const object of manifest.objects) {
+        const cluster = isClusterSecret(object) ? clusterOfSecret(object) : undefined;
+        if (cluster) secrets.push(cluster);
       }
-      const inline = text(helm.values);
-      if (inline !== undefined) {
-        const layer = this.embeddedValues(object, [...source.helmPath, 'values'], inline);
-        if (layer) layers.push(layer);
-      }
-      if (helm.valuesObject !== undefined) {
-        layers.push({ values: helm.valuesObject, locate: (p) => locateIn(object, [...source.helmPath, 'valuesObject', ...p]) });
-      }
-      const parameters = list(helm.parameters);
-      if (parameters.length > 0) {
-        const values: Record<string, unknown> = {};
-        const places = new Map<string, Location>();
-        parameters.forEach((entry, i) => {
-          const parameter = mapping(entry);
-          const name = text(parameter?.name);
-          if (name === undefined) return;
-          let node = values;
-          const keys = name.split('.');
-          keys.slice(0, -1).forEach((key) => (node = (mapping(node[key]) ?? (node[key] = {})) as Record<string, unknown>));
-          node[keys[keys.length - 1]!] = parameter?.value;
-          places.set(keys.join('.'), locateIn(object, [...source.helmPath, 'parameters', i, 'value']));
-        });
-        layers.push({ values, locate: (p) => places.get(p.join('.')) ?? locateIn(object, [...source.helmPath, 'parameters']) });
-      }
-      found.releases.push({
-        object: { kind: 'Application', ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: application.name },
-        releaseName: text(helm.releaseName) ?? application.name,
-        ...(isChart ? { chartPath: path! } : {}),
-        layers,
-      });
     }
-    if (application.namespace !== undefined) setNamespace(found, application.namespace, false);
-    return found;
+    return secrets;
   }
 
-  /** Helm values written as a YAML string inside the Application; positions point into the block. */
-  private embeddedValues(object: KubeObject, path: YamlPath, content: string): ValuesLayer | undefined {
-    const embedded = parseEmbedded(object.source, locateIn(object, path), content);
-    if (!embedded) return undefined;
-    return { values: embedded.inner.value, locate: (p) => embedded.place(embedded.inner.locate(p)) };
+  private destinationIndex(roots: ReadonlyMap<string, unknown>): DestinationIndex {
+    const registry = this.options.registry;
+    const secrets = this.clusterSecrets();
+    const names = new Set(registry ? registry.clusters.map((c) => c.name) : [...roots.keys(), ...secrets.map((s) => s.name)]);
+    const servers = new Map<string, string>();
+    for (const cluster of registry?.clusters ?? []) if (cluster.server !== undefined) servers.set(trimServer(cluster.server), cluster.name);
+    const secretNames = new Map<string, string>();
+    for (const secret of secrets) {
+      const server = secret.server !== undefined ? trimServer(secret.server) : undefined;
+      const name = names.has(secret.name) ? secret.name : (server !== undefined ? servers.get(server) : undefined) ?? (registry ? undefined : secret.name);
+      if (name === undefined) continue;
+      secretNames.set(secret.name, name);
+      if (server !== undefined && !servers.has(server)) servers.set(server, name);
+    }
+    return { names, servers, secretNames };
   }
 
-  private kindConfigs(): { object: KubeObject; cluster: string; host: string }[] {
+  /** The API servers known for each cluster: the registry's `server`, or the cluster Secret's. */
+  private clusterServers(): Map<string, string> {
+    const servers = new Map<string, string>();
+    for (const secret of this.clusterSecrets()) if (secret.server !== undefined) servers.set(secret.name, secret.server);
+    for (const cluster of this.options.registry?.clusters ?? []) if (cluster.server !== undefined) servers.set(cluster.name, cluster.server);
+    return servers;
+  }
+
+  /** The cluster a helmfile installs to: its kube context, else the cluster whose root holds it, else the only one. */
+  private helmfileCluster(kubeContext: string | undefined, file: string): string | undefined {
+    const registry = this.options.registry;
+    if (kubeContext !== undefined) return !registry || registry.clusters.some((c) => c.name === kubeContext) ? kubeContext : undefined;
+    const holder = this.reachedBy.get(file);
+    if (holder !== undefined) return holder;
+    if (!registry) return DEFAULT_CLUSTER;
+    return registry.clusters.length === 1 ? registry.clusters[0]!.name : undefined;
+  }
+
+  private kindConfigs(): { file: string; object: ManifestFile['objects'][number]; cluster: string; host: string }[] {
     const registry = this.options.registry;
     const registryFolder = registry ? dirname(resolve(this.cwd, registry.file)) : this.root;
     const named = new Map<string, string>();
@@ -478,19 +421,29 @@ class RepoScan {
         }
       }
     }
-    const configs: { object: KubeObject; cluster: string; host: string }[] = [];
+    const configs: { file: string; object: ManifestFile['objects'][number]; cluster: string; host: string }[] = [];
     for (const [file, manifest] of this.manifests) {
       for (const object of manifest.objects) {
         if (!isKindConfig(object)) continue;
-        const full = resolve(this.root, file);
-        const ownName = kindClusterName(object);
-        const cluster =
-          named.get(full) ?? registry?.clusters.find((c) => c.name === ownName)?.name ?? ownName ?? basename(file).replace(/\.ya?ml$/, '');
+        const cluster = named.get(resolve(this.root, file)) ?? this.kindClusterOf(file, kindClusterName(object));
         const host = registry?.clusters.find((c) => c.name === cluster)?.host ?? `${cluster} (own host)`;
-        configs.push({ object, cluster, host });
+        configs.push({ file, object, cluster, host });
       }
     }
     return configs;
+  }
+
+  /** A kind config's cluster: the cluster whose root holds the file, else the registry's cluster of its `name`, else its name or file name. */
+  private kindClusterOf(file: string, ownName: string | undefined): string {
+    const registry = this.options.registry;
+    const named = registry?.clusters.find((c) => c.kindConfig !== undefined && resolve(dirname(resolve(this.cwd, registry.file)), c.kindConfig) === resolve(this.root, file));
+    return (
+      named?.name ??
+      this.reachedBy.get(file) ??
+      registry?.clusters.find((c) => c.name === ownName)?.name ??
+      ownName ??
+      basename(file).replace(/\.ya?ml$/, '').replace(/^kind-|-kind$|-?config$/g, '')
+    );
   }
 
   /** Claims in parsed files that no cluster deploys. */
@@ -500,7 +453,7 @@ class RepoScan {
       if (this.reached.has(file) || !this.fileSet.has(file)) continue;
       for (const object of manifest.objects) {
         if (isService(object)) claims.push(...this.serviceClaims(serviceOf(object)));
-        else if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) claims.push(...this.releaseClaims(this.fluxRelease(object)));
+        else if (isFluxRelease(object)) claims.push(...this.releaseClaims(fluxRelease(object)));
         else claims.push(...hostPortClaims(object));
       }
     }
@@ -511,20 +464,18 @@ class RepoScan {
     for (const name of KUSTOMIZATION_FILES) {
       const file = folder === '.' ? name : `${folder}/${name}`;
       if (this.fileSet.has(file)) {
-        this.reached.add(file);
+        this.reach(file);
         return this.yamlFile(file);
       }
     }
     return undefined;
   }
 
-  /** A single-document YAML file read on demand (a kustomization, a chart's values.yaml); problems are recorded. */
-  private yamlFile(file: string): YamlSource | undefined {
+  yamlFile(file: string): YamlSource | undefined {
     return this.yamlDocuments(file)?.[0];
   }
 
-  /** Every document of a YAML file read on demand (a patch file may hold several), once. */
-  private yamlDocuments(file: string): YamlSource[] | undefined {
+  yamlDocuments(file: string): YamlSource[] | undefined {
     if (this.yamlFiles.has(file)) return this.yamlFiles.get(file);
     let documents: YamlSource[] | undefined;
     if (this.fileSet.has(file)) {
@@ -538,6 +489,26 @@ class RepoScan {
     }
     this.yamlFiles.set(file, documents);
     return documents;
+  }
+
+  readText(file: string): string | undefined {
+    if (!this.fileSet.has(file)) return undefined;
+    try {
+      this.filesParsed++;
+      return readFileSync(join(this.root, file), 'utf8');
+    } catch (error) {
+      this.problem(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, this.at(file));
+      return undefined;
+    }
+  }
+
+  reach(file: string): void {
+    this.reached.add(file);
+    if (this.collecting !== undefined && !this.reachedBy.has(file)) this.reachedBy.set(file, this.collecting);
+  }
+
+  isChart(folder: string): boolean {
+    return this.chartFolders.has(folder);
   }
 
   private nearestKustomizedFolder(prefix: string, rest: string): string | undefined {
@@ -572,12 +543,15 @@ class RepoScan {
     return false;
   }
 
-  /** Records a file that cannot be read or used, once per place. */
-  private problem(message: string, at: Location): void {
+  problem(message: string, at: Location): void {
     this.problems.set(locationKey(at), { message, at });
   }
 
-  private show(file: string): string {
+  skip(value: SkippedValue): void {
+    this.skipped.set(`${locationKey(value.at)}:${value.text}`, value);
+  }
+
+  show(file: string): string {
     return displayPath(join(this.root, file), this.cwd);
   }
 
@@ -586,8 +560,8 @@ class RepoScan {
   }
 }
 
-function refOf(object: KubeObject): ObjectRef {
-  return { kind: object.kind, ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name };
+function trimServer(server: string): string {
+  return server.replace(/\/+$/, '');
 }
 
 function unique<T>(items: T[], key: (item: T) => string): T[] {

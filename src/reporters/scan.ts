@@ -1,4 +1,5 @@
 import type { PortClaim, RepoObservation } from '../core/types.ts';
+import { leftOut, printable } from './init.ts';
 import { table } from './tables.ts';
 
 /** `portolan scan` as text: a table of claims per cluster, then what nothing deploys, what was skipped and what could not be read. */
@@ -12,29 +13,23 @@ export function scanText(observed: RepoObservation): string {
     const config = observed.kindConfigs.get(cluster);
     const from = [...(roots ?? []).map((r) => (r === '.' ? 'the whole repository' : r)), ...(config ? [`kind config ${config}`] : [])];
     lines.push(`cluster ${cluster}${from.length > 0 ? ` (${from.join(', ')})` : ''}`);
+    const how = observed.clusterOrigins.get(cluster);
+    if (how && how.length > 0) lines.push(`  found by ${how.join('; ')}`);
     lines.push(indent(table([['PORT', 'PROTOCOL', 'KIND', 'HELD BY', 'WHERE'], ...claims.map(claimRow)])));
   }
   if (observed.undeployed.length > 0) {
-    lines.push('not deployed (no kustomization, Flux Kustomization or Application reaches these files)');
+    lines.push('not deployed (no kustomization, Flux Kustomization, Application or helmfile reaches these files)');
     lines.push(indent(table([['PORT', 'PROTOCOL', 'KIND', 'HELD BY', 'WHERE'], ...observed.undeployed.map(claimRow)])));
   }
-  if (observed.skipped.length > 0) {
-    lines.push('skipped (not a port until rendered or substituted)');
-    for (const skip of observed.skipped) lines.push(`  ${where(skip.at)}  ${skip.reason}: ${skip.text.trim()}`);
-    lines.push('');
-  }
-  if (observed.problems.length > 0) {
-    lines.push('could not read');
-    for (const problem of observed.problems) lines.push(`  ${where(problem.at)}  ${problem.message}`);
-    lines.push('');
-  }
+  const rest = leftOut(observed);
+  if (rest.length > 0) lines.push(...rest.slice(1), '');
   const count = observed.claims.length - hidden;
   lines.push(
     `${observed.filesSeen} YAML files, ${observed.filesParsed} parsed; ${count} port${count === 1 ? '' : 's'} in ${byCluster.size} cluster${byCluster.size === 1 ? '' : 's'}` +
       (hidden > 0 ? ` (and ${hidden} ClusterIP Service port${hidden === 1 ? '' : 's'}, listed by --format json)` : '') +
       (observed.problems.length > 0 ? `; ${observed.problems.length} unreadable` : ''),
   );
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 /** `portolan scan --format json`: the same, as one object; absent values are null. */
@@ -42,6 +37,7 @@ export function scanJson(observed: RepoObservation): string {
   const clusters = [...claimsByCluster(observed.claims)].map(([name, claims]) => ({
     name,
     roots: observed.clusterRoots.get(name) ?? [],
+    foundBy: observed.clusterOrigins.get(name) ?? [],
     kindConfig: observed.kindConfigs.get(name) ?? null,
     claims: claims.map(claimJson),
   }));
@@ -51,6 +47,7 @@ export function scanJson(observed: RepoObservation): string {
       clusters,
       undeployed: observed.undeployed.map(claimJson),
       skipped: observed.skipped,
+      excluded: observed.excluded,
       problems: observed.problems,
       files: { seen: observed.filesSeen, parsed: observed.filesParsed },
     },

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { checkRegistry } from '../../engine/check.ts';
 import { formats, reporters } from '../../reporters/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
-import { formatOption, type CommandContext } from '../context.ts';
+import { collect, formatOption, type CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
 import { progressLine } from '../progress.ts';
 
@@ -14,17 +14,18 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .description('Check the registry against every rule. With --repo, also read the GitOps repository DIR and report drift between it and the registry. Exits 0 when clean, 1 when a finding is at error severity, 2 when the input or the command is wrong.')
     .argument('[path]', 'a registry file, or a folder that holds portolan.yaml (default: the nearest portolan.yaml)')
     .option('--repo <dir>', 'a GitOps repository (manifests, kustomize, Flux, Argo CD, kind configs) to compare with the registry')
+    .option('--exclude <glob>', 'with --repo: leave out more folders or files (repeatable, or comma-separated)', collect)
     .addOption(formatOption(formats))
     .addHelpText('after', '\nExamples:\n  $ portolan check\n  $ portolan check --repo ../gitops\n  $ portolan check examples/homelab --format sarif > portolan.sarif')
-    .action((path: string | undefined, options: { format: string; repo?: string }) => {
+    .action((path: string | undefined, options: { format: string; repo?: string; exclude?: string[] }) => {
       const registry = context.registry(path);
       let observed;
       if (options.repo !== undefined) {
         const progress = progressLine(context.io, options.format !== 'json' && options.format !== 'sarif');
-        observed = scanRepo(options.repo, { registry, cwd: context.io.cwd, onProgress: progress.update });
+        observed = scanRepo(options.repo, { registry, cwd: context.io.cwd, onProgress: progress.update, ...(options.exclude ? { exclude: options.exclude } : {}) });
         progress.done();
         if (observed.clusters.length === 0) {
-          context.io.stderr(`portolan: found no cluster's manifests in ${options.repo}; say where they are with clusters.NAME.paths, or keep them in clusters/NAME\n`);
+          context.io.stderr(`portolan: found no cluster's manifests in ${options.repo}; say where they are with clusters.NAME.paths, or run \`portolan init\` to find them\n`);
         }
       }
       const result = checkRegistry(registry, observed ? { observed } : {});

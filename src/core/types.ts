@@ -254,6 +254,8 @@ export interface RepoObservation {
   deployedNames: Map<string, Set<string>>;
   /** The clusters with a kind config, and that config's file. */
   kindConfigs: Map<string, string>;
+  /** Kind configs that could not be parsed (listed as problems), by the cluster they seem to create. */
+  unreadKindConfigs: Map<string, string>;
   /** Claims in files that nothing deploys. */
   undeployed: PortClaim[];
   problems: FileProblem[];

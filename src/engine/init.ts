@@ -78,8 +78,8 @@ export function initRegistry(options: InitOptions): InitResult {
       added: merged.added,
     };
   }
-  const rootShown = displayPath(root, options.cwd);
-  const text = registryText(document, `${rootShown === '' ? '.' : rootShown}${imported ? ` and from ${imported.file}` : ''}`);
+  const rootShown = root === resolve(options.cwd) ? '.' : displayPath(root, options.cwd);
+  const text = registryText(document, `${rootShown}${imported ? ` and from ${imported.file}` : ''}`);
   // The registry is read back as check will read it: a failure here is a bug in init.
   const registry = parseRegistry(shown, text, { ruleIds, cwd: options.cwd });
   const checked = scanRepo(options.repo, { registry, cwd: options.cwd });
@@ -110,7 +110,7 @@ export function initRegistry(options: InitOptions): InitResult {
     })),
     services: registry.services.length,
     check: result.summary,
-    next: rootShown === '' ? 'portolan check --repo .' : `cd ${rootShown} && portolan check --repo .`,
+    next: rootShown === '.' ? 'portolan check --repo .' : `cd ${rootShown} && portolan check --repo .`,
   };
 }
 

@@ -53,7 +53,7 @@ interface ObservedEntry {
  * ports that lie in the same hundreds, and the scan's excluded folders. Owners are left to people.
  */
 export function starterRegistry(observed: RepoObservation, options: StarterOptions): Starter {
-  const clusterNames = [...new Set([...observed.clusters, ...observed.kindConfigs.keys()])].sort();
+  const clusterNames = [...new Set([...observed.clusters, ...observed.kindConfigs.keys(), ...observed.unreadKindConfigs.keys()])].sort();
   const clusters: Record<string, Record<string, unknown>> = {};
   for (const name of clusterNames) {
     const entry: Record<string, unknown> = {};
@@ -61,7 +61,8 @@ export function starterRegistry(observed: RepoObservation, options: StarterOptio
     if (roots && roots.length > 0 && !(roots.length === 1 && roots[0] === '.')) entry.paths = roots;
     const server = observed.clusterServers.get(name);
     if (server !== undefined) entry.server = server;
-    const config = observed.kindConfigs.get(name);
+    // A kind config that does not parse still creates its cluster: kept, and reported by check.
+    const config = observed.kindConfigs.get(name) ?? observed.unreadKindConfigs.get(name);
     if (config !== undefined) {
       const file = resolve(options.cwd, config);
       entry.kindConfig = relative(options.registryFolder, file).split('\\').join('/');

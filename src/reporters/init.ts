@@ -14,7 +14,8 @@ export function initText(result: InitResult): string {
   if (result.clusters.length === 0) lines.push('  none found: say where a cluster\'s manifests are with clusters.NAME.paths');
   for (const cluster of result.clusters) {
     const facts = [
-      cluster.how.length > 0 ? `found by ${cluster.how.join('; ')}` : 'from the port document',
+      // The kind config is named on its own below.
+      ...(cluster.how.length > 0 ? [`found by ${cluster.how.filter((how) => cluster.kindConfig === undefined || !how.startsWith('kind config')).join('; ') || 'its kind config'}`] : ['from the port document']),
       ...(cluster.kindConfig !== undefined ? [`kind config ${cluster.kindConfig}`] : []),
       ...(cluster.host !== undefined ? [`host ${cluster.host}`] : []),
       ...(cluster.server !== undefined ? [`server ${cluster.server}`] : []),

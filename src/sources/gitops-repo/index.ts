@@ -114,9 +114,12 @@ class RepoScan implements RepoReader {
     const registry = this.options.registry;
     const byCluster = new Map<string, Found>();
     const origins = new Map<string, string[]>();
-    const foundFor = (cluster: string, how: string) => {
+    const noteOrigin = (cluster: string, how: string) => {
       const ways = origins.get(cluster) ?? [];
       if (!ways.includes(how)) origins.set(cluster, [...ways, how]);
+    };
+    const foundFor = (cluster: string, how: string) => {
+      noteOrigin(cluster, how);
       let found = byCluster.get(cluster);
       if (!found) byCluster.set(cluster, (found = emptyFound()));
       return found;
@@ -166,6 +169,7 @@ class RepoScan implements RepoReader {
     const kindClaims: PortClaim[] = [];
     for (const { file, object, cluster, host } of this.kindConfigs()) {
       kindConfigs.set(cluster, object.source.file);
+      noteOrigin(cluster, `kind config ${object.source.file}`);
       kindClaims.push(...kindConfigClaims(object, cluster, host));
       // The other documents of a kind config file (a Service applied beside it) run in that cluster.
       const manifest = this.manifests.get(file)!;
@@ -173,9 +177,12 @@ class RepoScan implements RepoReader {
         this.collectFile(file, foundFor(cluster, `kind config ${object.source.file}`), []);
       }
     }
+    const unreadKindConfigs = new Map<string, string>();
     for (const [file, name] of this.brokenKindConfigs) {
       const cluster = this.kindClusterOf(file, name);
-      if (!kindConfigs.has(cluster)) kindConfigs.set(cluster, this.show(file));
+      if (kindConfigs.has(cluster)) continue;
+      unreadKindConfigs.set(cluster, this.show(file));
+      noteOrigin(cluster, `kind config ${this.show(file)} (unreadable)`);
     }
 
     const claims: PortClaim[] = [];
@@ -204,11 +211,12 @@ class RepoScan implements RepoReader {
       root: displayPath(this.root, this.cwd),
       clusters: [...byCluster.keys()].filter(known).sort(),
       clusterRoots: new Map([...roots].map(([cluster, root]) => [cluster, root.paths])),
-      clusterOrigins: new Map([...origins].filter(([cluster]) => known(cluster) || kindConfigs.has(cluster))),
+      clusterOrigins: new Map([...origins].filter(([cluster]) => known(cluster) || kindConfigs.has(cluster) || unreadKindConfigs.has(cluster))),
       claims: unique(claims, claimKey),
       services,
       deployedNames,
       kindConfigs,
+      unreadKindConfigs,
       undeployed: this.undeployedClaims(),
       problems: [...this.problems.values()],
       skipped: [...this.skipped.values()],

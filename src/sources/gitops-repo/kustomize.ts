@@ -5,7 +5,7 @@ import type { ValuesLayer } from '../helm-release/index.ts';
 import { list, mapping, text } from '../k8s-manifests/objects.ts';
 import { parseEmbedded } from './embedded.ts';
 import { merge, setNamespace, type Found } from './found.ts';
-import { applyPatch, patchOf, targetOf, type PatchTarget } from './patches.ts';
+import { applyPatch, applyReleasePatch, patchOf, targetOf, type PatchTarget } from './patches.ts';
 import type { RepoReader } from './reader.ts';
 
 /**
@@ -80,6 +80,7 @@ export function collectKustomization(reader: RepoReader, root: string, folder: s
       for (const document of reader.yamlDocuments(patchFile(file)) ?? []) {
         const patch = patchOf(document, target);
         if (patch) applyPatch(patch, found.services);
+        if (patch) applyReleasePatch(patch, found.releases);
       }
     }
   }
@@ -95,4 +96,5 @@ export function inlinePatch(source: YamlSource, path: YamlPath, content: string,
   const embedded = parseEmbedded(source, source.locate(path), content);
   const patch = embedded && patchOf(embedded.inner, target, embedded.place);
   if (patch) applyPatch(patch, found.services);
+  if (patch) applyReleasePatch(patch, found.releases);
 }

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseRegistry } from '../../src/registry/load.ts';
+import { ruleIds } from '../../src/rules/index.ts';
+import { fixture, planted, runCli, tempFolder } from '../helpers.ts';
+
+interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  locations: { file: string; line: number }[];
+}
+
+/**
+ * Each fixture copies a real layout, with mistakes planted (`# planted: RULE-ID` on the line a
+ * finding must point at) and traps that must stay silent. `findings` is the exact list, by rule
+ * and first place, that `init` then `check --repo .` must give; docs/accuracy.md tabulates them.
+ */
+const FIXTURES: Record<string, { findings: string[]; clusters: string[] }> = {
+  'flux-nested': {
+    clusters: ['forge', 'pro', 'studio'],
+    findings: [
+      'invalid-service kubernetes/clusters/forge/kind-config.yaml:24',
+      'unparsable-file kubernetes/clusters/pro/kind-config.yaml:6',
+      'kind-unmapped-nodeport kubernetes/apps/studio/agent-jamie.yaml:14',
+      'hostport-offset kubernetes/clusters/studio/kind-config.yaml:17',
+    ],
+  },
+};
+
+/** Copies a fixture repository into a fresh folder, runs `portolan init` there, and returns the folder. */
+async function initialised(name: string): Promise<{ dir: string; stdout: string }> {
+  const dir = join(tempFolder(), name);
+  cpSync(fixture('repos', name), dir, { recursive: true });
+  const run = await runCli(['init'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  return { dir, stdout: run.stdout };
+}
+
+for (const [name, expected] of Object.entries(FIXTURES)) {
+  test(`init then check --repo on ${name}: every planted mistake, and nothing else`, async () => {
+    const { dir } = await initialised(name);
+    const registry = parseRegistry('portolan.yaml', readFileSync(join(dir, 'portolan.yaml'), 'utf8'), { ruleIds });
+    assert.deepEqual(registry.clusters.map((c) => c.name), expected.clusters);
+    const check = await runCli(['check', '--repo', '.', '--format', 'json'], dir);
+    const { findings } = JSON.parse(check.stdout) as { findings: JsonFinding[] };
+    assert.equal(check.code, findings.some((f) => f.severity === 'error') ? 1 : 0, check.stderr);
+    const got = findings.map((f) => `${f.ruleId} ${f.locations[0]!.file}:${f.locations[0]!.line}`);
+    assert.deepEqual(got.sort(), [...expected.findings].sort());
+    // Every planted mark is at one of the findings' places.
+    const marks = planted(dir, dir);
+    const places = new Set(findings.flatMap((f) => f.locations.map((l) => `${l.file}:${l.line} ${f.ruleId}`)));
+    assert.deepEqual(marks.filter((mark) => !places.has(mark)), []);
+    assert.equal(marks.length, expected.findings.length);
+  });
+}
+
+test('init refuses to replace a registry without --force, and --dry-run writes nothing', async () => {
+  const { dir } = await initialised('flux-nested');
+  const before = readFileSync(join(dir, 'portolan.yaml'), 'utf8');
+  const again = await runCli(['init'], dir);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /portolan\.yaml exists/);
+  const dry = await runCli(['init', '--dry-run'], dir);
+  assert.equal(dry.code, 0);
+  assert.equal(dry.stdout, before);
+  assert.match(dry.stderr, /would write \(--dry-run\)/);
+  const forced = await runCli(['init', '--force', '--exclude', 'kubernetes/apps/studio'], dir);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(readFileSync(join(dir, 'portolan.yaml'), 'utf8'), /exclude: \[.*kubernetes\/apps\/studio\]/);
+  assert.doesNotMatch(readFileSync(join(dir, 'portolan.yaml'), 'utf8'), /agent-jamie/);
+});

@@ -27,6 +27,10 @@ const FIXTURES: Record<string, { findings: string[]; clusters: string[] }> = {
       'hostport-offset kubernetes/clusters/studio/kind-config.yaml:17',
     ],
   },
+  'argocd-appsets': {
+    clusters: ['edge', 'in-cluster', 'nuc'],
+    findings: ['invalid-service apps/edge/homeassistant/service.yaml:16', 'port-conflict apps/nuc/immich/service.yaml:16'],
+  },
 };
 
 /** Copies a fixture repository into a fresh folder, runs `portolan init` there, and returns the folder. */
@@ -52,7 +56,7 @@ for (const [name, expected] of Object.entries(FIXTURES)) {
     const marks = planted(dir, dir);
     const places = new Set(findings.flatMap((f) => f.locations.map((l) => `${l.file}:${l.line} ${f.ruleId}`)));
     assert.deepEqual(marks.filter((mark) => !places.has(mark)), []);
-    assert.equal(marks.length, expected.findings.length);
+    for (const finding of findings) assert.ok(finding.locations.some((l) => marks.includes(`${l.file}:${l.line} ${finding.ruleId}`)), `unplanted: ${JSON.stringify(finding)}`);
   });
 }
 

@@ -74,7 +74,7 @@ function claimRow(claim: PortClaim): string[] {
       : claim.portName !== undefined
         ? `${object} ${claim.portName}`
         : object;
-  const kind = claim.source === 'kind-config' ? 'kind mapping' : claim.source === 'helm-values' ? 'nodePort (values)' : claim.kind;
+  const kind = claim.source === 'kind-config' ? 'kind mapping' : claim.source === 'helm-values' ? `${claim.kind} (values)` : claim.kind;
   return [String(claim.port), claim.protocol, kind, heldBy, where(claim.at)];
 }
 

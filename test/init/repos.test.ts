@@ -31,6 +31,14 @@ const FIXTURES: Record<string, { findings: string[]; clusters: string[] }> = {
     clusters: ['edge', 'in-cluster', 'nuc'],
     findings: ['invalid-service apps/edge/homeassistant/service.yaml:16', 'port-conflict apps/nuc/immich/service.yaml:16'],
   },
+  'helmfile-charts': {
+    clusters: ['homelab'],
+    findings: [
+      'port-conflict charts/legacy-api/templates/service.yaml:12',
+      'kind-stale-mapping kind/homelab.yaml:20',
+      'kind-unmapped-nodeport values/homepage.yaml:2',
+    ],
+  },
 };
 
 /** Copies a fixture repository into a fresh folder, runs `portolan init` there, and returns the folder. */

@@ -399,10 +399,19 @@ class RepoScan implements RepoReader {
     return servers;
   }
 
-  /** The cluster a helmfile installs to: its kube context, else the cluster whose root holds it, else the only one. */
+  /**
+   * The cluster a helmfile installs to: its kube context (kind names a cluster's context
+   * `kind-NAME`, so `kind-homelab` is the kind cluster homelab), else the cluster whose root
+   * holds the helmfile, else the only one.
+   */
   private helmfileCluster(kubeContext: string | undefined, file: string): string | undefined {
     const registry = this.options.registry;
-    if (kubeContext !== undefined) return !registry || registry.clusters.some((c) => c.name === kubeContext) ? kubeContext : undefined;
+    if (kubeContext !== undefined) {
+      const kindName = kubeContext.startsWith('kind-') ? kubeContext.slice('kind-'.length) : undefined;
+      const kindClusters = new Set([...this.manifests.values()].flatMap((m) => m.objects.filter(isKindConfig).map((o) => kindClusterName(o) ?? '')));
+      if (kindName !== undefined && (kindClusters.has(kindName) || registry?.clusters.some((c) => c.name === kindName))) return kindName;
+      return !registry || registry.clusters.some((c) => c.name === kubeContext) ? kubeContext : undefined;
+    }
     const holder = this.reachedBy.get(file);
     if (holder !== undefined) return holder;
     if (!registry) return DEFAULT_CLUSTER;

@@ -39,6 +39,18 @@ const FIXTURES: Record<string, { findings: string[]; clusters: string[] }> = {
       'kind-unmapped-nodeport values/homepage.yaml:2',
     ],
   },
+  'kind-ingress': {
+    clusters: ['dev', 'staging'],
+    findings: [
+      'hostport-collision kind/dev.yaml:21',
+      'kind-unmapped-nodeport infrastructure/controllers/staging/ingress-nginx-values.yaml:13',
+      'kind-stale-mapping kind/staging.yaml:19',
+    ],
+  },
+  'flux-aliases': {
+    clusters: ['forge', 'pro', 'studio'],
+    findings: ['port-conflict apps/base/kube-prometheus-stack/helmrelease.yaml:21'],
+  },
 };
 
 /** Copies a fixture repository into a fresh folder, runs `portolan init` there, and returns the folder. */

@@ -33,6 +33,7 @@ interface Leaf {
 
 const NODE_PORT_KEY = /nodeports?/i;
 const SEPARATOR = '\u0000';
+const MERGE_KEY = '<<';
 
 /**
  * The node ports a release's merged values set: numbers under any key that names a node port
@@ -125,14 +126,28 @@ function mergedValues(release: HelmRelease): Map<string, Leaf> {
   return merged;
 }
 
-function flatten(value: unknown, path: string[], layer: ValuesLayer, leaves: Map<string, Leaf>): void {
+/**
+ * Leaves of a values tree by path. A YAML merge key (`<<: *defaults`) adds the merged mapping's
+ * keys where it stands, under the keys written beside it, as Helm's YAML reader does; its leaves
+ * are located at the `<<` line.
+ */
+function flatten(value: unknown, path: string[], layer: ValuesLayer, leaves: Map<string, Leaf>, mergedAt?: Location): void {
   if (value !== null && typeof value === 'object' && (Array.isArray(value) ? value.length > 0 : Object.keys(value).length > 0)) {
-    for (const [key, child] of Object.entries(value)) flatten(child, [...path, key], layer, leaves);
+    const entries = Object.entries(value);
+    if (!Array.isArray(value) && MERGE_KEY in value) {
+      const at = mergedAt ?? layer.locate(yamlPathOf([...path, MERGE_KEY], layer));
+      const merged = (value as Record<string, unknown>)[MERGE_KEY];
+      for (const source of Array.isArray(merged) ? merged : [merged]) flatten(source, path, layer, leaves, at);
+    }
+    for (const [key, child] of entries) if (key !== MERGE_KEY || Array.isArray(value)) flatten(child, [...path, key], layer, leaves, mergedAt);
     return;
   }
   if (path.length === 0) return;
-  const yamlPath = path.map((segment, i) => (i > 0 && /^\d+$/.test(segment) && Array.isArray(valueAt(layer.values, path.slice(0, i))) ? Number(segment) : segment));
-  leaves.set(path.join(SEPARATOR), { value, at: layer.locate(yamlPath) });
+  leaves.set(path.join(SEPARATOR), { value, at: mergedAt ?? layer.locate(yamlPathOf(path, layer)) });
+}
+
+function yamlPathOf(path: string[], layer: ValuesLayer): YamlPath {
+  return path.map((segment, i) => (i > 0 && /^\d+$/.test(segment) && Array.isArray(valueAt(layer.values, path.slice(0, i))) ? Number(segment) : segment));
 }
 
 function valueAt(root: unknown, path: string[]): unknown {

@@ -116,7 +116,7 @@ export function initRegistry(options: InitOptions): InitResult {
 
 /** A starting registry's text from a scan, as `scan --format registry` (the old form of `init --dry-run`) prints it. */
 export function starterText(observed: RepoObservation, options: { cwd: string; registryFolder: string; exclude: readonly string[] }): string {
-  return registryText(starterRegistry(observed, options).registry, observed.root);
+  return registryText(starterRegistry(observed, options).registry, resolve(options.cwd, observed.root) === resolve(options.cwd) ? '.' : observed.root);
 }
 
 function registryText(document: RegistryDocument, from: string): string {

@@ -167,21 +167,19 @@ function portNamesOf(claims: readonly PortClaim[]): string[] {
   const keyOf = (claim: PortClaim) => claim.portName ?? 'default';
   const distinct = [...new Set(claims.map(keyOf))];
   const wordsOf = new Map(claims.map((claim, i) => [keyOf(claim), words[i]!]));
-  const names = new Map<string, string>();
-  for (let depth = 1; names.size < distinct.length; depth++) {
-    const candidates = new Map<string, string>();
-    for (const key of distinct) {
-      if (names.has(key)) continue;
-      const segments = wordsOf.get(key)!;
-      candidates.set(key, safeName(segments.slice(-depth).join('-')));
+  const depth = new Map(distinct.map((key) => [key, 1]));
+  let names: Map<string, string>;
+  for (;;) {
+    names = new Map(distinct.map((key) => [key, safeName(wordsOf.get(key)!.slice(-depth.get(key)!).join('-'))]));
+    const clashing = distinct.filter((key) => distinct.some((other) => other !== key && names.get(other) === names.get(key)));
+    if (clashing.length === 0) break;
+    // Only names that can grow do; one that cannot keeps the short name once the others have moved on.
+    const growable = clashing.filter((key) => depth.get(key)! < wordsOf.get(key)!.length);
+    if (growable.length === 0) {
+      clashing.forEach((key, i) => i > 0 && names.set(key, safeName(`${names.get(key)}-${i + 1}`)));
+      break;
     }
-    const used = [...names.values()];
-    for (const [key, candidate] of candidates) {
-      const clash = used.includes(candidate) || [...candidates].some(([other, name]) => other !== key && name === candidate);
-      const exhausted = depth >= wordsOf.get(key)!.length;
-      if (!clash) names.set(key, candidate);
-      else if (exhausted) names.set(key, safeName(`${candidate}-${names.size + 1}`));
-    }
+    for (const key of growable) depth.set(key, depth.get(key)! + 1);
   }
   return claims.map((claim) => names.get(keyOf(claim))!);
 }

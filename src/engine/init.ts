@@ -65,12 +65,16 @@ export function initRegistry(options: InitOptions): InitResult {
   const exclude = [...DEFAULT_EXCLUDES, ...(options.exclude ?? [])];
   const starter = starterRegistry(observed, { cwd: options.cwd, registryFolder: root, exclude });
   let document = starter.registry;
+  let ranges = starter.ranges;
+  let rulesOff = starter.rulesOff;
   let imported: InitResult['imported'];
   if (options.doc !== undefined) {
     const docFile = resolve(options.cwd, options.doc);
     const portDocument = loadPortDocument(docFile, displayPath(docFile, options.cwd));
     const merged = withDocument(starter, portDocument.registry, relative(root, docFile).split(sep).join('/'));
     document = merged.registry;
+    ranges = merged.ranges;
+    rulesOff = [];
     imported = {
       file: displayPath(docFile, options.cwd),
       ranges: Object.keys(portDocument.registry.ranges ?? {}).length,
@@ -97,8 +101,8 @@ export function initRegistry(options: InitOptions): InitResult {
     text,
     written: !options.dryRun,
     observed,
-    ranges: starter.ranges,
-    rulesOff: starter.rulesOff,
+    ranges,
+    rulesOff,
     ...(imported ? { imported } : {}),
     clusters: registry.clusters.map((cluster) => ({
       name: cluster.name,
@@ -131,7 +135,7 @@ function registryText(document: RegistryDocument, from: string): string {
  * configs, servers and hosts; services the document does not name are added, in the document's
  * range that holds their ports, else in an inferred range that overlaps none of the document's.
  */
-function withDocument(starter: Starter, planned: RegistryDocument, docs: string): { registry: RegistryDocument; added: string[] } {
+function withDocument(starter: Starter, planned: RegistryDocument, docs: string): { registry: RegistryDocument; added: string[]; ranges: InferredRange[] } {
   const registry: RegistryDocument = structuredClone(planned);
   registry.docs = docs;
   const found = starter.registry;
@@ -149,6 +153,7 @@ function withDocument(starter: Starter, planned: RegistryDocument, docs: string)
   const services = (registry.services ??= {});
   const ranges = (registry.ranges ??= {});
   const added: string[] = [];
+  const used: InferredRange[] = [];
   const notes = [...(registry.notes ?? [])];
   for (const [name, service] of Object.entries(found.services ?? {})) {
     if (plannedNames.has(name) || (service.kubernetesName !== undefined && plannedNames.has(service.kubernetesName))) continue;
@@ -163,6 +168,7 @@ function withDocument(starter: Starter, planned: RegistryDocument, docs: string)
       if (inferred && !clashes) {
         if (!ranges[inferred.name]) {
           ranges[inferred.name] = found.ranges![inferred.name]!;
+          used.push(inferred);
           rangeSpans.set(inferred.name, spans);
           notes.push(`Range ${inferred.name} (${inferred.ports.join(', ')}) is drawn around node ports the repository deploys and the document does not plan.`);
         }
@@ -173,7 +179,7 @@ function withDocument(starter: Starter, planned: RegistryDocument, docs: string)
   }
   if (notes.length > 0) registry.notes = notes;
   if (found.scan) registry.scan = found.scan;
-  return { registry, added };
+  return { registry, added, ranges: used };
 }
 
 function spansOf(ports: string | number | (string | number)[]): PortSpan[] {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { inSpans } from '../../src/core/span.ts';
 import { parseRegistry } from '../../src/registry/load.ts';
 import { ruleIds } from '../../src/rules/index.ts';
 import { fixture, planted, runCli, tempFolder } from '../helpers.ts';
@@ -94,4 +95,27 @@ test('init refuses to replace a registry without --force, and --dry-run writes n
   assert.equal(forced.code, 0, forced.stderr);
   assert.match(readFileSync(join(dir, 'portolan.yaml'), 'utf8'), /exclude: \[.*kubernetes\/apps\/studio\]/);
   assert.doesNotMatch(readFileSync(join(dir, 'portolan.yaml'), 'utf8'), /agent-jamie/);
+});
+
+test('init --doc starts from the port document: its ranges, services and notes, with the repository\'s clusters and the services it adds', async () => {
+  const dir = join(tempFolder(), 'gitops');
+  cpSync(fixture('..', '..', 'examples', 'gitops'), dir, { recursive: true });
+  rmSync(join(dir, 'portolan.yaml'));
+  cpSync(fixture('port-doc', 'seed', 'port-mapping-strategy.md'), join(dir, 'PORTS.md'));
+  const run = await runCli(['init', '--doc', 'PORTS.md'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /from PORTS\.md: 10 ranges, 29 services; added from the repository: otel-collector\n/);
+  const registry = parseRegistry('portolan.yaml', readFileSync(join(dir, 'portolan.yaml'), 'utf8'), { ruleIds });
+  assert.equal(registry.docs, 'PORTS.md');
+  assert.equal(registry.services.length, 30);
+  assert.deepEqual(registry.clusters.map((c) => [c.name, c.kindConfig ?? null, c.paths ?? null]), [
+    ['forge', 'kind/forge.yaml', ['clusters/forge']],
+    ['studio', 'kind/studio.yaml', ['clusters/studio']],
+    ['pro', null, null],
+  ]);
+  const otel = registry.services.find((s) => s.name === 'otel-collector')!;
+  assert.equal(otel.range, registry.ranges.find((r) => inSpans(30431, r.spans))?.name);
+  assert.ok(otel.range !== undefined);
+  // The document's own notes come first, as written.
+  assert.equal(registry.notes[0], "Reserve ranges - Don't use ad-hoc ports");
 });

@@ -119,3 +119,14 @@ test('init --doc starts from the port document: its ranges, services and notes, 
   // The document's own notes come first, as written.
   assert.equal(registry.notes[0], "Reserve ranges - Don't use ad-hoc ports");
 });
+
+test('docs/accuracy.md lists every fixture with the findings this test expects, all found, none false', () => {
+  const rows = new Map<string, string[]>();
+  for (const line of readFileSync(fixture('..', '..', 'docs', 'accuracy.md'), 'utf8').split('\n')) {
+    const cells = line.split('|').map((cell) => cell.trim());
+    const name = /^\[([\w-]+)\]/.exec(cells[1] ?? '')?.[1];
+    if (name) rows.set(name, cells.slice(3, 6));
+  }
+  assert.deepEqual([...rows.keys()].sort(), Object.keys(FIXTURES).sort());
+  for (const [name, { findings }] of Object.entries(FIXTURES)) assert.deepEqual(rows.get(name), [String(findings.length), String(findings.length), '0'], name);
+});

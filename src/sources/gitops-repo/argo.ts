@@ -1,4 +1,5 @@
-import type { Location } from '../../core/types.ts';
+import type { Location, Registry } from '../../core/types.ts';
+import type { ManifestFile } from '../k8s-manifests/objects.ts';
 import { list, locateIn, mapping, text, type KubeObject } from '../k8s-manifests/objects.ts';
 import { fillTemplate, generate, unexpanded, type ArgoCluster, type Parameters } from './applicationset.ts';
 
@@ -132,7 +133,7 @@ export type Destination = { cluster: string; how: string } | { cluster: undefine
  * `server` the registry or a cluster Secret gives. A URL is never turned into a name.
  */
 export function resolveDestination(destination: ArgoApplication['destination'], index: DestinationIndex, inCluster: string | undefined, open: boolean): Destination {
-  const server = destination.server?.replace(/\/+$/, '');
+  const server = destination.server === undefined ? undefined : trimServer(destination.server);
   if (destination.name === IN_CLUSTER || server === IN_CLUSTER_SERVER || server === `${IN_CLUSTER_SERVER}:443`) {
     const known = index.servers.get(IN_CLUSTER_SERVER) ?? (index.names.has(IN_CLUSTER) ? IN_CLUSTER : inCluster);
     if (known !== undefined) return { cluster: known, how: 'Argo CD destination in-cluster' };
@@ -149,6 +150,54 @@ export function resolveDestination(destination: ArgoApplication['destination'], 
     return { cluster: undefined, why: `destination server ${server} is no cluster's: give a cluster \`server: ${server}\` in portolan.yaml, or keep its Argo CD cluster Secret in the repository` };
   }
   return { cluster: undefined, why: 'the Application names no destination' };
+}
+
+/** The clusters the repository's Argo CD cluster Secrets declare. */
+export function clusterSecrets(manifests: Iterable<ManifestFile>): ArgoCluster[] {
+  const secrets: ArgoCluster[] = [];
+  for (const manifest of manifests) {
+    for (const object of manifest.objects) {
+      const cluster = isClusterSecret(object) ? clusterOfSecret(object) : undefined;
+      if (cluster) secrets.push(cluster);
+    }
+  }
+  return secrets;
+}
+
+/** The clusters a clusters generator yields: the registry's, then the Secrets' that are not the same cluster. */
+export function argoClusters(registry: Registry | undefined, secrets: readonly ArgoCluster[]): ArgoCluster[] {
+  if (!registry) return [...secrets];
+  const clusters: ArgoCluster[] = registry.clusters.map((c) => ({ name: c.name, ...(c.server !== undefined ? { server: c.server } : {}), labels: {} }));
+  for (const secret of secrets) if (!clusters.some((c) => c.name === secret.name || (c.server !== undefined && c.server === secret.server))) clusters.push(secret);
+  return clusters;
+}
+
+/** How destinations name clusters: the registry's names and servers (or, without one, the clusters found), and the Secrets'. */
+export function destinationIndex(registry: Registry | undefined, found: Iterable<string>, secrets: readonly ArgoCluster[]): DestinationIndex {
+  const names = new Set(registry ? registry.clusters.map((c) => c.name) : [...found, ...secrets.map((s) => s.name)]);
+  const servers = new Map<string, string>();
+  for (const cluster of registry?.clusters ?? []) if (cluster.server !== undefined) servers.set(trimServer(cluster.server), cluster.name);
+  const secretNames = new Map<string, string>();
+  for (const secret of secrets) {
+    const server = secret.server !== undefined ? trimServer(secret.server) : undefined;
+    const name = names.has(secret.name) ? secret.name : ((server !== undefined ? servers.get(server) : undefined) ?? (registry ? undefined : secret.name));
+    if (name === undefined) continue;
+    secretNames.set(secret.name, name);
+    if (server !== undefined && !servers.has(server)) servers.set(server, name);
+  }
+  return { names, servers, secretNames };
+}
+
+/** The API server of each cluster: the registry's `server`, else the cluster Secret's. */
+export function clusterServers(registry: Registry | undefined, secrets: readonly ArgoCluster[]): Map<string, string> {
+  const servers = new Map<string, string>();
+  for (const secret of secrets) if (secret.server !== undefined) servers.set(secret.name, secret.server);
+  for (const cluster of registry?.clusters ?? []) if (cluster.server !== undefined) servers.set(cluster.name, cluster.server);
+  return servers;
+}
+
+function trimServer(server: string): string {
+  return server.replace(/\/+$/, '');
 }
 
 function decode(value: string | undefined): string | undefined {

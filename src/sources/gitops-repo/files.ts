@@ -1,5 +1,7 @@
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import type { ExcludedPath } from '../../core/types.ts';
+import { globPattern } from './globs.ts';
 
 /** Folders never read: version control, dependencies, build output. */
 const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.terraform', 'vendor']);
@@ -25,6 +27,46 @@ export function listRepo(root: string): { files: string[]; folders: Set<string> 
   walk('.');
   files.sort();
   return { files, folders };
+}
+
+/**
+ * The repository's files and folders with what `exclude` (globs) leaves out: a folder is left out
+ * when its parent is or a glob names it, a file when its folder is or a glob names it. The
+ * topmost folders left out are listed with how many YAML files they hold.
+ */
+export function listScanned(root: string, exclude: readonly string[]): { files: string[]; folders: Set<string>; excluded: ExcludedPath[] } {
+  const listing = listRepo(root);
+  const patterns = exclude.map(globPattern);
+  const matching = (path: string) => {
+    const i = patterns.findIndex((pattern) => pattern.test(path));
+    return i === -1 ? undefined : exclude[i];
+  };
+  const folders = new Set<string>(['.']);
+  const excludedFolders = new Map<string, ExcludedPath>();
+  const excluded: ExcludedPath[] = [];
+  // Sorted, parents come before their folders.
+  for (const folder of [...listing.folders].sort()) {
+    if (folder === '.') continue;
+    const inherited = excludedFolders.get(posix.dirname(folder));
+    const glob = inherited ? undefined : matching(folder);
+    if (inherited) excludedFolders.set(folder, inherited);
+    else if (glob === undefined) folders.add(folder);
+    else {
+      const top: ExcludedPath = { path: folder, glob, files: 0 };
+      excludedFolders.set(folder, top);
+      excluded.push(top);
+    }
+  }
+  const files: string[] = [];
+  for (const file of listing.files) {
+    const inFolder = excludedFolders.get(posix.dirname(file));
+    const glob = inFolder ? undefined : matching(file);
+    if (inFolder) inFolder.files++;
+    else if (glob === undefined) files.push(file);
+    else excluded.push({ path: file, glob, files: 1 });
+  }
+  excluded.sort((a, b) => a.path.localeCompare(b.path));
+  return { files, folders, excluded };
 }
 
 /** True for a file name the scan reads: `.yaml`, `.yml`, or kustomize's bare `Kustomization`. */

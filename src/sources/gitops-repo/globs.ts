@@ -35,14 +35,3 @@ export function globPattern(glob: string): RegExp {
   }
   return new RegExp(`^${pattern}$`);
 }
-
-/** The glob a path falls under, itself or through one of its folders; undefined when none. */
-export function excludedBy(path: string, globs: readonly string[], patterns: readonly RegExp[]): string | undefined {
-  const segments = path.split('/');
-  for (let n = 1; n <= segments.length; n++) {
-    const prefix = segments.slice(0, n).join('/');
-    const i = patterns.findIndex((pattern) => pattern.test(prefix));
-    if (i !== -1) return globs[i];
-  }
-  return undefined;
-}

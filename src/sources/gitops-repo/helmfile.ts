@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { InputError } from '../../core/errors.ts';
+import type { Registry } from '../../core/types.ts';
 import { parameterLayer, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
 import { list, mapping, readDocuments, text } from '../k8s-manifests/objects.ts';
 import type { RepoReader } from './reader.ts';
@@ -73,4 +74,24 @@ export function helmfileReleases(reader: RepoReader, file: string): HelmfileRele
     });
   }
   return releases;
+}
+
+/** The cluster a release goes to when neither a registry nor a kube context names one. */
+const DEFAULT_CLUSTER = 'default';
+
+/**
+ * The cluster a helmfile installs to: its kube context (kind names a cluster's context
+ * `kind-NAME`, so `kind-homelab` is the kind cluster homelab), else `holder`, the cluster whose
+ * root holds the helmfile, else the registry's only cluster. Undefined when the registry has no
+ * such cluster.
+ */
+export function helmfileCluster(kubeContext: string | undefined, registry: Registry | undefined, kindNames: ReadonlySet<string>, holder: string | undefined): string | undefined {
+  if (kubeContext !== undefined) {
+    const kindName = kubeContext.startsWith('kind-') ? kubeContext.slice('kind-'.length) : undefined;
+    if (kindName !== undefined && (kindNames.has(kindName) || registry?.clusters.some((c) => c.name === kindName))) return kindName;
+    return !registry || registry.clusters.some((c) => c.name === kubeContext) ? kubeContext : undefined;
+  }
+  if (holder !== undefined) return holder;
+  if (!registry) return DEFAULT_CLUSTER;
+  return registry.clusters.length === 1 ? registry.clusters[0]!.name : undefined;
 }

@@ -7,16 +7,16 @@ import { YamlSource } from '../../registry/yaml-source.ts';
 import { releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
 import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type ManifestFile } from '../k8s-manifests/index.ts';
 import { isKindConfig, kindClusterName, kindConfigClaims } from '../kind-config/index.ts';
-import type { ArgoCluster } from './applicationset.ts';
-import { argoApplications, clusterOfSecret, isArgo, isClusterSecret, resolveDestination, type ArgoApplication, type DestinationIndex } from './argo.ts';
+import { kindClusterOf } from './kind.ts';
+import { argoApplications, argoClusters, clusterSecrets, clusterServers, destinationIndex, isArgo, resolveDestination, type ArgoApplication } from './argo.ts';
 import { argoFound } from './argo-found.ts';
 import { chartFolderRelease, chartTemplateClaims } from './charts.ts';
 import { clusterRoots } from './clusters.ts';
-import { KUSTOMIZATION_FILES, listRepo, mayMatter, readBytes } from './files.ts';
+import { KUSTOMIZATION_FILES, listScanned, mayMatter, readBytes } from './files.ts';
 import { fluxKustomization, fluxRelease, fluxRoots, isFluxKustomization, isFluxRelease } from './flux.ts';
 import { emptyFound, merge, type Found } from './found.ts';
-import { DEFAULT_EXCLUDES, excludedBy, globPattern } from './globs.ts';
-import { helmfileReleases, isHelmfile } from './helmfile.ts';
+import { DEFAULT_EXCLUDES } from './globs.ts';
+import { helmfileCluster, helmfileReleases, isHelmfile } from './helmfile.ts';
 import { collectKustomization } from './kustomize.ts';
 import type { CollectMode, RepoReader } from './reader.ts';
 
@@ -57,7 +57,7 @@ export function scanRepo(dir: string, options: ScanOptions = {}): RepoObservatio
 class RepoScan implements RepoReader {
   private readonly files: string[];
   readonly fileSet: Set<string>;
-  readonly folders: Set<string>;
+  readonly folders: ReadonlySet<string>;
   private readonly chartFolders = new Set<string>();
   private readonly manifests = new Map<string, ManifestFile>();
   private readonly yamlFiles = new Map<string, YamlSource[] | undefined>();
@@ -71,7 +71,7 @@ class RepoScan implements RepoReader {
   private readonly skipped = new Map<string, SkippedValue>();
   /** Kind configs that do not parse: file -> the cluster name they seem to give. */
   private readonly brokenKindConfigs = new Map<string, string | undefined>();
-  private readonly excluded: ExcludedPath[] = [];
+  private readonly excluded: ExcludedPath[];
   private filesParsed = 0;
   /** The names the registry gives its services (entry names and Kubernetes names). */
   private readonly registryNames: Set<string>;
@@ -81,29 +81,10 @@ class RepoScan implements RepoReader {
     private readonly cwd: string,
     private readonly options: ScanOptions,
   ) {
-    const listing = listRepo(root);
-    const globs = [...(options.registry?.scanExclude ?? DEFAULT_EXCLUDES), ...(options.exclude ?? [])];
-    const patterns = globs.map(globPattern);
-    this.folders = new Set();
-    const excludedFolders = new Map<string, ExcludedPath>();
-    for (const folder of [...listing.folders].sort()) {
-      const glob = folder === '.' ? undefined : excludedBy(folder, globs, patterns);
-      if (glob === undefined) this.folders.add(folder);
-      else if (![...excludedFolders.keys()].some((top) => folder.startsWith(`${top}/`))) excludedFolders.set(folder, { path: folder, glob, files: 0 });
-    }
-    this.files = [];
-    for (const file of listing.files) {
-      const glob = excludedBy(file, globs, patterns);
-      if (glob === undefined) {
-        this.files.push(file);
-        continue;
-      }
-      const folder = [...excludedFolders.keys()].find((top) => file.startsWith(`${top}/`));
-      if (folder !== undefined) excludedFolders.get(folder)!.files++;
-      else this.excluded.push({ path: file, glob, files: 1 });
-    }
-    this.excluded.push(...excludedFolders.values());
-    this.excluded.sort((a, b) => a.path.localeCompare(b.path));
+    const listing = listScanned(root, [...(options.registry?.scanExclude ?? DEFAULT_EXCLUDES), ...(options.exclude ?? [])]);
+    this.files = listing.files;
+    this.folders = listing.folders;
+    this.excluded = listing.excluded;
     this.fileSet = new Set(this.files);
     for (const file of this.files) if (basename(file) === 'Chart.yaml') this.chartFolders.add(posix.dirname(file));
     this.registryNames = new Set((options.registry?.services ?? []).flatMap((s) => (s.kubernetesName ? [s.name, s.kubernetesName] : [s.name])));
@@ -141,7 +122,8 @@ class RepoScan implements RepoReader {
     this.collecting = undefined;
 
     const deployedApplications: { cluster: string; application: ArgoApplication }[] = [];
-    const index = this.destinationIndex(roots);
+    const secrets = clusterSecrets(this.manifests.values());
+    const index = destinationIndex(registry, roots.keys(), secrets);
     for (const { application, file } of applications) {
       if (application.unexpanded.length > 0) {
         this.skip({ reason: 'ApplicationSet template not expanded', text: application.unexpanded.join(', '), at: application.at });
@@ -157,7 +139,8 @@ class RepoScan implements RepoReader {
     }
 
     for (const { release, kubeContext, file } of helmfiles) {
-      const cluster = this.helmfileCluster(kubeContext, file);
+      const kindNames = new Set([...this.manifests.values()].flatMap((m) => m.objects.filter(isKindConfig).flatMap((o) => kindClusterName(o) ?? [])));
+      const cluster = helmfileCluster(kubeContext, registry, kindNames, this.reachedBy.get(file));
       if (cluster === undefined) {
         this.skip({ reason: 'helmfile kubeContext not known', text: `${release.releaseName}: kubeContext ${kubeContext} is no cluster of the registry`, at: release.at! });
         continue;
@@ -221,7 +204,7 @@ class RepoScan implements RepoReader {
       problems: [...this.problems.values()],
       skipped: [...this.skipped.values()],
       excluded: this.excluded,
-      clusterServers: this.clusterServers(),
+      clusterServers: clusterServers(registry, secrets),
       filesSeen: this.files.length,
       filesParsed: this.filesParsed,
     };
@@ -343,7 +326,7 @@ class RepoScan implements RepoReader {
   /** Every Application, with the file it is written in; the ApplicationSets' generated ones too. */
   private argoApplications(): { application: ArgoApplication; file: string }[] {
     const folders = [...this.folders];
-    const clusters = this.argoClusters();
+    const clusters = argoClusters(this.options.registry, clusterSecrets(this.manifests.values()));
     const applications: { application: ArgoApplication; file: string }[] = [];
     for (const [file, manifest] of this.manifests) {
       for (const object of manifest.objects) {
@@ -351,71 +334,6 @@ class RepoScan implements RepoReader {
       }
     }
     return applications;
-  }
-
-  /** The clusters Argo CD knows: the registry's, and the repository's cluster Secrets. */
-  private argoClusters(): ArgoCluster[] {
-    const secrets = this.clusterSecrets();
-    const registry = this.options.registry;
-    if (!registry) return secrets;
-    const clusters: ArgoCluster[] = registry.clusters.map((c) => ({ name: c.name, ...(c.server !== undefined ? { server: c.server } : {}), labels: {} }));
-    for (const secret of secrets) if (!clusters.some((c) => c.name === secret.name || (c.server !== undefined && c.server === secret.server))) clusters.push(secret);
-    return clusters;
-  }
-
-  private clusterSecrets(): ArgoCluster[] {
-    const secrets: ArgoCluster[] = [];
-    for (const manifest of this.manifests.values()) {
-      for (const object of manifest.objects) {
-        const cluster = isClusterSecret(object) ? clusterOfSecret(object) : undefined;
-        if (cluster) secrets.push(cluster);
-      }
-    }
-    return secrets;
-  }
-
-  private destinationIndex(roots: ReadonlyMap<string, unknown>): DestinationIndex {
-    const registry = this.options.registry;
-    const secrets = this.clusterSecrets();
-    const names = new Set(registry ? registry.clusters.map((c) => c.name) : [...roots.keys(), ...secrets.map((s) => s.name)]);
-    const servers = new Map<string, string>();
-    for (const cluster of registry?.clusters ?? []) if (cluster.server !== undefined) servers.set(trimServer(cluster.server), cluster.name);
-    const secretNames = new Map<string, string>();
-    for (const secret of secrets) {
-      const server = secret.server !== undefined ? trimServer(secret.server) : undefined;
-      const name = names.has(secret.name) ? secret.name : (server !== undefined ? servers.get(server) : undefined) ?? (registry ? undefined : secret.name);
-      if (name === undefined) continue;
-      secretNames.set(secret.name, name);
-      if (server !== undefined && !servers.has(server)) servers.set(server, name);
-    }
-    return { names, servers, secretNames };
-  }
-
-  /** The API servers known for each cluster: the registry's `server`, or the cluster Secret's. */
-  private clusterServers(): Map<string, string> {
-    const servers = new Map<string, string>();
-    for (const secret of this.clusterSecrets()) if (secret.server !== undefined) servers.set(secret.name, secret.server);
-    for (const cluster of this.options.registry?.clusters ?? []) if (cluster.server !== undefined) servers.set(cluster.name, cluster.server);
-    return servers;
-  }
-
-  /**
-   * The cluster a helmfile installs to: its kube context (kind names a cluster's context
-   * `kind-NAME`, so `kind-homelab` is the kind cluster homelab), else the cluster whose root
-   * holds the helmfile, else the only one.
-   */
-  private helmfileCluster(kubeContext: string | undefined, file: string): string | undefined {
-    const registry = this.options.registry;
-    if (kubeContext !== undefined) {
-      const kindName = kubeContext.startsWith('kind-') ? kubeContext.slice('kind-'.length) : undefined;
-      const kindClusters = new Set([...this.manifests.values()].flatMap((m) => m.objects.filter(isKindConfig).map((o) => kindClusterName(o) ?? '')));
-      if (kindName !== undefined && (kindClusters.has(kindName) || registry?.clusters.some((c) => c.name === kindName))) return kindName;
-      return !registry || registry.clusters.some((c) => c.name === kubeContext) ? kubeContext : undefined;
-    }
-    const holder = this.reachedBy.get(file);
-    if (holder !== undefined) return holder;
-    if (!registry) return DEFAULT_CLUSTER;
-    return registry.clusters.length === 1 ? registry.clusters[0]!.name : undefined;
   }
 
   private kindConfigs(): { file: string; object: ManifestFile['objects'][number]; cluster: string; host: string }[] {
@@ -450,17 +368,8 @@ class RepoScan implements RepoReader {
     return configs;
   }
 
-  /** A kind config's cluster: the cluster whose root holds the file, else the registry's cluster of its `name`, else its name or file name. */
   private kindClusterOf(file: string, ownName: string | undefined): string {
-    const registry = this.options.registry;
-    const named = registry?.clusters.find((c) => c.kindConfig !== undefined && resolve(dirname(resolve(this.cwd, registry.file)), c.kindConfig) === resolve(this.root, file));
-    return (
-      named?.name ??
-      this.reachedBy.get(file) ??
-      registry?.clusters.find((c) => c.name === ownName)?.name ??
-      ownName ??
-      basename(file).replace(/\.ya?ml$/, '').replace(/^kind-|-kind$|-?config$/g, '')
-    );
+    return kindClusterOf(this.options.registry, this.cwd, resolve(this.root, file), this.reachedBy.get(file), ownName);
   }
 
   /** Claims in parsed files that no cluster deploys. */
@@ -575,10 +484,6 @@ class RepoScan implements RepoReader {
   private at(file: string): Location {
     return { file: this.show(file), line: 1, column: 1 };
   }
-}
-
-function trimServer(server: string): string {
-  return server.replace(/\/+$/, '');
 }
 
 function unique<T>(items: T[], key: (item: T) => string): T[] {

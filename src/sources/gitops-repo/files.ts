@@ -36,11 +36,15 @@ export function listRepo(root: string): { files: string[]; folders: Set<string> 
  */
 export function listScanned(root: string, exclude: readonly string[]): { files: string[]; folders: Set<string>; excluded: ExcludedPath[] } {
   const listing = listRepo(root);
-  const patterns = exclude.map(globPattern);
-  const matching = (path: string) => {
-    const i = patterns.findIndex((pattern) => pattern.test(path));
-    return i === -1 ? undefined : exclude[i];
-  };
+  // `**/NAME` globs (the defaults) name a last segment: a set look-up, not a pattern per path.
+  const byName = new Map<string, string>();
+  const patterns: { glob: string; pattern: RegExp }[] = [];
+  for (const glob of exclude) {
+    const name = /^\*\*\/([^*?/[\]{}]+)$/.exec(glob)?.[1];
+    if (name !== undefined) byName.set(name, byName.get(name) ?? glob);
+    else patterns.push({ glob, pattern: globPattern(glob) });
+  }
+  const matching = (path: string) => byName.get(posix.basename(path)) ?? patterns.find(({ pattern }) => pattern.test(path))?.glob;
   const folders = new Set<string>(['.']);
   const excludedFolders = new Map<string, ExcludedPath>();
   const excluded: ExcludedPath[] = [];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseRegistry } from '../src/registry/load.ts';
@@ -186,4 +186,27 @@ test('scan says how each cluster was found; scan --format registry says it is th
   assert.equal(old.code, 0);
   assert.match(old.stderr, /old form of `portolan init --repo DIR --dry-run`/);
   assert.equal(old.stdout, (await runCli(['init', '--dry-run'], dir)).stdout);
+});
+
+test('in-cluster is the cluster whose folder holds the Application', () => {
+  const dir = tempFolder({
+    'clusters/mgmt/argocd/web.yaml': application('web', 'apps/web', 'server: https://kubernetes.default.svc'),
+    'apps/web/svc.yaml': service('web', 30080),
+  });
+  assert.deepEqual(byCluster(dir).ports, ['mgmt:web:30080']);
+});
+
+test('init: a missing repository or document is a clear error, exit 2, nothing written; names from the repository never reach the terminal raw', async () => {
+  const dir = tempFolder({ 'clusters/lab/svc.yaml': service('web', 30080) });
+  const missing = await runCli(['init', '--repo', 'nope'], dir);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope: no such folder/);
+  const noDoc = await runCli(['init', '--doc', 'PORTS.md'], dir);
+  assert.equal(noDoc.code, 2);
+  assert.match(noDoc.stderr, /PORTS\.md: cannot read: ENOENT/);
+  assert.equal(existsSync(join(dir, 'portolan.yaml')), false);
+  const odd = tempFolder({ 'clusters/lab\u001b[2J/svc.yaml': service('web', 30080) });
+  const scan = await runCli(['scan', '.'], odd);
+  assert.doesNotMatch(scan.stdout, /\u001b/);
+  assert.match(scan.stdout, /cluster lab\\x1b\[2J/);
 });

@@ -210,3 +210,15 @@ test('init: a missing repository or document is a clear error, exit 2, nothing w
   assert.doesNotMatch(scan.stdout, /\u001b/);
   assert.match(scan.stdout, /cluster lab\\x1b\[2J/);
 });
+
+test('what is left out is still read where a deployed kustomization refers to it, and a cluster named test is a cluster', () => {
+  const dir = tempFolder({
+    'clusters/test/kustomization.yaml': 'resources: [../../apps/test]\n',
+    'apps/test/svc.yaml': service('smoke', 30080),
+    'apps/tests/unused.yaml': service('unused', 30081),
+  });
+  const { observed, ports } = byCluster(dir);
+  assert.deepEqual(ports, ['test:smoke:30080']);
+  assert.deepEqual(observed.excluded.map((e) => e.path), ['apps/tests']);
+  assert.deepEqual(observed.undeployed, []);
+});

@@ -91,10 +91,12 @@ test('init refuses to replace a registry without --force, and --dry-run writes n
   assert.equal(dry.code, 0);
   assert.equal(dry.stdout, before);
   assert.match(dry.stderr, /would write \(--dry-run\)/);
-  const forced = await runCli(['init', '--force', '--exclude', 'kubernetes/apps/studio'], dir);
+  const forced = await runCli(['init', '--force', '--exclude', 'kubernetes/clusters/pro'], dir);
   assert.equal(forced.code, 0, forced.stderr);
-  assert.match(readFileSync(join(dir, 'portolan.yaml'), 'utf8'), /exclude: \[.*kubernetes\/apps\/studio\]/);
-  assert.doesNotMatch(readFileSync(join(dir, 'portolan.yaml'), 'utf8'), /agent-jamie/);
+  assert.match(forced.stdout, /left out .*\n(  .*\n)*  kubernetes\/clusters\/pro \(5 YAML files, by kubernetes\/clusters\/pro\)\n/);
+  const registry = parseRegistry('portolan.yaml', readFileSync(join(dir, 'portolan.yaml'), 'utf8'), { ruleIds });
+  assert.deepEqual(registry.clusters.map((c) => c.name), ['forge', 'studio']);
+  assert.deepEqual(registry.scanExclude?.slice(-1), ['kubernetes/clusters/pro']);
 });
 
 test('init --doc starts from the port document: its ranges, services and notes, with the repository\'s clusters and the services it adds', async () => {

@@ -11,12 +11,21 @@ export interface ClusterRoot {
 /** A `clusters/NAME` folder at the top of the repository or one level down (`kubernetes/clusters/NAME`). */
 const CLUSTER_FOLDER = /^(?:[^/]+\/)?clusters\/([^/]+)$/;
 
+/** Folders and files, as POSIX paths relative to the repository. */
+export interface Paths {
+  folders: ReadonlySet<string>;
+  files: readonly string[];
+}
+
 /**
- * Each cluster's root paths. The registry's `clusters.NAME.paths` come first; otherwise a cluster
- * is found by what its folder holds: a Flux root (`flux-system/gotk-sync.yaml`, at any depth), or
- * a `clusters/NAME` folder at the top or one level down. With a registry, only its clusters count.
+ * Each cluster's root paths. The registry's `clusters.NAME.paths` come first (matched against
+ * `all`, what is left out included: a path the registry names is meant); otherwise a cluster is
+ * found by what its folder holds among `scanned`: a Flux root (`flux-system/gotk-sync.yaml`, at
+ * any depth), or a `clusters/NAME` folder at the top or one level down. With a registry, only its
+ * clusters count.
  */
-export function clusterRoots(folders: ReadonlySet<string>, files: readonly string[], fluxRoots: readonly FluxRoot[], registry: Registry | undefined): Map<string, ClusterRoot> {
+export function clusterRoots(scanned: Paths, all: Paths, fluxRoots: readonly FluxRoot[], registry: Registry | undefined): Map<string, ClusterRoot> {
+  const { folders } = scanned;
   const found = new Map<string, ClusterRoot>();
   const add = (cluster: string, path: string, how: string) => {
     const root = found.get(cluster);
@@ -37,7 +46,7 @@ export function clusterRoots(folders: ReadonlySet<string>, files: readonly strin
   for (const cluster of registry.clusters) {
     if (cluster.paths) {
       const patterns = cluster.paths.map(globPattern);
-      const matched = [...folders, ...files].filter((path) => patterns.some((p) => p.test(path)));
+      const matched = [...all.folders, ...all.files].filter((path) => patterns.some((p) => p.test(path)));
       const top = matched.filter((path) => !matched.some((other) => other !== path && path.startsWith(`${other}/`)));
       roots.set(cluster.name, { paths: top, how: ['registry paths'] });
     } else {

@@ -29,13 +29,25 @@ export function listRepo(root: string): { files: string[]; folders: Set<string> 
   return { files, folders };
 }
 
+/** The repository's files and folders, and what a scan leaves out of them. */
+export interface ScannedRepo {
+  files: string[];
+  folders: Set<string>;
+  /** The topmost folders (and single files) left out, with the glob and how many YAML files. */
+  excluded: ExcludedPath[];
+  /** Each file and folder left out -> the topmost path left out that holds it. */
+  leftOut: Map<string, string>;
+}
+
 /**
- * The repository's files and folders with what `exclude` (globs) leaves out: a folder is left out
- * when its parent is or a glob names it, a file when its folder is or a glob names it. The
- * topmost folders left out are listed with how many YAML files they hold.
+ * Every file and folder of the repository, and what `exclude` (globs) leaves out: a folder when
+ * its parent is left out or a glob names it, a file when its folder is or a glob names it. A
+ * glob of a folder name (`**\/test`) never leaves out a cluster's own folder (`clusters/test`, or
+ * one that holds `flux-system/gotk-sync.yaml`): there it names a cluster, not tests.
  */
-export function listScanned(root: string, exclude: readonly string[]): { files: string[]; folders: Set<string>; excluded: ExcludedPath[] } {
+export function listScanned(root: string, exclude: readonly string[]): ScannedRepo {
   const listing = listRepo(root);
+  const fileSet = new Set(listing.files);
   // `**/NAME` globs (the defaults) name a last segment: a set look-up, not a pattern per path.
   const byName = new Map<string, string>();
   const patterns: { glob: string; pattern: RegExp }[] = [];
@@ -44,33 +56,42 @@ export function listScanned(root: string, exclude: readonly string[]): { files: 
     if (name !== undefined) byName.set(name, byName.get(name) ?? glob);
     else patterns.push({ glob, pattern: globPattern(glob) });
   }
-  const matching = (path: string) => byName.get(posix.basename(path)) ?? patterns.find(({ pattern }) => pattern.test(path))?.glob;
-  const folders = new Set<string>(['.']);
-  const excludedFolders = new Map<string, ExcludedPath>();
-  const excluded: ExcludedPath[] = [];
+  const clusterFolder = (folder: string) =>
+    posix.basename(posix.dirname(folder)) === 'clusters' || fileSet.has(`${folder}/flux-system/gotk-sync.yaml`) || fileSet.has(`${folder}/flux-system/gotk-sync.yml`);
+  const matching = (path: string, folder: boolean) => {
+    const named = byName.get(posix.basename(path));
+    if (named !== undefined && !(folder && clusterFolder(path))) return named;
+    return patterns.find(({ pattern }) => pattern.test(path))?.glob;
+  };
+  const leftOut = new Map<string, string>();
+  const tops = new Map<string, ExcludedPath>();
   // Sorted, parents come before their folders.
   for (const folder of [...listing.folders].sort()) {
     if (folder === '.') continue;
-    const inherited = excludedFolders.get(posix.dirname(folder));
-    const glob = inherited ? undefined : matching(folder);
-    if (inherited) excludedFolders.set(folder, inherited);
-    else if (glob === undefined) folders.add(folder);
-    else {
-      const top: ExcludedPath = { path: folder, glob, files: 0 };
-      excludedFolders.set(folder, top);
-      excluded.push(top);
+    const inherited = leftOut.get(posix.dirname(folder));
+    if (inherited !== undefined) {
+      leftOut.set(folder, inherited);
+      continue;
     }
+    const glob = matching(folder, true);
+    if (glob === undefined) continue;
+    leftOut.set(folder, folder);
+    tops.set(folder, { path: folder, glob, files: 0 });
   }
-  const files: string[] = [];
   for (const file of listing.files) {
-    const inFolder = excludedFolders.get(posix.dirname(file));
-    const glob = inFolder ? undefined : matching(file);
-    if (inFolder) inFolder.files++;
-    else if (glob === undefined) files.push(file);
-    else excluded.push({ path: file, glob, files: 1 });
+    const inFolder = leftOut.get(posix.dirname(file));
+    if (inFolder !== undefined) {
+      leftOut.set(file, inFolder);
+      tops.get(inFolder)!.files++;
+      continue;
+    }
+    const glob = matching(file, false);
+    if (glob === undefined) continue;
+    leftOut.set(file, file);
+    tops.set(file, { path: file, glob, files: 1 });
   }
-  excluded.sort((a, b) => a.path.localeCompare(b.path));
-  return { files, folders, excluded };
+  const excluded = [...tops.values()].sort((a, b) => a.path.localeCompare(b.path));
+  return { files: listing.files, folders: listing.folders, excluded, leftOut };
 }
 
 /** True for a file name the scan reads: `.yaml`, `.yml`, or kustomize's bare `Kustomization`. */

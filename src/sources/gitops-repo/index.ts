@@ -72,6 +72,10 @@ class RepoScan implements RepoReader {
   /** Kind configs that do not parse: file -> the cluster name they seem to give. */
   private readonly brokenKindConfigs = new Map<string, string | undefined>();
   private readonly excluded: ExcludedPath[];
+  /** Files and folders left out -> the topmost path left out that holds them: read only when something refers to them. */
+  private readonly leftOut: ReadonlyMap<string, string>;
+  /** Left-out files parsed because something refers to them. */
+  private readonly readLate = new Set<string>();
   private filesParsed = 0;
   /** The names the registry gives its services (entry names and Kubernetes names). */
   private readonly registryNames: Set<string>;
@@ -85,6 +89,7 @@ class RepoScan implements RepoReader {
     this.files = listing.files;
     this.folders = listing.folders;
     this.excluded = listing.excluded;
+    this.leftOut = listing.leftOut;
     this.fileSet = new Set(this.files);
     for (const file of this.files) if (basename(file) === 'Chart.yaml') this.chartFolders.add(posix.dirname(file));
     this.registryNames = new Set((options.registry?.services ?? []).flatMap((s) => (s.kubernetesName ? [s.name, s.kubernetesName] : [s.name])));
@@ -106,9 +111,11 @@ class RepoScan implements RepoReader {
       return found;
     };
 
-    const roots = clusterRoots(this.folders, this.files, fluxRoots(this.manifests, this.folders), registry);
+    const scannedFolders = new Set([...this.folders].filter((folder) => !this.leftOut.has(folder)));
+    const scannedFiles = this.files.filter((file) => !this.leftOut.has(file));
+    const roots = clusterRoots({ folders: scannedFolders, files: scannedFiles }, { folders: this.folders, files: this.files }, fluxRoots(this.manifests, scannedFolders), registry);
     const applications = this.argoApplications();
-    const helmfiles = this.files.filter(isHelmfile).flatMap((file) => helmfileReleases(this, file));
+    const helmfiles = scannedFiles.filter(isHelmfile).flatMap((file) => helmfileReleases(this, file));
     if (roots.size === 0 && applications.length === 0 && helmfiles.length === 0) {
       if (!registry) roots.set(DEFAULT_CLUSTER, { paths: ['.'], how: ['the whole repository'] });
       else if (registry.clusters.length === 1) roots.set(registry.clusters[0]!.name, { paths: ['.'], how: ['the whole repository'] });
@@ -203,9 +210,10 @@ class RepoScan implements RepoReader {
       undeployed: this.undeployedClaims(),
       problems: [...this.problems.values()],
       skipped: [...this.skipped.values()],
-      excluded: this.excluded,
+      // A left-out folder that a deployed kustomization, Flux Kustomization or Application named was read after all.
+      excluded: this.excluded.filter((e) => !this.readLate.has(e.path) && ![...this.readLate].some((file) => file.startsWith(`${e.path}/`))),
       clusterServers: clusterServers(registry, secrets),
-      filesSeen: this.files.length,
+      filesSeen: scannedFiles.length,
       filesParsed: this.filesParsed,
     };
   }
@@ -216,7 +224,7 @@ class RepoScan implements RepoReader {
     const prefilter = this.options.prefilter !== false;
     this.files.forEach((file, i) => {
       if (i % 500 === 0) this.options.onProgress?.(i, total);
-      if (this.inChart(file) || isHelmfile(file)) return;
+      if (this.inChart(file) || isHelmfile(file) || this.leftOut.has(file)) return;
       let bytes: Buffer;
       try {
         bytes = readBytes(join(this.root, file));
@@ -271,6 +279,9 @@ class RepoScan implements RepoReader {
     const built = new Set<string>();
     for (const file of this.filesUnder(prefix)) {
       if (this.inChart(file)) continue;
+      // What is left out below this folder is not read; a left-out folder named itself is.
+      const top = this.leftOut.get(file);
+      if (top !== undefined && top !== path && !path.startsWith(`${top}/`)) continue;
       const rest = file.slice(prefix.length);
       if (!rest.includes('/')) this.collectFile(file, found, trail);
       else if (mode !== 'argo') {
@@ -288,6 +299,14 @@ class RepoScan implements RepoReader {
 
   private collectFile(file: string, found: Found, trail: readonly string[]): void {
     this.reach(file);
+    if (this.leftOut.has(file) && !this.readLate.has(file)) {
+      this.readLate.add(file);
+      const text = this.readText(file);
+      if (text !== undefined) {
+        this.filesParsed--; // readText counted it; parse counts it once
+        this.parse(file, text);
+      }
+    }
     const manifest = this.manifests.get(file);
     if (!manifest) return;
     for (const object of manifest.objects) {
@@ -358,6 +377,7 @@ class RepoScan implements RepoReader {
     }
     const configs: { file: string; object: ManifestFile['objects'][number]; cluster: string; host: string }[] = [];
     for (const [file, manifest] of this.manifests) {
+      if (this.leftOut.has(file)) continue;
       for (const object of manifest.objects) {
         if (!isKindConfig(object)) continue;
         const cluster = named.get(resolve(this.root, file)) ?? this.kindClusterOf(file, kindClusterName(object));
@@ -376,7 +396,7 @@ class RepoScan implements RepoReader {
   private undeployedClaims(): PortClaim[] {
     const claims: PortClaim[] = [];
     for (const [file, manifest] of this.manifests) {
-      if (this.reached.has(file) || !this.fileSet.has(file)) continue;
+      if (this.reached.has(file) || !this.fileSet.has(file) || this.leftOut.has(file)) continue;
       for (const object of manifest.objects) {
         if (isService(object)) claims.push(...this.serviceClaims(serviceOf(object)));
         else if (isFluxRelease(object)) claims.push(...this.releaseClaims(fluxRelease(object)));

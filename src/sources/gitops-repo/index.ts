@@ -145,8 +145,8 @@ class RepoScan implements RepoReader {
       deployedApplications.push({ cluster: destination.cluster, application });
     }
 
+    const kindNames = new Set([...this.manifests.values()].flatMap((m) => m.objects.filter(isKindConfig).flatMap((o) => kindClusterName(o) ?? [])));
     for (const { release, kubeContext, file } of helmfiles) {
-      const kindNames = new Set([...this.manifests.values()].flatMap((m) => m.objects.filter(isKindConfig).flatMap((o) => kindClusterName(o) ?? [])));
       const cluster = helmfileCluster(kubeContext, registry, kindNames, this.reachedBy.get(file));
       if (cluster === undefined) {
         this.skip({ reason: 'helmfile kubeContext not known', text: `${release.releaseName}: kubeContext ${kubeContext} is no cluster of the registry`, at: release.at! });

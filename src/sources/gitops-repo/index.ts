@@ -7,7 +7,6 @@ import { YamlSource } from '../../registry/yaml-source.ts';
 import { releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
 import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type ManifestFile } from '../k8s-manifests/index.ts';
 import { isKindConfig, kindClusterName, kindConfigClaims } from '../kind-config/index.ts';
-import { kindClusterOf } from './kind.ts';
 import { argoApplications, argoClusters, clusterSecrets, clusterServers, destinationIndex, isArgo, resolveDestination, type ArgoApplication } from './argo.ts';
 import { argoFound } from './argo-found.ts';
 import { chartFolderRelease, chartTemplateClaims } from './charts.ts';
@@ -17,6 +16,7 @@ import { fluxKustomization, fluxRelease, fluxRoots, isFluxKustomization, isFluxR
 import { emptyFound, merge, type Found } from './found.ts';
 import { DEFAULT_EXCLUDES } from './globs.ts';
 import { helmfileCluster, helmfileReleases, isHelmfile } from './helmfile.ts';
+import { kindClusterOf } from './kind.ts';
 import { collectKustomization } from './kustomize.ts';
 import type { CollectMode, RepoReader } from './reader.ts';
 

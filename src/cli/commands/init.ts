@@ -12,7 +12,7 @@ export function registerInit(program: Command, context: CommandContext): void {
     .description(
       'Read the repository (Flux, Argo CD, kustomize, helmfile, Helm charts, kind configs) and write portolan.yaml in it: every cluster found, with its paths, kind config, server and host; every service with all its ports; ranges around ports that lie together; the folders left out. With --doc, the port document\'s ranges, services and notes come first. Prints what it found, what it left out and why, and what `check --repo` will report.',
     )
-    .option('--repo <dir>', 'the repository folder (default: the current folder)', '.')
+    .option('--repo <dir>', 'the repository folder', '.')
     .option('--doc <document>', 'a Markdown port document to start from')
     .option('--force', 'replace portolan.yaml if it exists')
     .option('--dry-run', 'print the registry instead of writing it')

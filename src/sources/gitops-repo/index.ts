@@ -116,7 +116,8 @@ class RepoScan implements RepoReader {
     const roots = clusterRoots({ folders: scannedFolders, files: scannedFiles }, { folders: this.folders, files: this.files }, fluxRoots(this.manifests, scannedFolders), registry);
     const applications = this.argoApplications();
     const helmfiles = scannedFiles.filter(isHelmfile).flatMap((file) => helmfileReleases(this, file));
-    if (roots.size === 0 && applications.length === 0 && helmfiles.length === 0) {
+    const hasArgo = [...this.manifests.values()].some((m) => m.objects.some(isArgo));
+    if (roots.size === 0 && !hasArgo && helmfiles.length === 0) {
       if (!registry) roots.set(DEFAULT_CLUSTER, { paths: ['.'], how: ['the whole repository'] });
       else if (registry.clusters.length === 1) roots.set(registry.clusters[0]!.name, { paths: ['.'], how: ['the whole repository'] });
     }

@@ -132,3 +132,13 @@ test('docs/accuracy.md lists every fixture with the findings this test expects, 
   assert.deepEqual([...rows.keys()].sort(), Object.keys(FIXTURES).sort());
   for (const [name, { findings }] of Object.entries(FIXTURES)) assert.deepEqual(rows.get(name), [String(findings.length), String(findings.length), '0'], name);
 });
+
+test('the README shows what init and check --repo print on flux-nested', async () => {
+  const readme = readFileSync(fixture('..', '..', 'README.md'), 'utf8');
+  const block = readme.slice(readme.indexOf('$ portolan init\n')).split('```')[0]!;
+  const [init, check] = block.replace('$ portolan init\n', '').split('$ portolan check --repo .\n') as [string, string];
+  const dir = join(tempFolder(), 'flux-nested');
+  cpSync(fixture('repos', 'flux-nested'), dir, { recursive: true });
+  assert.equal((await runCli(['init'], dir)).stdout, init);
+  assert.equal((await runCli(['check', '--repo', '.'], dir)).stdout, check);
+});

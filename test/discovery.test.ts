@@ -222,3 +222,14 @@ test('what is left out is still read where a deployed kustomization refers to it
   assert.deepEqual(observed.excluded.map((e) => e.path), ['apps/tests']);
   assert.deepEqual(observed.undeployed, []);
 });
+
+test('a FluxInstance names its cluster\'s root in spec.sync.path', () => {
+  const dir = tempFolder({
+    'bootstrap/flux-instance.yaml':
+      'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: "2.x"\n  sync:\n    kind: GitRepository\n    url: https://github.com/example/fleet.git\n    ref: refs/heads/main\n    path: fleet/hub\n',
+    'fleet/hub/app.yaml': service('app', 30080),
+  });
+  const { observed, ports } = byCluster(dir);
+  assert.deepEqual(ports, ['hub:app:30080']);
+  assert.deepEqual(observed.clusterOrigins.get('hub'), ['Flux root bootstrap/flux-instance.yaml']);
+});

@@ -125,7 +125,7 @@ export function readBytes(path: string): Buffer {
 }
 
 /** The kinds whose objects the scan always reads or follows. */
-const KINDS_FOLLOWED = new Set(['List', 'Cluster', 'Kustomization', 'HelmRelease', 'Application', 'ApplicationSet']);
+const KINDS_FOLLOWED = new Set(['List', 'Cluster', 'Kustomization', 'HelmRelease', 'Application', 'ApplicationSet', 'FluxInstance']);
 
 /** The kinds whose pod template may hold a `hostPort`. */
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
@@ -139,7 +139,7 @@ const NAME = Buffer.from('name');
 /**
  * Whether a file may matter to the scan, judged on its raw bytes before any YAML parse:
  * - an object the scan follows or reads whole: a List, a kind Cluster, a Kustomization, a
- *   HelmRelease, an Argo CD Application or ApplicationSet;
+ *   HelmRelease, an Argo CD Application or ApplicationSet, a FluxInstance;
  * - a Service that writes `nodePort`, or whose name is in `names` (the registry's services: a
  *   ClusterIP Service matters only when the registry plans it);
  * - a workload (Pod, Deployment, ...) with a `hostPort`;

@@ -73,16 +73,26 @@ export interface FluxRoot {
 /**
  * Flux bootstrap writes `flux-system/gotk-sync.yaml` into the cluster's folder, holding the
  * Kustomization whose `spec.path` is that folder. Where spec.path names no folder of the
- * repository, the folder that holds flux-system is the root.
+ * repository, the folder that holds flux-system is the root. The Flux Operator's `FluxInstance`
+ * names the folder in `spec.sync.path`, wherever the FluxInstance itself is kept.
  */
 export function fluxRoots(manifests: ReadonlyMap<string, ManifestFile>, folders: ReadonlySet<string>): FluxRoot[] {
   const roots: FluxRoot[] = [];
+  const add = (folder: string, file: string) => {
+    if (!roots.some((root) => root.folder === folder)) roots.push({ cluster: posix.basename(folder === '.' ? 'default' : folder), folder, file });
+  };
   for (const [file, manifest] of manifests) {
-    if (!/(^|\/)flux-system\/gotk-sync\.ya?ml$/.test(file)) continue;
-    const sync = manifest.objects.find(isFluxKustomization);
-    const written = sync ? fluxPath(sync) : undefined;
-    const folder = written !== undefined && written !== '.' && folders.has(written) ? written : posix.dirname(posix.dirname(file));
-    roots.push({ cluster: posix.basename(folder === '.' ? 'default' : folder), folder, file });
+    if (/(^|\/)flux-system\/gotk-sync\.ya?ml$/.test(file)) {
+      const sync = manifest.objects.find(isFluxKustomization);
+      const written = sync ? fluxPath(sync) : undefined;
+      add(written !== undefined && written !== '.' && folders.has(written) ? written : posix.dirname(posix.dirname(file)), file);
+    }
+    for (const object of manifest.objects) {
+      if (object.kind !== 'FluxInstance' || !object.apiVersion.startsWith('fluxcd.controlplane.io/')) continue;
+      const path = text(mapping(mapping(object.body.spec)?.sync)?.path);
+      const folder = path === undefined ? undefined : posix.normalize(path.replace(/^\.?\//, '') || '.').replace(/\/$/, '');
+      if (folder !== undefined && folder !== '.' && folders.has(folder)) add(folder, file);
+    }
   }
   return roots;
 }

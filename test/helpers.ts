@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.ts';
 
@@ -45,4 +45,23 @@ export function tempFolder(files: Record<string, string> = {}): string {
 /** Reads a text file. */
 export function read(path: string): string {
   return readFileSync(path, 'utf8');
+}
+
+/** Every `# planted: RULE-ID` comment under a folder, as `file:line rule-id`, paths relative to `base`. */
+export function planted(dir: string, base = ROOT): string[] {
+  const marks: string[] = [];
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.ya?ml$/.test(name)) {
+        readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
+          const match = /# planted: ([a-z-]+)/.exec(line);
+          if (match) marks.push(`${relative(base, path)}:${i + 1} ${match[1]}`);
+        });
+      }
+    }
+  };
+  walk(dir);
+  return marks.sort();
 }

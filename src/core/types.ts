@@ -59,6 +59,8 @@ export interface Cluster {
   paths?: string[];
   /** The planned host port offset of the cluster's kind mappings (hostPort = containerPort + offset). */
   hostPortOffset?: number;
+  /** The API server URL Argo CD destinations name the cluster by. */
+  server?: string;
   at: Location;
 }
 
@@ -141,6 +143,8 @@ export interface Registry {
   docsSettings?: DocsSettings;
   /** Where `docs:` is written, for messages about that path. */
   docsAt?: Location;
+  /** Globs a repository scan leaves out, when the registry names them (`scan.exclude`). */
+  scanExclude?: string[];
   at: Location;
 }
 
@@ -226,6 +230,14 @@ export interface SkippedValue {
   at: Location;
 }
 
+/** A folder or file a repository scan left out. */
+export interface ExcludedPath {
+  path: string;
+  glob: string;
+  /** How many YAML files it holds. */
+  files: number;
+}
+
 /** What a repository scan found: the claims per cluster and what it could not read. */
 export interface RepoObservation {
   /** The folder scanned, as shown to people. */
@@ -234,6 +246,12 @@ export interface RepoObservation {
   clusters: string[];
   /** Where each cluster's manifests start, relative to the repository (folders, files). */
   clusterRoots: Map<string, string[]>;
+  /** How each cluster was found: `Flux root clusters/forge/flux-system/gotk-sync.yaml`, `registry paths`, `Argo CD destination name forge`. */
+  clusterOrigins: Map<string, string[]>;
+  /** The API server URL of each cluster, where the registry or an Argo CD cluster Secret gives one. */
+  clusterServers: Map<string, string>;
+  /** What the scan left out (test, example and archive folders, `scan.exclude`), and by which glob. */
+  excluded: ExcludedPath[];
   /** Port claims deployed to a cluster. */
   claims: PortClaim[];
   /** Every Service object deployed to a cluster, with or without node ports. */
@@ -242,6 +260,8 @@ export interface RepoObservation {
   deployedNames: Map<string, Set<string>>;
   /** The clusters with a kind config, and that config's file. */
   kindConfigs: Map<string, string>;
+  /** Kind configs that could not be parsed (listed as problems), by the cluster they seem to create. */
+  unreadKindConfigs: Map<string, string>;
   /** Claims in files that nothing deploys. */
   undeployed: PortClaim[];
   problems: FileProblem[];

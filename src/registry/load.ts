@@ -126,6 +126,7 @@ class RegistryBuilder {
         ...(cluster.kindConfig !== undefined ? { kindConfig: cluster.kindConfig } : {}),
         ...(cluster.paths !== undefined ? { paths: cluster.paths } : {}),
         ...(cluster.hostPortOffset !== undefined ? { hostPortOffset: cluster.hostPortOffset } : {}),
+        ...(cluster.server !== undefined ? { server: cluster.server } : {}),
         at: this.at(['clusters', name], 'key'),
       };
     });
@@ -159,6 +160,7 @@ class RegistryBuilder {
       rules,
       notes: doc.notes ?? [],
       ...(doc.docs !== undefined ? this.docs(doc.docs) : {}),
+      ...(doc.scan?.exclude !== undefined ? { scanExclude: doc.scan.exclude } : {}),
       at: this.at([]),
     };
   }

@@ -59,6 +59,9 @@ export const ClusterSchema = Type.Object(
     hostPortOffset: Type.Optional(
       Type.Integer({ minimum: -65535, maximum: 65535, description: 'The planned offset of kind host ports: hostPort = containerPort + offset.' }),
     ),
+    server: Type.Optional(
+      Type.String({ minLength: 1, description: "The cluster's API server URL, as Argo CD destinations (`spec.destination.server`) name it." }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -145,6 +148,18 @@ export const DocsSchema = Type.Object(
   { additionalProperties: false, description: 'The port document: its file, title and prose.' },
 );
 
+/** How a repository scan reads the repository. */
+export const ScanSchema = Type.Object(
+  {
+    exclude: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'Folders and files a repository scan leaves out (globs such as `**/tests`, `archive`); replaces the default list of test, example and archive folders.',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'How `check --repo`, `scan` and `init` read the repository.' },
+);
+
 export const RegistrySchema = Type.Object(
   {
     version: Type.Literal(1, { description: 'The registry format version.' }),
@@ -161,6 +176,7 @@ export const RegistrySchema = Type.Object(
     rules: Type.Optional(
       Type.Record(Type.String(), Severity, { description: 'Per-rule severity: error, warning, info or off.' }),
     ),
+    scan: Type.Optional(ScanSchema),
   },
   {
     additionalProperties: false,

@@ -1,4 +1,5 @@
 import type { PortClaim, RepoObservation } from '../core/types.ts';
+import { leftOut } from './init.ts';
 import { table } from './tables.ts';
 import { escapeControls } from '../core/escape.ts';
 
@@ -13,22 +14,16 @@ export function scanText(observed: RepoObservation): string {
     const config = observed.kindConfigs.get(cluster);
     const from = [...(roots ?? []).map((r) => (r === '.' ? 'the whole repository' : r)), ...(config ? [`kind config ${config}`] : [])];
     lines.push(`cluster ${cluster}${from.length > 0 ? ` (${from.join(', ')})` : ''}`);
+    const how = observed.clusterOrigins.get(cluster);
+    if (how && how.length > 0) lines.push(`  found by ${how.join('; ')}`);
     lines.push(indent(table([['PORT', 'PROTOCOL', 'KIND', 'HELD BY', 'WHERE'], ...claims.map(claimRow)])));
   }
   if (observed.undeployed.length > 0) {
-    lines.push('not deployed (no kustomization, Flux Kustomization or Application reaches these files)');
+    lines.push('not deployed (no kustomization, Flux Kustomization, Application or helmfile reaches these files)');
     lines.push(indent(table([['PORT', 'PROTOCOL', 'KIND', 'HELD BY', 'WHERE'], ...observed.undeployed.map(claimRow)])));
   }
-  if (observed.skipped.length > 0) {
-    lines.push('skipped (not a port until rendered or substituted)');
-    for (const skip of observed.skipped) lines.push(`  ${where(skip.at)}  ${skip.reason}: ${skip.text.trim()}`);
-    lines.push('');
-  }
-  if (observed.problems.length > 0) {
-    lines.push('could not read');
-    for (const problem of observed.problems) lines.push(`  ${where(problem.at)}  ${problem.message}`);
-    lines.push('');
-  }
+  const rest = leftOut(observed);
+  if (rest.length > 0) lines.push(...rest.slice(1), '');
   const count = observed.claims.length - hidden;
   lines.push(
     `${observed.filesSeen} YAML files, ${observed.filesParsed} parsed; ${count} port${count === 1 ? '' : 's'} in ${byCluster.size} cluster${byCluster.size === 1 ? '' : 's'}` +
@@ -43,6 +38,7 @@ export function scanJson(observed: RepoObservation): string {
   const clusters = [...claimsByCluster(observed.claims)].map(([name, claims]) => ({
     name,
     roots: observed.clusterRoots.get(name) ?? [],
+    foundBy: observed.clusterOrigins.get(name) ?? [],
     kindConfig: observed.kindConfigs.get(name) ?? null,
     claims: claims.map(claimJson),
   }));
@@ -52,6 +48,7 @@ export function scanJson(observed: RepoObservation): string {
       clusters,
       undeployed: observed.undeployed.map(claimJson),
       skipped: observed.skipped,
+      excluded: observed.excluded,
       problems: observed.problems,
       files: { seen: observed.filesSeen, parsed: observed.filesParsed },
     },
@@ -78,7 +75,7 @@ function claimRow(claim: PortClaim): string[] {
       : claim.portName !== undefined
         ? `${object} ${claim.portName}`
         : object;
-  const kind = claim.source === 'kind-config' ? 'kind mapping' : claim.source === 'helm-values' ? 'nodePort (values)' : claim.kind;
+  const kind = claim.source === 'kind-config' ? 'kind mapping' : claim.source === 'helm-values' ? `${claim.kind} (values)` : claim.kind;
   return [String(claim.port), claim.protocol, kind, heldBy, where(claim.at)];
 }
 

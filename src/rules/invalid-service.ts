@@ -24,7 +24,7 @@ export default defineRule({
     const rangeOf = (cluster: string) => registry.clusters.find((c) => c.name === cluster)?.nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
     // A Helm release's node port becomes a Service's when the chart renders it.
     for (const claim of observed.claims) {
-      if (claim.source !== 'helm-values') continue;
+      if (claim.source !== 'helm-values' || claim.kind !== 'nodePort') continue;
       const range = rangeOf(claim.cluster);
       if (claim.port >= range.from && claim.port <= range.to) continue;
       report({

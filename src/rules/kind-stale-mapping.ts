@@ -2,7 +2,7 @@ import { defineRule } from './rule.ts';
 import { kindMappings, observedNodePorts } from '../core/observation.ts';
 
 /**
- * A mapping is in use when its containerPort is a NodePort of the cluster or a Pod's hostPort
+ * A mapping is in use when its containerPort is a NodePort of the cluster, a Pod's hostPort, or a host port a well-known chart binds
  * (an ingress controller bound to the node's 80 and 443). The cluster's ports come from the
  * repository when it deploys to the cluster, else from the registry.
  */
@@ -19,7 +19,7 @@ export default defineRule({
     if (!observed) return;
     const used = new Set<string>();
     for (const claim of observedNodePorts(observed)) used.add(`${claim.cluster}\0${claim.port}`);
-    for (const claim of observed.claims) if (claim.kind === 'hostPort' && claim.source === 'manifest') used.add(`${claim.cluster}\0${claim.port}`);
+    for (const claim of observed.claims) if (claim.kind === 'hostPort' && (claim.source === 'manifest' || claim.source === 'helm-values')) used.add(`${claim.cluster}\0${claim.port}`);
     for (const claim of claims) if (claim.kind === 'nodePort' && !observed.clusters.includes(claim.cluster)) used.add(`${claim.cluster}\0${claim.port}`);
     const known = new Set([...observed.clusters, ...registry.clusters.map((c) => c.name)]);
     for (const mapping of kindMappings(observed)) {

@@ -1,4 +1,4 @@
-import { claimLabel, PROTOCOLS, type PortClaim } from '../core/types.ts';
+import { claimLabel, PROTOCOLS, type Location, type PortClaim } from '../core/types.ts';
 import { defineRule, type RuleContext } from './rule.ts';
 
 /**
@@ -16,16 +16,19 @@ export default defineRule({
     },
   },
   check({ claims, observed, report }) {
-    reportConflicts(claims, report);
+    const clusters = new Map<string, number>();
+    const planned = conflicts(claims, clusters);
     // What the repository deploys, on its own: kind mappings are host-wide and hostport-collision's.
-    if (observed) reportConflicts(observed.claims.filter((claim) => claim.source !== 'kind-config'), report);
+    const deployed = observed ? conflicts(observed.claims.filter((claim) => claim.source !== 'kind-config'), clusters) : new Map<number, PortClaim[]>();
+    // A conflict both planned and deployed is one problem: reported where it is deployed, the plan's places after.
+    for (const [key, group] of planned) if (!deployed.has(key)) reportGroup(group, [], report);
+    for (const [key, group] of deployed) reportGroup(group, planned.get(key)?.map((claim) => claim.at) ?? [], report);
   },
 });
 
-/** Reports each group of claims that hold one port in one cluster. */
-function reportConflicts(claims: readonly PortClaim[], report: RuleContext['report']): void {
+/** Each group of claims that hold one port in one cluster, by a number made of cluster, pool and port. */
+function conflicts(claims: readonly PortClaim[], clusterIndex: Map<string, number>): Map<number, PortClaim[]> {
   // One pool per cluster: a number key (cluster, pool, port) keeps 100,000 claims cheap to group.
-  const clusterIndex = new Map<string, number>();
   const groups = new Map<number, PortClaim[]>();
   for (const claim of claims) {
     if (claim.kind === 'servicePort') continue;
@@ -37,20 +40,22 @@ function reportConflicts(claims: readonly PortClaim[], report: RuleContext['repo
     if (group) group.push(claim);
     else groups.set(key, [claim]);
   }
-  for (const group of groups.values()) {
-    if (group.length < 2 || !collides(group)) continue;
-    const first = group[0]!;
-    report({
-      messageId: 'conflict',
-      data: { port: first.port, cluster: first.cluster, holders: group.map(claimLabel).join(', ') },
-      cluster: first.cluster,
-      ...(first.range !== undefined ? { range: first.range } : {}),
-      service: first.service,
-      port: first.port,
-      protocol: first.protocol,
-      locations: group.map((claim) => claim.at),
-    });
-  }
+  for (const [key, group] of groups) if (group.length < 2 || !collides(group)) groups.delete(key);
+  return groups;
+}
+
+function reportGroup(group: PortClaim[], alsoAt: Location[], report: RuleContext['report']): void {
+  const first = group[0]!;
+  report({
+    messageId: 'conflict',
+    data: { port: first.port, cluster: first.cluster, holders: group.map(claimLabel).join(', ') },
+    cluster: first.cluster,
+    ...(first.range !== undefined ? { range: first.range } : {}),
+    service: first.service,
+    port: first.port,
+    protocol: first.protocol,
+    locations: [...group.map((claim) => claim.at), ...alsoAt],
+  });
 }
 
 /** Claims by one service collide only when they share a protocol too. */

@@ -10,7 +10,7 @@ import { objectLabel, observedNodePorts, serviceNamed, unmatchedPorts } from '..
 export default defineRule({
   meta: {
     description: 'A node port deployed from the repository is not in the registry.',
-    remediation: 'Add the service to portolan.yaml (`portolan scan DIR --format registry` writes entries to copy), or remove the port from the manifest.',
+    remediation: 'Add the service to portolan.yaml (`portolan init --repo DIR --dry-run` prints entries to copy), or remove the port from the manifest.',
     defaultSeverity: 'error',
     messages: {
       unregistered: 'node port {{port}} of {{object}} in cluster {{cluster}} is not in the registry',

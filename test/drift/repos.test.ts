@@ -1,27 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { test } from 'node:test';
-import { fixture, ROOT, runCli, tempFolder } from '../helpers.ts';
-
-/** Every `# planted: RULE-ID` comment under a folder, as `file:line rule-id`. */
-function planted(dir: string): string[] {
-  const marks: string[] = [];
-  const walk = (folder: string) => {
-    for (const name of readdirSync(folder)) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(name)) {
-        readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
-          const match = /# planted: ([a-z-]+)/.exec(line);
-          if (match) marks.push(`${relative(ROOT, path)}:${i + 1} ${match[1]}`);
-        });
-      }
-    }
-  };
-  walk(dir);
-  return marks.sort();
-}
+import { fixture, planted, ROOT, runCli, tempFolder } from '../helpers.ts';
 
 for (const repo of ['flux-multi', 'argocd', 'kind-hosts']) {
   test(`check --repo finds every planted mistake in ${repo} and nothing else`, async () => {

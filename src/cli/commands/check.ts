@@ -5,7 +5,7 @@ import { interruptedChange } from '../../engine/recover.ts';
 import { displayPath } from '../../registry/load.ts';
 import { formats, reporters } from '../../reporters/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
-import { formatOption, type CommandContext } from '../context.ts';
+import { collect, formatOption, type CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
 import { progressLine } from '../progress.ts';
 import { escapeControls } from '../../core/escape.ts';
@@ -19,9 +19,10 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .argument('[path]', 'a registry file, or a folder that holds portolan.yaml (default: the nearest portolan.yaml)')
     .option('--repo <dir>', 'a GitOps repository (manifests, kustomize, Flux, Argo CD, kind configs) to compare with the registry')
     .option('--allow-outside-repo', "let the registry's kind configs lie outside its repository")
+    .option('--exclude <glob>', 'with --repo: leave out more folders or files (repeatable, or comma-separated)', collect)
     .addOption(formatOption(formats))
     .addHelpText('after', '\nExamples:\n  $ portolan check\n  $ portolan check --repo ../gitops\n  $ portolan check examples/homelab --format sarif > portolan.sarif')
-    .action((path: string | undefined, options: { format: string; repo?: string; allowOutsideRepo?: boolean }) => {
+    .action((path: string | undefined, options: { format: string; repo?: string; allowOutsideRepo?: boolean; exclude?: string[] }) => {
       const registry = context.registry(path);
       const pending = interruptedChange(context.registryFile(path));
       if (pending) {
@@ -37,10 +38,16 @@ export function registerCheck(program: Command, context: CommandContext): void {
       let observed;
       if (options.repo !== undefined) {
         const progress = progressLine(context.io, options.format !== 'json' && options.format !== 'sarif');
-        observed = scanRepo(options.repo, { registry, cwd: context.io.cwd, onProgress: progress.update, allowOutside: options.allowOutsideRepo === true });
+        observed = scanRepo(options.repo, {
+          registry,
+          cwd: context.io.cwd,
+          onProgress: progress.update,
+          allowOutside: options.allowOutsideRepo === true,
+          ...(options.exclude ? { exclude: options.exclude } : {}),
+        });
         progress.done();
         if (observed.clusters.length === 0) {
-          context.io.stderr(`portolan: found no cluster's manifests in ${escapeControls(options.repo)}; say where they are with clusters.NAME.paths, or keep them in clusters/NAME\n`);
+          context.io.stderr(`portolan: found no cluster's manifests in ${escapeControls(options.repo)}; say where they are with clusters.NAME.paths, or run \`portolan init\` to find them\n`);
         }
       }
       const result = checkRegistry(registry, observed ? { observed } : {});

@@ -5,6 +5,7 @@ import { registerCheck } from './check.ts';
 import { registerDocs } from './docs.ts';
 import { registerFree } from './free.ts';
 import { registerImport } from './import.ts';
+import { registerInit } from './init.ts';
 import { registerMove } from './move.ts';
 import { registerPorts } from './ports.ts';
 import { registerRecover } from './recover.ts';
@@ -16,6 +17,7 @@ import { registerWho } from './who.ts';
 
 /** Every command, in the order `--help` lists them. */
 export const commands: readonly ((program: Command, context: CommandContext) => void)[] = [
+  registerInit,
   registerCheck,
   registerPorts,
   registerFree,

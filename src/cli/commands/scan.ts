@@ -1,13 +1,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
 import type { Registry } from '../../core/types.ts';
 import { findRegistry, loadRegistry, REGISTRY_FILE } from '../../registry/load.ts';
 import { scanJson, scanText } from '../../reporters/scan.ts';
 import { ruleIds } from '../../rules/index.ts';
-import { scanRepo } from '../../sources/gitops-repo/index.ts';
-import { formatOption, type CommandContext } from '../context.ts';
+import { DEFAULT_EXCLUDES, scanRepo } from '../../sources/gitops-repo/index.ts';
+import { collect, formatOption, type CommandContext } from '../context.ts';
 import { progressLine } from '../progress.ts';
 
 /** `portolan scan DIR`: what a GitOps repository deploys, per cluster. */
@@ -16,25 +16,34 @@ export function registerScan(program: Command, context: CommandContext): void {
     .command('scan')
     .summary('list the ports a GitOps repository deploys, per cluster')
     .description(
-      'Read a GitOps repository (plain manifests, kustomize, Flux Kustomizations and HelmReleases, Argo CD Applications and ApplicationSets, kind configs) and list the ports it deploys to each cluster. With a registry (--registry, or portolan.yaml in DIR) its clusters, paths and kind configs are used. `--format registry` prints a starting portolan.yaml.',
+      'Read a GitOps repository (plain manifests, kustomize, Flux Kustomizations and HelmReleases, Argo CD Applications and ApplicationSets, kind configs) and list the ports it deploys to each cluster. With a registry (--registry, or portolan.yaml in DIR) its clusters, paths, servers, kind configs and scan.exclude are used. Each cluster says how it was found. `--format registry` is the old form of `portolan init --dry-run`.',
     )
     .argument('<dir>', 'the repository folder')
     .addOption(formatOption(['json', 'registry', 'text']))
     .option('--allow-outside-repo', "let the registry's kind configs lie outside its repository")
     .option('-o, --output <file>', 'with --format registry: write the registry to FILE (which must not exist) instead of printing it')
-    .addHelpText('after', '\nExamples:\n  $ portolan scan ../gitops\n  $ portolan scan ../gitops --format registry -o portolan.yaml')
-    .action(async (dir: string, options: { format: string; output?: string; allowOutsideRepo?: boolean }) => {
+    .option('--exclude <glob>', 'leave out more folders or files (repeatable, or comma-separated)', collect)
+    .addHelpText('after', '\nExamples:\n  $ portolan scan ../gitops\n  $ portolan scan ../gitops --exclude "staging/**" --format json')
+    .action(async (dir: string, options: { format: string; output?: string; allowOutsideRepo?: boolean; exclude?: string[] }) => {
       if (options.output !== undefined && options.format !== 'registry') throw new UsageError('--output is for --format registry');
       const output = options.output === undefined ? undefined : resolve(context.io.cwd, options.output);
       if (output !== undefined && existsSync(output)) throw new UsageError(`${options.output} exists; give a new file name, or remove it first`);
       const registry = scanRegistry(context, dir);
       const progress = progressLine(context.io, options.format === 'text');
-      const observed = scanRepo(dir, { ...(registry ? { registry } : {}), cwd: context.io.cwd, onProgress: progress.update, allowOutside: options.allowOutsideRepo === true });
+      const observed = scanRepo(dir, {
+        ...(registry ? { registry } : {}),
+        cwd: context.io.cwd,
+        onProgress: progress.update,
+        allowOutside: options.allowOutsideRepo === true,
+        ...(options.exclude ? { exclude: options.exclude } : {}),
+      });
       progress.done();
       if (options.format === 'registry') {
+        context.io.stderr(`note: \`scan DIR --format registry\` is the old form of \`portolan init --repo DIR --dry-run\`, which also says what it found, left out and why\n`);
         // The yaml library is loaded only here, to keep every other command's start quick.
-        const { starterRegistry } = await import('../../registry/from-observation.ts');
-        const text = starterRegistry(observed, { repo: resolve(context.io.cwd, dir), cwd: context.io.cwd });
+        const { starterText } = await import('../../engine/init.ts');
+        const exclude = [...(registry?.scanExclude ?? DEFAULT_EXCLUDES), ...(options.exclude ?? [])];
+        const text = starterText(observed, { cwd: context.io.cwd, registryFolder: output !== undefined ? dirname(output) : resolve(context.io.cwd, dir), exclude });
         if (output === undefined) context.io.stdout(text);
         else {
           writeFileSync(output, text, { flag: 'wx' });

@@ -1,7 +1,9 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { InputError } from '../../core/errors.ts';
+import type { ExcludedPath } from '../../core/types.ts';
 import { MAX_YAML_BYTES } from '../../registry/yaml-source.ts';
-import { join } from 'node:path';
+import { globPattern } from './globs.ts';
 
 /** Folders never read: version control, dependencies, build output. */
 const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.terraform', 'vendor']);
@@ -27,6 +29,71 @@ export function listRepo(root: string): { files: string[]; folders: Set<string> 
   walk('.');
   files.sort();
   return { files, folders };
+}
+
+/** The repository's files and folders, and what a scan leaves out of them. */
+export interface ScannedRepo {
+  files: string[];
+  folders: Set<string>;
+  /** The topmost folders (and single files) left out, with the glob and how many YAML files. */
+  excluded: ExcludedPath[];
+  /** Each file and folder left out -> the topmost path left out that holds it. */
+  leftOut: Map<string, string>;
+}
+
+/**
+ * Every file and folder of the repository, and what `exclude` (globs) leaves out: a folder when
+ * its parent is left out or a glob names it, a file when its folder is or a glob names it. A
+ * glob of a folder name (`**\/test`) never leaves out a cluster's own folder (`clusters/test`, or
+ * one that holds `flux-system/gotk-sync.yaml`): there it names a cluster, not tests.
+ */
+export function listScanned(root: string, exclude: readonly string[]): ScannedRepo {
+  const listing = listRepo(root);
+  const fileSet = new Set(listing.files);
+  // `**/NAME` globs (the defaults) name a last segment: a set look-up, not a pattern per path.
+  const byName = new Map<string, string>();
+  const patterns: { glob: string; pattern: RegExp }[] = [];
+  for (const glob of exclude) {
+    const name = /^\*\*\/([^*?/[\]{}]+)$/.exec(glob)?.[1];
+    if (name !== undefined) byName.set(name, byName.get(name) ?? glob);
+    else patterns.push({ glob, pattern: globPattern(glob) });
+  }
+  const clusterFolder = (folder: string) =>
+    posix.basename(posix.dirname(folder)) === 'clusters' || fileSet.has(`${folder}/flux-system/gotk-sync.yaml`) || fileSet.has(`${folder}/flux-system/gotk-sync.yml`);
+  const matching = (path: string, folder: boolean) => {
+    const named = byName.get(posix.basename(path));
+    if (named !== undefined && !(folder && clusterFolder(path))) return named;
+    return patterns.find(({ pattern }) => pattern.test(path))?.glob;
+  };
+  const leftOut = new Map<string, string>();
+  const tops = new Map<string, ExcludedPath>();
+  // Sorted, parents come before their folders.
+  for (const folder of [...listing.folders].sort()) {
+    if (folder === '.') continue;
+    const inherited = leftOut.get(posix.dirname(folder));
+    if (inherited !== undefined) {
+      leftOut.set(folder, inherited);
+      continue;
+    }
+    const glob = matching(folder, true);
+    if (glob === undefined) continue;
+    leftOut.set(folder, folder);
+    tops.set(folder, { path: folder, glob, files: 0 });
+  }
+  for (const file of listing.files) {
+    const inFolder = leftOut.get(posix.dirname(file));
+    if (inFolder !== undefined) {
+      leftOut.set(file, inFolder);
+      tops.get(inFolder)!.files++;
+      continue;
+    }
+    const glob = matching(file, false);
+    if (glob === undefined) continue;
+    leftOut.set(file, file);
+    tops.set(file, { path: file, glob, files: 1 });
+  }
+  const excluded = [...tops.values()].sort((a, b) => a.path.localeCompare(b.path));
+  return { files: listing.files, folders: listing.folders, excluded, leftOut };
 }
 
 /** True for a file name the scan reads: `.yaml`, `.yml`, or kustomize's bare `Kustomization`. */
@@ -66,12 +133,13 @@ export function readBytes(path: string): Buffer {
 }
 
 /** The kinds whose objects the scan always reads or follows. */
-const KINDS_FOLLOWED = new Set(['List', 'Cluster', 'Kustomization', 'HelmRelease', 'Application', 'ApplicationSet']);
+const KINDS_FOLLOWED = new Set(['List', 'Cluster', 'Kustomization', 'HelmRelease', 'Application', 'ApplicationSet', 'FluxInstance']);
 
 /** The kinds whose pod template may hold a `hostPort`. */
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 
 const HOST_PORT = Buffer.from('hostPort');
+const CLUSTER_SECRET = Buffer.from('argocd.argoproj.io/secret-type');
 const NODE_PORT = Buffer.from('nodePort');
 const KIND = Buffer.from('kind');
 const NAME = Buffer.from('name');
@@ -79,10 +147,11 @@ const NAME = Buffer.from('name');
 /**
  * Whether a file may matter to the scan, judged on its raw bytes before any YAML parse:
  * - an object the scan follows or reads whole: a List, a kind Cluster, a Kustomization, a
- *   HelmRelease, an Argo CD Application or ApplicationSet;
+ *   HelmRelease, an Argo CD Application or ApplicationSet, a FluxInstance;
  * - a Service that writes `nodePort`, or whose name is in `names` (the registry's services: a
  *   ClusterIP Service matters only when the registry plans it);
- * - a workload (Pod, Deployment, ...) with a `hostPort`.
+ * - a workload (Pod, Deployment, ...) with a `hostPort`;
+ * - an Argo CD cluster Secret, which names a cluster and its API server.
  * Kubernetes field names are case-sensitive, so exact bytes suffice; Helm values and kind mappings
  * only count inside objects of the followed kinds, and patches and chart values are read when
  * something refers to them. Most files of a GitOps repository (dashboards, CRDs, secrets,
@@ -91,13 +160,16 @@ const NAME = Buffer.from('name');
 export function mayMatter(bytes: Buffer, names?: ReadonlySet<string>): boolean {
   let workload = false;
   let service = false;
+  let secret = false;
   for (let at = bytes.indexOf(KIND); at !== -1; at = bytes.indexOf(KIND, at + 4)) {
     const kind = wordAfterKey(bytes, at + 4);
     if (kind === undefined) continue;
     if (KINDS_FOLLOWED.has(kind) || kind.endsWith('List')) return true;
     if (kind === 'Service') service = true;
     else if (WORKLOAD_KINDS.has(kind)) workload = true;
+    else if (kind === 'Secret') secret = true;
   }
+  if (secret && bytes.indexOf(CLUSTER_SECRET) !== -1) return true;
   if (workload && bytes.indexOf(HOST_PORT) !== -1) return true;
   if (!service) return false;
   if (bytes.indexOf(NODE_PORT) !== -1) return true;

@@ -1,24 +1,32 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
-import type { FileProblem, Location, ObjectRef, ObservedService, PortClaim, Registry, RepoObservation, SkippedValue } from '../../core/types.ts';
+import type { ExcludedPath, FileProblem, Location, ObservedService, PortClaim, Registry, RepoObservation, SkippedValue } from '../../core/types.ts';
 import { containedPath, repositoryRoot } from '../../registry/contain.ts';
 import { displayPath } from '../../registry/load.ts';
 import { readTextFile } from '../../registry/read-file.ts';
-import { YamlSource, type YamlPath } from '../../registry/yaml-source.ts';
+import { YamlSource } from '../../registry/yaml-source.ts';
 import { releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
-import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type KubeObject, type ManifestFile } from '../k8s-manifests/index.ts';
-import { list, locateIn, mapping, text } from '../k8s-manifests/objects.ts';
+import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type ManifestFile } from '../k8s-manifests/index.ts';
 import { isKindConfig, kindClusterName, kindConfigClaims } from '../kind-config/index.ts';
-import { argoApplications, globPattern, isArgo, type ArgoApplication } from './argo.ts';
-import { KUSTOMIZATION_FILES, listRepo, mayMatter, readBytes } from './files.ts';
-import { parseEmbedded } from './embedded.ts';
-import { emptyFound, merge, setNamespace, substituteVariables, type Found } from './found.ts';
-import { applyPatch, patchOf, targetOf, type PatchTarget } from './patches.ts';
+import { argoApplications, argoClusters, clusterSecrets, clusterServers, destinationIndex, isArgo, resolveDestination, type ArgoApplication } from './argo.ts';
+import { argoFound } from './argo-found.ts';
+import { chartFolderRelease, chartTemplateClaims } from './charts.ts';
+import { clusterRoots } from './clusters.ts';
+import { KUSTOMIZATION_FILES, listScanned, mayMatter, readBytes } from './files.ts';
+import { fluxKustomization, fluxRelease, fluxRoots, isFluxKustomization, isFluxRelease } from './flux.ts';
+import { emptyFound, merge, type Found } from './found.ts';
+import { DEFAULT_EXCLUDES } from './globs.ts';
+import { helmfileCluster, helmfileReleases, isHelmfile } from './helmfile.ts';
+import { kindClusterOf } from './kind.ts';
+import { collectKustomization } from './kustomize.ts';
+import type { CollectMode, RepoReader } from './reader.ts';
+
+export { DEFAULT_EXCLUDES } from './globs.ts';
 
 /** Options for a repository scan. */
 export interface ScanOptions {
-  /** The registry, for cluster names, `paths`, hosts and kind configs. */
+  /** The registry, for cluster names, `paths`, servers, hosts, kind configs and `scan.exclude`. */
   registry?: Registry;
   /** The folder paths are shown relative to. */
   cwd?: string;
@@ -28,15 +36,18 @@ export interface ScanOptions {
   prefilter?: boolean;
   /** Let a registry's kindConfig lie outside the registry's repository (the user said so). */
   allowOutside?: boolean;
+  /** Globs left out besides the registry's `scan.exclude` (or the default list when it has none). */
+  exclude?: readonly string[];
 }
 
 /** The cluster used when neither a registry nor the repository's layout names one. */
 export const DEFAULT_CLUSTER = 'default';
 
 /**
- * Reads a GitOps repository: which files each cluster deploys (registry `paths`, `clusters/NAME`,
- * kustomization resources, Flux Kustomizations, Argo CD Applications and ApplicationSets), and the
- * ports they claim. Files that cannot be parsed are listed as problems; the scan goes on.
+ * Reads a GitOps repository: which files each cluster deploys (registry `paths`, Flux roots,
+ * `clusters/NAME` folders, kustomization resources, Flux Kustomizations, Argo CD Applications and
+ * ApplicationSets, helmfile releases, kind config files), and the ports they claim. Files that
+ * cannot be parsed are listed as problems; the scan goes on.
  */
 export function scanRepo(dir: string, options: ScanOptions = {}): RepoObservation {
   const cwd = options.cwd ?? process.cwd();
@@ -47,18 +58,28 @@ export function scanRepo(dir: string, options: ScanOptions = {}): RepoObservatio
   return new RepoScan(root, cwd, options).run();
 }
 
-class RepoScan {
+class RepoScan implements RepoReader {
   private readonly files: string[];
-  private readonly fileSet: Set<string>;
-  private readonly folders: Set<string>;
+  readonly fileSet: Set<string>;
+  readonly folders: ReadonlySet<string>;
   private readonly chartFolders = new Set<string>();
   private readonly manifests = new Map<string, ManifestFile>();
   private readonly yamlFiles = new Map<string, YamlSource[] | undefined>();
   /** Kustomization files' text, read with every other file and parsed when a cluster reaches them. */
   private readonly kustomizationTexts = new Map<string, string>();
   private readonly reached = new Set<string>();
+  /** The first cluster whose root reaches each file. */
+  private readonly reachedBy = new Map<string, string>();
+  private collecting: string | undefined;
   private readonly problems = new Map<string, FileProblem>();
   private readonly skipped = new Map<string, SkippedValue>();
+  /** Kind configs that do not parse: file -> the cluster name they seem to give. */
+  private readonly brokenKindConfigs = new Map<string, string | undefined>();
+  private readonly excluded: ExcludedPath[];
+  /** Files and folders left out -> the topmost path left out that holds them: read only when something refers to them. */
+  private readonly leftOut: ReadonlyMap<string, string>;
+  /** Left-out files parsed because something refers to them. */
+  private readonly readLate = new Set<string>();
   private filesParsed = 0;
   /** The names the registry gives its services (entry names and Kubernetes names). */
   private readonly registryNames: Set<string>;
@@ -68,10 +89,12 @@ class RepoScan {
     private readonly cwd: string,
     private readonly options: ScanOptions,
   ) {
-    const listing = listRepo(root);
+    const listing = listScanned(root, [...(options.registry?.scanExclude ?? DEFAULT_EXCLUDES), ...(options.exclude ?? [])]);
     this.files = listing.files;
-    this.fileSet = new Set(listing.files);
     this.folders = listing.folders;
+    this.excluded = listing.excluded;
+    this.leftOut = listing.leftOut;
+    this.fileSet = new Set(this.files);
     for (const file of this.files) if (basename(file) === 'Chart.yaml') this.chartFolders.add(posix.dirname(file));
     this.registryNames = new Set((options.registry?.services ?? []).flatMap((s) => (s.kubernetesName ? [s.name, s.kubernetesName] : [s.name])));
   }
@@ -79,22 +102,88 @@ class RepoScan {
   run(): RepoObservation {
     this.readAll();
     const registry = this.options.registry;
-    const roots = this.clusterRoots();
-    const applications = this.argoApplications();
     const byCluster = new Map<string, Found>();
-    const foundFor = (cluster: string) => {
+    const origins = new Map<string, string[]>();
+    const noteOrigin = (cluster: string, how: string) => {
+      const ways = origins.get(cluster) ?? [];
+      if (!ways.includes(how)) origins.set(cluster, [...ways, how]);
+    };
+    const foundFor = (cluster: string, how: string) => {
+      noteOrigin(cluster, how);
       let found = byCluster.get(cluster);
       if (!found) byCluster.set(cluster, (found = emptyFound()));
       return found;
     };
-    for (const [cluster, paths] of roots) {
-      const found = foundFor(cluster);
-      for (const path of paths) merge(found, this.collect(path, 'flux', []));
+
+    const scannedFolders = new Set([...this.folders].filter((folder) => !this.leftOut.has(folder)));
+    const scannedFiles = this.files.filter((file) => !this.leftOut.has(file));
+    for (const cluster of registry?.clusters ?? []) {
+      for (const path of cluster.paths ?? []) {
+        // Only files inside the repository are listed: a path that leaves it would silently match nothing.
+        if (posix.isAbsolute(path) || posix.normalize(path).split('/')[0] === '..') this.problem(`cluster ${cluster.name}'s path ${path} leaves the repository ${this.show('.')}`, cluster.at);
+      }
     }
-    for (const application of applications) {
-      const cluster = this.argoCluster(application.destination);
-      if (cluster === undefined) continue;
-      merge(foundFor(cluster), this.argoFound(application));
+    const roots = clusterRoots({ folders: scannedFolders, files: scannedFiles }, { folders: this.folders, files: this.files }, fluxRoots(this.manifests, scannedFolders), registry);
+    const applications = this.argoApplications();
+    const helmfiles = scannedFiles.filter(isHelmfile).flatMap((file) => helmfileReleases(this, file));
+    const hasArgo = [...this.manifests.values()].some((m) => m.objects.some(isArgo));
+    if (roots.size === 0 && !hasArgo && helmfiles.length === 0) {
+      if (!registry) roots.set(DEFAULT_CLUSTER, { paths: ['.'], how: ['the whole repository'] });
+      else if (registry.clusters.length === 1) roots.set(registry.clusters[0]!.name, { paths: ['.'], how: ['the whole repository'] });
+    }
+    for (const [cluster, root] of roots) {
+      this.collecting = cluster;
+      root.how.forEach((how) => foundFor(cluster, how));
+      const found = foundFor(cluster, root.how[0]!);
+      for (const path of root.paths) merge(found, this.collect(path, 'flux', []));
+    }
+    this.collecting = undefined;
+
+    const deployedApplications: { cluster: string; application: ArgoApplication }[] = [];
+    const secrets = clusterSecrets(this.manifests.values());
+    const index = destinationIndex(registry, roots.keys(), secrets);
+    for (const { application, file } of applications) {
+      if (application.unexpanded.length > 0) {
+        this.skip({ reason: 'ApplicationSet template not expanded', text: application.unexpanded.join(', '), at: application.at });
+        continue;
+      }
+      const destination = resolveDestination(application.destination, index, this.reachedBy.get(file), !registry);
+      if (destination.cluster === undefined) {
+        this.skip({ reason: 'Argo CD destination not known', text: `${application.name}: ${destination.why}`, at: application.at });
+        continue;
+      }
+      merge(foundFor(destination.cluster, destination.how), argoFound(this, application));
+      deployedApplications.push({ cluster: destination.cluster, application });
+    }
+
+    const kindNames = new Set([...this.manifests.values()].flatMap((m) => m.objects.filter(isKindConfig).flatMap((o) => kindClusterName(o) ?? [])));
+    for (const { release, kubeContext, file } of helmfiles) {
+      const cluster = helmfileCluster(kubeContext, registry, kindNames, this.reachedBy.get(file));
+      if (cluster === undefined) {
+        this.skip({ reason: 'helmfile kubeContext not known', text: `${release.releaseName}: kubeContext ${kubeContext} is no cluster of the registry`, at: release.at! });
+        continue;
+      }
+      foundFor(cluster, kubeContext !== undefined ? `helmfile ${file} kubeContext ${kubeContext}` : `helmfile ${file}`).releases.push(release);
+    }
+
+    const kindConfigs = new Map<string, string>();
+    const kindClaims: PortClaim[] = [];
+    for (const { file, object, cluster, host } of this.kindConfigs()) {
+      kindConfigs.set(cluster, object.source.file);
+      noteOrigin(cluster, `kind config ${object.source.file}`);
+      kindClaims.push(...kindConfigClaims(object, cluster, host));
+      // The other documents of a kind config file (a Service applied beside it) run in that cluster.
+      const manifest = this.manifests.get(file)!;
+      if (!this.reached.has(file) && manifest.objects.some((o) => !isKindConfig(o))) {
+        this.collectFile(file, foundFor(cluster, `kind config ${object.source.file}`), []);
+      }
+    }
+    const unreadKindConfigs = new Map<string, string>();
+    for (const [file, name] of this.brokenKindConfigs) {
+      const cluster = this.kindClusterOf(file, name);
+      if (kindConfigs.has(cluster)) continue;
+      unreadKindConfigs.set(cluster, this.show(file));
+      noteOrigin(cluster, `kind config ${this.show(file)} (unreadable)`);
     }
 
     const claims: PortClaim[] = [];
@@ -115,29 +204,27 @@ class RepoScan {
         for (const claim of this.releaseClaims(release, found.generatedConfigMaps)) claims.push({ ...claim, cluster });
       }
     }
-    for (const application of applications) {
-      const cluster = this.argoCluster(application.destination);
-      if (cluster !== undefined) deployedNames.get(cluster)?.add(application.name);
-    }
+    for (const { cluster, application } of deployedApplications) deployedNames.get(cluster)?.add(application.name);
+    claims.push(...kindClaims);
 
-    const kindConfigs = new Map<string, string>();
-    for (const { object, cluster, host } of this.kindConfigs()) {
-      kindConfigs.set(cluster, object.source.file);
-      claims.push(...kindConfigClaims(object, cluster, host));
-    }
-
+    const known = (cluster: string) => !registry || registry.clusters.some((c) => c.name === cluster);
     return {
       root: displayPath(this.root, this.cwd),
-      clusters: [...byCluster.keys()].filter((cluster) => !registry || registry.clusters.some((c) => c.name === cluster)).sort(),
-      clusterRoots: roots,
+      clusters: [...byCluster.keys()].filter(known).sort(),
+      clusterRoots: new Map([...roots].map(([cluster, root]) => [cluster, root.paths])),
+      clusterOrigins: new Map([...origins].filter(([cluster]) => known(cluster) || kindConfigs.has(cluster) || unreadKindConfigs.has(cluster))),
       claims: unique(claims, claimKey),
       services,
       deployedNames,
       kindConfigs,
+      unreadKindConfigs,
       undeployed: this.undeployedClaims(),
       problems: [...this.problems.values()],
       skipped: [...this.skipped.values()],
-      filesSeen: this.files.length,
+      // A left-out folder that a deployed kustomization, Flux Kustomization or Application named was read after all.
+      excluded: this.excluded.filter((e) => !this.readLate.has(e.path) && ![...this.readLate].some((file) => file.startsWith(`${e.path}/`))),
+      clusterServers: clusterServers(registry, secrets),
+      filesSeen: scannedFiles.length,
       filesParsed: this.filesParsed,
     };
   }
@@ -148,7 +235,7 @@ class RepoScan {
     const prefilter = this.options.prefilter !== false;
     this.files.forEach((file, i) => {
       if (i % 500 === 0) this.options.onProgress?.(i, total);
-      if (this.inChart(file)) return;
+      if (this.inChart(file) || isHelmfile(file) || this.leftOut.has(file)) return;
       let bytes: Buffer;
       try {
         bytes = readBytes(join(this.root, file));
@@ -167,47 +254,21 @@ class RepoScan {
     try {
       const manifest = readManifest(this.show(file), content);
       this.manifests.set(file, manifest);
-      for (const skip of manifest.skipped) this.skipped.set(locationKey(skip.at), skip);
+      for (const skip of manifest.skipped) this.skip(skip);
       return manifest;
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       this.problem(error.message, error.at ?? this.at(file));
+      // A kind config that does not parse still names a cluster the registry should keep.
+      if (/apiVersion:\s*["']?kind\.x-k8s\.io\//.test(content) && /^kind:\s*["']?Cluster\b/m.test(content)) {
+        this.brokenKindConfigs.set(file, /^name:\s*["']?([\w.-]+)/m.exec(content)?.[1]);
+      }
       return undefined;
     }
   }
 
-  /** Each cluster's root paths: the registry's `paths`, or `clusters/NAME`; the whole repository as a last resort. */
-  private clusterRoots(): Map<string, string[]> {
-    const roots = new Map<string, string[]>();
-    const registry = this.options.registry;
-    if (registry) {
-      for (const cluster of registry.clusters) {
-        if (cluster.paths) {
-          for (const path of cluster.paths) {
-            // Only files inside the repository are listed: a path that leaves it would silently match nothing.
-            if (posix.isAbsolute(path) || posix.normalize(path).split('/')[0] === '..') this.problem(`cluster ${cluster.name}'s path ${path} leaves the repository ${this.show('.')}`, cluster.at);
-          }
-          const patterns = cluster.paths.map(globPattern);
-          const matched = [...this.folders, ...this.files].filter((path) => patterns.some((p) => p.test(path)));
-          roots.set(cluster.name, matched.filter((path) => !matched.some((other) => other !== path && path.startsWith(`${other}/`))));
-        } else if (this.folders.has(`clusters/${cluster.name}`)) roots.set(cluster.name, [`clusters/${cluster.name}`]);
-      }
-    } else {
-      for (const folder of this.folders) {
-        const match = /^clusters\/([^/]+)$/.exec(folder);
-        if (match) roots.set(match[1]!, [folder]);
-      }
-    }
-    const hasArgo = [...this.manifests.values()].some((m) => m.objects.some(isArgo));
-    if (roots.size === 0 && !hasArgo) {
-      if (!registry) roots.set(DEFAULT_CLUSTER, ['.']);
-      else if (registry.clusters.length === 1) roots.set(registry.clusters[0]!.name, ['.']);
-    }
-    return roots;
-  }
-
   /** What a file or folder deploys; `mode` says how a folder without a kustomization is read. */
-  private collect(path: string, mode: 'flux' | 'argo' | 'argo-recurse', ancestors: readonly string[]): Found {
+  collect(path: string, mode: CollectMode, ancestors: readonly string[]): Found {
     const found: Found = emptyFound();
     if (ancestors.includes(path)) return found;
     const trail = [...ancestors, path];
@@ -215,16 +276,23 @@ class RepoScan {
       this.collectFile(path, found, trail);
       return found;
     }
-    if (!this.folders.has(path) || this.chartFolders.has(path)) return found;
+    if (!this.folders.has(path)) return found;
+    if (this.chartFolders.has(path)) {
+      found.releases.push(chartFolderRelease(this, path));
+      return found;
+    }
     const kustomization = this.kustomizationIn(path);
     if (kustomization) {
-      this.collectKustomization(path, kustomization, found, trail);
+      collectKustomization(this, this.root, path, kustomization, found, trail);
       return found;
     }
     const prefix = path === '.' ? '' : `${path}/`;
     const built = new Set<string>();
     for (const file of this.filesUnder(prefix)) {
       if (this.inChart(file)) continue;
+      // What is left out below this folder is not read; a left-out folder named itself is.
+      const top = this.leftOut.get(file);
+      if (top !== undefined && top !== path && !path.startsWith(`${top}/`)) continue;
       const rest = file.slice(prefix.length);
       if (!rest.includes('/')) this.collectFile(file, found, trail);
       else if (mode !== 'argo') {
@@ -241,140 +309,33 @@ class RepoScan {
   }
 
   private collectFile(file: string, found: Found, trail: readonly string[]): void {
-    this.reached.add(file);
+    this.reach(file);
+    if (this.leftOut.has(file) && !this.readLate.has(file)) {
+      this.readLate.add(file);
+      const text = this.readText(file);
+      if (text !== undefined) {
+        this.filesParsed--; // readText counted it; parse counts it once
+        this.parse(file, text);
+      }
+    }
     const manifest = this.manifests.get(file);
     if (!manifest) return;
     for (const object of manifest.objects) {
       if (isService(object)) found.services.push(serviceOf(object));
-      else if (object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
-        merge(found, this.fluxKustomization(object, trail));
-      } else if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
-        found.releases.push(this.fluxRelease(object));
-      } else found.claims.push(...hostPortClaims(object));
+      else if (isFluxKustomization(object)) merge(found, fluxKustomization(this, object, trail));
+      else if (isFluxRelease(object)) found.releases.push(fluxRelease(object));
+      else found.claims.push(...hostPortClaims(object));
     }
-  }
-
-  private collectKustomization(folder: string, source: YamlSource, found: Found, trail: readonly string[]): void {
-    const body = mapping(source.value) ?? {};
-    for (const key of ['resources', 'bases', 'components']) {
-      list(body[key]).forEach((entry, i) => {
-        const resource = text(entry);
-        if (resource === undefined || /:\/\/|^github\.com\/|\?ref=/.test(resource)) return;
-        const target = posix.normalize(posix.join(folder, resource)).replace(/\/$/, '');
-        if (target.startsWith('..')) return;
-        if (!this.fileSet.has(target) && !this.folders.has(target) && !existsSync(join(this.root, target))) {
-          this.problem(`kustomization ${key} entry "${resource}" does not exist; kustomize build fails`, source.locate([key, i]));
-        } else merge(found, this.collect(target, 'flux', trail));
-      });
-    }
-    // Values files a HelmRelease may load through `valuesFrom`: configMapGenerator `files` (`key=path` or `path`).
-    for (const entry of list(body.configMapGenerator)) {
-      const generator = mapping(entry);
-      const name = text(generator?.name);
-      if (name === undefined) continue;
-      const keys = new Map<string, string>();
-      for (const fileEntry of list(generator?.files)) {
-        const written = text(fileEntry);
-        if (written === undefined) continue;
-        const [key, path] = written.includes('=') ? (written.split('=', 2) as [string, string]) : [posix.basename(written), written];
-        keys.set(key, posix.normalize(posix.join(folder, path)));
-      }
-      found.generatedConfigMaps.set(name, keys);
-    }
-    // kustomize's own Helm support: `helmCharts` with inline values or a values file.
-    list(body.helmCharts).forEach((entry, i) => {
-      const chart = mapping(entry);
-      const name = text(chart?.releaseName) ?? text(chart?.name);
-      if (!chart || name === undefined) return;
-      const layers: ValuesLayer[] = [];
-      const valuesFile = text(chart.valuesFile);
-      const values = valuesFile !== undefined ? this.yamlFile(posix.normalize(posix.join(folder, valuesFile))) : undefined;
-      if (values) layers.push({ values: values.value, locate: (p) => values.locate(p) });
-      if (chart.valuesInline !== undefined) layers.push({ values: chart.valuesInline, locate: (p) => source.locate(['helmCharts', i, 'valuesInline', ...p]) });
-      const namespace = text(chart.namespace);
-      found.releases.push({ object: { kind: 'HelmChart', ...(namespace !== undefined ? { namespace } : {}), name }, releaseName: name, layers });
-    });
-    const patchFile = (relative: string) => posix.normalize(posix.join(folder, relative));
-    const patches = [
-      ...list(body.patches).map((entry, i) => ({ entry: mapping(entry), path: ['patches', i] as YamlPath })),
-      ...list(body.patchesJson6902).map((entry, i) => ({ entry: mapping(entry), path: ['patchesJson6902', i] as YamlPath })),
-      ...list(body.patchesStrategicMerge).map((entry, i) => ({
-        entry: typeof entry === 'string' ? ((entry.includes('\n') ? { patch: entry } : { path: entry }) as Record<string, unknown>) : undefined,
-        path: ['patchesStrategicMerge', i] as YamlPath,
-      })),
-    ];
-    for (const { entry, path } of patches) {
-      if (!entry) continue;
-      const target = targetOf(entry.target);
-      const inline = text(entry.patch);
-      const file = text(entry.path);
-      if (inline !== undefined) this.inlinePatch(source, [...path, 'patch'], inline, target, found);
-      else if (file !== undefined && this.fileSet.has(patchFile(file))) {
-        this.reached.add(patchFile(file));
-        for (const document of this.yamlDocuments(patchFile(file)) ?? []) {
-          const patch = patchOf(document, target);
-          if (patch) applyPatch(patch, found.services);
-        }
-      }
-    }
-    const namespace = text(body.namespace);
-    if (namespace !== undefined) setNamespace(found, namespace);
-    const prefix = text(body.namePrefix) ?? '';
-    const suffix = text(body.nameSuffix) ?? '';
-    if (prefix || suffix) for (const service of found.services) service.object = { ...service.object, name: `${prefix}${service.object.name}${suffix}` };
-  }
-
-  /** Applies an inline patch (a string in `source` at `path`) to what was found. */
-  private inlinePatch(source: YamlSource, path: YamlPath, content: string, target: PatchTarget | undefined, found: Found): void {
-    const embedded = parseEmbedded(source, source.locate(path), content);
-    const patch = embedded && patchOf(embedded.inner, target, embedded.place);
-    if (patch) applyPatch(patch, found.services);
-  }
-
-  private fluxKustomization(object: KubeObject, trail: readonly string[]): Found {
-    const spec = mapping(object.body.spec) ?? {};
-    // Without spec.path, Flux builds the source's root.
-    const path = text(spec.path) ?? '.';
-    const found = this.collect(posix.normalize(path.replace(/^\.?\//, '') || '.').replace(/\/$/, '') || '.', 'flux', trail);
-    list(spec.patches).forEach((entry, i) => {
-      const patch = mapping(entry);
-      const inline = text(patch?.patch);
-      if (inline !== undefined) this.inlinePatch(object.source, [...object.path, 'spec', 'patches', i, 'patch'], inline, targetOf(patch?.target), found);
-    });
-    const namespace = text(spec.targetNamespace);
-    if (namespace !== undefined) setNamespace(found, namespace);
-    const substitute = mapping(mapping(spec.postBuild)?.substitute);
-    if (substitute) substituteVariables(found, new Map(Object.entries(substitute).map(([name, value]) => [name, String(value)])));
-    return found;
-  }
-
-  private fluxRelease(object: KubeObject): HelmRelease {
-    const spec = mapping(object.body.spec) ?? {};
-    const chartSpec = mapping(mapping(spec.chart)?.spec);
-    const chart = text(chartSpec?.chart);
-    const fromGit = text(mapping(chartSpec?.sourceRef)?.kind) === 'GitRepository';
-    const chartPath = chart !== undefined && fromGit ? posix.normalize(chart.replace(/^\.\//, '')).replace(/\/$/, '') : undefined;
-    return {
-      object: refOf(object),
-      releaseName: text(spec.releaseName) ?? object.name,
-      ...(chartPath !== undefined ? { chartPath } : {}),
-      layers: [{ values: spec.values, locate: (path) => locateIn(object, ['spec', 'values', ...path]) }],
-      valuesFrom: list(spec.valuesFrom).flatMap((entry) => {
-        const source = mapping(entry);
-        const name = text(source?.name);
-        return source && name !== undefined && (text(source.kind) ?? 'ConfigMap') === 'ConfigMap' ? [{ name, key: text(source.valuesKey) ?? 'values.yaml' }] : [];
-      }),
-    };
   }
 
   private serviceClaims(service: ObservedService): PortClaim[] {
     const skipped: SkippedValue[] = [];
     const claims = serviceClaims(service, this.registryNames, skipped);
-    for (const skip of skipped) this.skipped.set(locationKey(skip.at), skip);
+    for (const skip of skipped) this.skip(skip);
     return claims;
   }
 
-  /** A release's node ports, over chart defaults, then `valuesFrom` ConfigMaps the cluster generates, then its own values. */
+  /** A release's ports, over chart defaults, then `valuesFrom` ConfigMaps the cluster generates, then its own values; and its chart's literal ports. */
   private releaseClaims(release: HelmRelease, configMaps: Found['generatedConfigMaps'] = new Map()): PortClaim[] {
     const layers: ValuesLayer[] = [];
     if (release.chartPath !== undefined) {
@@ -388,85 +349,24 @@ class RepoScan {
     }
     const skipped: SkippedValue[] = [];
     const claims = releaseClaims({ ...release, layers: [...layers, ...release.layers] }, skipped);
-    for (const skip of skipped) this.skipped.set(locationKey(skip.at), skip);
-    return claims;
+    for (const skip of skipped) this.skip(skip);
+    return [...claims, ...chartTemplateClaims(this, release)];
   }
 
-  private argoApplications(): ArgoApplication[] {
+  /** Every Application, with the file it is written in; the ApplicationSets' generated ones too. */
+  private argoApplications(): { application: ArgoApplication; file: string }[] {
     const folders = [...this.folders];
-    const clusters = this.options.registry?.clusters.map((c) => c.name) ?? [];
-    const applications: ArgoApplication[] = [];
-    for (const manifest of this.manifests.values()) {
-      for (const object of manifest.objects) if (isArgo(object)) applications.push(...argoApplications(object, folders, clusters));
+    const clusters = argoClusters(this.options.registry, clusterSecrets(this.manifests.values()));
+    const applications: { application: ArgoApplication; file: string }[] = [];
+    for (const [file, manifest] of this.manifests) {
+      for (const object of manifest.objects) {
+        if (isArgo(object)) for (const application of argoApplications(object, folders, clusters)) applications.push({ application, file });
+      }
     }
     return applications;
   }
 
-  private argoCluster(destination: string | undefined): string | undefined {
-    if (destination === undefined) return undefined;
-    const registry = this.options.registry;
-    if (!registry) return destination;
-    return registry.clusters.find((c) => c.name === destination)?.name;
-  }
-
-  private argoFound(application: ArgoApplication): Found {
-    const found: Found = emptyFound();
-    for (const source of application.sources) {
-      const path = source.path === undefined ? undefined : posix.normalize(source.path.replace(/^\.\//, '')).replace(/\/$/, '') || '.';
-      const isChart = path !== undefined && this.chartFolders.has(path);
-      if (path !== undefined && !isChart) merge(found, this.collect(path, source.recurse ? 'argo-recurse' : 'argo', []));
-      if (!isChart && source.chart === undefined) continue;
-      const object = application.object;
-      const helm = source.helm ?? {};
-      const layers: ValuesLayer[] = [];
-      for (const valuesFile of list(helm.valueFiles)) {
-        const file = typeof valuesFile === 'string' && path !== undefined ? posix.normalize(posix.join(path, valuesFile)) : undefined;
-        const values = file !== undefined ? this.yamlFile(file) : undefined;
-        if (values) layers.push({ values: values.value, locate: (p) => values.locate(p) });
-      }
-      const inline = text(helm.values);
-      if (inline !== undefined) {
-        const layer = this.embeddedValues(object, [...source.helmPath, 'values'], inline);
-        if (layer) layers.push(layer);
-      }
-      if (helm.valuesObject !== undefined) {
-        layers.push({ values: helm.valuesObject, locate: (p) => locateIn(object, [...source.helmPath, 'valuesObject', ...p]) });
-      }
-      const parameters = list(helm.parameters);
-      if (parameters.length > 0) {
-        const values: Record<string, unknown> = {};
-        const places = new Map<string, Location>();
-        parameters.forEach((entry, i) => {
-          const parameter = mapping(entry);
-          const name = text(parameter?.name);
-          if (name === undefined) return;
-          let node = values;
-          const keys = name.split('.');
-          keys.slice(0, -1).forEach((key) => (node = (mapping(node[key]) ?? (node[key] = {})) as Record<string, unknown>));
-          node[keys[keys.length - 1]!] = parameter?.value;
-          places.set(keys.join('.'), locateIn(object, [...source.helmPath, 'parameters', i, 'value']));
-        });
-        layers.push({ values, locate: (p) => places.get(p.join('.')) ?? locateIn(object, [...source.helmPath, 'parameters']) });
-      }
-      found.releases.push({
-        object: { kind: 'Application', ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: application.name },
-        releaseName: text(helm.releaseName) ?? application.name,
-        ...(isChart ? { chartPath: path! } : {}),
-        layers,
-      });
-    }
-    if (application.namespace !== undefined) setNamespace(found, application.namespace, false);
-    return found;
-  }
-
-  /** Helm values written as a YAML string inside the Application; positions point into the block. */
-  private embeddedValues(object: KubeObject, path: YamlPath, content: string): ValuesLayer | undefined {
-    const embedded = parseEmbedded(object.source, locateIn(object, path), content);
-    if (!embedded) return undefined;
-    return { values: embedded.inner.value, locate: (p) => embedded.place(embedded.inner.locate(p)) };
-  }
-
-  private kindConfigs(): { object: KubeObject; cluster: string; host: string }[] {
+  private kindConfigs(): { file: string; object: ManifestFile['objects'][number]; cluster: string; host: string }[] {
     const registry = this.options.registry;
     const registryFolder = registry ? dirname(resolve(this.cwd, registry.file)) : this.root;
     const named = new Map<string, string>();
@@ -493,29 +393,31 @@ class RepoScan {
         }
       }
     }
-    const configs: { object: KubeObject; cluster: string; host: string }[] = [];
+    const configs: { file: string; object: ManifestFile['objects'][number]; cluster: string; host: string }[] = [];
     for (const [file, manifest] of this.manifests) {
+      if (this.leftOut.has(file)) continue;
       for (const object of manifest.objects) {
         if (!isKindConfig(object)) continue;
-        const full = resolve(this.root, file);
-        const ownName = kindClusterName(object);
-        const cluster =
-          named.get(full) ?? registry?.clusters.find((c) => c.name === ownName)?.name ?? ownName ?? basename(file).replace(/\.ya?ml$/, '');
+        const cluster = named.get(resolve(this.root, file)) ?? this.kindClusterOf(file, kindClusterName(object));
         const host = registry?.clusters.find((c) => c.name === cluster)?.host ?? `${cluster} (own host)`;
-        configs.push({ object, cluster, host });
+        configs.push({ file, object, cluster, host });
       }
     }
     return configs;
+  }
+
+  private kindClusterOf(file: string, ownName: string | undefined): string {
+    return kindClusterOf(this.options.registry, this.cwd, resolve(this.root, file), this.reachedBy.get(file), ownName);
   }
 
   /** Claims in parsed files that no cluster deploys. */
   private undeployedClaims(): PortClaim[] {
     const claims: PortClaim[] = [];
     for (const [file, manifest] of this.manifests) {
-      if (this.reached.has(file) || !this.fileSet.has(file)) continue;
+      if (this.reached.has(file) || !this.fileSet.has(file) || this.leftOut.has(file)) continue;
       for (const object of manifest.objects) {
         if (isService(object)) claims.push(...this.serviceClaims(serviceOf(object)));
-        else if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) claims.push(...this.releaseClaims(this.fluxRelease(object)));
+        else if (isFluxRelease(object)) claims.push(...this.releaseClaims(fluxRelease(object)));
         else claims.push(...hostPortClaims(object));
       }
     }
@@ -526,20 +428,18 @@ class RepoScan {
     for (const name of KUSTOMIZATION_FILES) {
       const file = folder === '.' ? name : `${folder}/${name}`;
       if (this.fileSet.has(file)) {
-        this.reached.add(file);
+        this.reach(file);
         return this.yamlFile(file);
       }
     }
     return undefined;
   }
 
-  /** A single-document YAML file read on demand (a kustomization, a chart's values.yaml); problems are recorded. */
-  private yamlFile(file: string): YamlSource | undefined {
+  yamlFile(file: string): YamlSource | undefined {
     return this.yamlDocuments(file)?.[0];
   }
 
-  /** Every document of a YAML file read on demand (a patch file may hold several), once. */
-  private yamlDocuments(file: string): YamlSource[] | undefined {
+  yamlDocuments(file: string): YamlSource[] | undefined {
     if (this.yamlFiles.has(file)) return this.yamlFiles.get(file);
     let documents: YamlSource[] | undefined;
     if (this.fileSet.has(file)) {
@@ -553,6 +453,26 @@ class RepoScan {
     }
     this.yamlFiles.set(file, documents);
     return documents;
+  }
+
+  readText(file: string): string | undefined {
+    if (!this.fileSet.has(file)) return undefined;
+    try {
+      this.filesParsed++;
+      return readFileSync(join(this.root, file), 'utf8');
+    } catch (error) {
+      this.problem(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, this.at(file));
+      return undefined;
+    }
+  }
+
+  reach(file: string): void {
+    this.reached.add(file);
+    if (this.collecting !== undefined && !this.reachedBy.has(file)) this.reachedBy.set(file, this.collecting);
+  }
+
+  isChart(folder: string): boolean {
+    return this.chartFolders.has(folder);
   }
 
   private nearestKustomizedFolder(prefix: string, rest: string): string | undefined {
@@ -587,22 +507,21 @@ class RepoScan {
     return false;
   }
 
-  /** Records a file that cannot be read or used, once per place. */
-  private problem(message: string, at: Location): void {
+  problem(message: string, at: Location): void {
     this.problems.set(locationKey(at), { message, at });
   }
 
-  private show(file: string): string {
+  skip(value: SkippedValue): void {
+    this.skipped.set(`${locationKey(value.at)}:${value.text}`, value);
+  }
+
+  show(file: string): string {
     return displayPath(join(this.root, file), this.cwd);
   }
 
   private at(file: string): Location {
     return { file: this.show(file), line: 1, column: 1 };
   }
-}
-
-function refOf(object: KubeObject): ObjectRef {
-  return { kind: object.kind, ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name };
 }
 
 function unique<T>(items: T[], key: (item: T) => string): T[] {

@@ -1,4 +1,5 @@
 import type { Location, ObservedService, ObservedServicePort } from '../../core/types.ts';
+import type { HelmRelease } from '../helm-release/index.ts';
 import type { YamlSource, YamlPath } from '../../registry/yaml-source.ts';
 import { list, mapping, text } from '../k8s-manifests/objects.ts';
 
@@ -57,6 +58,22 @@ export function applyPatch(patch: ServicePatch, services: ObservedService[]): vo
     if (!matches(patch.target, service)) continue;
     if (Array.isArray(patch.body)) applyOperations(patch, service);
     else applyMerge(patch, service);
+  }
+}
+
+/**
+ * Applies a strategic merge patch to the Flux HelmReleases it targets: its `spec.values` become
+ * the release's highest values layer, located in the patch (the way an overlay sets one
+ * cluster's values over a shared base).
+ */
+export function applyReleasePatch(patch: ServicePatch, releases: HelmRelease[]): void {
+  if (Array.isArray(patch.body) || patch.target.kind !== 'HelmRelease' || patch.target.name === undefined) return;
+  const values = mapping(mapping(mapping(patch.body)?.spec)?.values);
+  if (!values) return;
+  for (const release of releases) {
+    if (release.object.kind !== 'HelmRelease' || !new RegExp(`^${patch.target.name}$`).test(release.object.name)) continue;
+    if (patch.target.namespace !== undefined && release.object.namespace !== undefined && patch.target.namespace !== release.object.namespace) continue;
+    release.layers = [...release.layers, { values, locate: (path) => patch.locate(['spec', 'values', ...path]) }];
   }
 }
 

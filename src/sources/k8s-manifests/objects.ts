@@ -49,14 +49,25 @@ export function locateIn(object: KubeObject, path: YamlPath, part: 'key' | 'valu
  */
 export function readManifest(file: string, content: string): ManifestFile {
   const skipped: SkippedValue[] = [];
-  let documents: YamlSource[];
+  return { file, objects: objectsOf(readDocuments(file, content, skipped)), skipped };
+}
+
+/** Every YAML document of a file; one that is not YAML until Helm renders it is read with its `{{ }}` blanked out, each recorded in `skipped`. */
+export function readDocuments(file: string, content: string, skipped: SkippedValue[] = []): YamlSource[] {
   try {
-    documents = YamlSource.parseAll(file, content);
+    return YamlSource.parseAll(file, content);
   } catch (error) {
     if (!(error instanceof InputError) || !content.includes('{{')) throw error;
-    const blanked = blankTemplates(file, content, skipped);
-    documents = YamlSource.parseAll(file, blanked);
+    return YamlSource.parseAll(file, blankTemplates(file, content, skipped));
   }
+}
+
+/** Reads a Helm chart template: every `{{ }}` blanked first, so only what is written literally is read. */
+export function readTemplate(file: string, content: string): ManifestFile {
+  return { file, objects: objectsOf(YamlSource.parseAll(file, blankTemplates(file, content, []))), skipped: [] };
+}
+
+function objectsOf(documents: readonly YamlSource[]): KubeObject[] {
   const objects: KubeObject[] = [];
   for (const source of documents) {
     const body = mapping(source.value);
@@ -71,7 +82,7 @@ export function readManifest(file: string, content: string): ManifestFile {
       });
     } else objects.push(object);
   }
-  return { file, objects, skipped };
+  return objects;
 }
 
 function objectOf(body: Record<string, unknown>, source: YamlSource, path: YamlPath): KubeObject | undefined {

@@ -57,6 +57,8 @@ export interface Cluster {
   paths?: string[];
   /** The planned host port offset of the cluster's kind mappings (hostPort = containerPort + offset). */
   hostPortOffset?: number;
+  /** The kubeconfig context that reaches the cluster, for live checks. */
+  context?: string;
   at: Location;
 }
 
@@ -169,13 +171,17 @@ export interface PortClaim {
   containerPort?: number;
   /** For a node port: the Service port it fronts. */
   servicePort?: number;
+  /** For a node port read from a live cluster: whether a manifest wrote it or Kubernetes chose it; absent when the cluster does not say. */
+  nodePortOrigin?: 'written' | 'automatic';
+  /** For a live claim: the Helm release that manages its object (the `meta.helm.sh/release-name` annotation). */
+  helmRelease?: string;
 }
 
 /** The address a host port binds when none is written: every IPv4 address of the host. */
 export const WILDCARD_ADDRESS = '0.0.0.0';
 
 /** Where a claim came from. */
-export type ClaimSource = 'registry' | 'manifest' | 'helm-values' | 'kind-config';
+export type ClaimSource = 'registry' | 'manifest' | 'helm-values' | 'kind-config' | 'live';
 
 /** A Kubernetes object by kind, namespace and name. */
 export interface ObjectRef {
@@ -204,7 +210,42 @@ export interface ObservedService {
   ports: ObservedServicePort[];
   /** Where a `nodePort` was written directly under `spec`, where Kubernetes ignores it. */
   strayNodePortAt?: Location;
+  /** spec.allocateLoadBalancerNodePorts as written or read; Kubernetes defaults it to true. */
+  allocateLoadBalancerNodePorts?: boolean;
   at: Location;
+}
+
+/** Why a live cluster could not be read. */
+export type ClusterFailureReason = 'no-context' | 'unreachable' | 'unauthorized' | 'forbidden' | 'timeout' | 'failed';
+
+/** A cluster that could not be read: no context, no answer, a refusal, or a timeout. */
+export interface ClusterFailure {
+  cluster: string;
+  /** The kubeconfig context it was read through. */
+  context: string;
+  reason: ClusterFailureReason;
+  /** What went wrong, in the API server's words where it gave any. */
+  message: string;
+}
+
+/** How one live cluster was read. */
+export interface ClusterRead {
+  cluster: string;
+  context: string;
+  /** The API server's URL, or the snapshot file the cluster was read from. */
+  server: string;
+  /** How many objects of each resource were read (`services`, `pods`, `deployments.apps`, ...). */
+  counts: Record<string, number>;
+  /** How many list requests it took, continue pages included. */
+  requests: number;
+}
+
+/** What the live clusters run (read from their API servers or from snapshots), and which could not be read. */
+export interface LiveObservation extends DeployedPorts {
+  /** Where it was read from, as shown to people: `live clusters` or the snapshot files. */
+  root: string;
+  reads: ClusterRead[];
+  failures: ClusterFailure[];
 }
 
 /** A file that could not be read or parsed. */
@@ -220,8 +261,20 @@ export interface SkippedValue {
   at: Location;
 }
 
+/** What a repository deploys or a live cluster runs, as the drift rules compare it with the registry. */
+export interface DeployedPorts {
+  /** The clusters read: those the repository deploys to, or the live clusters that answered. */
+  clusters: string[];
+  /** Port claims in a cluster. */
+  claims: PortClaim[];
+  /** Every Service object in a cluster, with or without node ports. */
+  services: ObservedService[];
+  /** Names of every object that may stand for a registry service (Services, Helm releases), by cluster. */
+  deployedNames: Map<string, Set<string>>;
+}
+
 /** What a repository scan found: the claims per cluster and what it could not read. */
-export interface RepoObservation {
+export interface RepoObservation extends DeployedPorts {
   /** The folder scanned, as shown to people. */
   root: string;
   /** The clusters the repository deploys to (their manifests were found). */

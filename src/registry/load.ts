@@ -138,6 +138,7 @@ class RegistryBuilder {
         ...(cluster.kindConfig !== undefined ? { kindConfig: cluster.kindConfig } : {}),
         ...(cluster.paths !== undefined ? { paths: cluster.paths } : {}),
         ...(cluster.hostPortOffset !== undefined ? { hostPortOffset: cluster.hostPortOffset } : {}),
+        ...(cluster.context !== undefined ? { context: cluster.context } : {}),
         at: this.at(['clusters', name], 'key'),
       };
     });

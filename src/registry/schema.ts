@@ -58,6 +58,9 @@ export const ClusterSchema = Type.Object(
     hostPortOffset: Type.Optional(
       Type.Integer({ minimum: -65535, maximum: 65535, description: 'The planned offset of kind host ports: hostPort = containerPort + offset.' }),
     ),
+    context: Type.Optional(
+      Type.String({ minLength: 1, description: 'The kubeconfig context that reaches the cluster, for `check --live` (the cluster\'s own name when absent).' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,3 +1,4 @@
+import { kubectlName, objectKey, objectLabel, observedNodePorts } from '../core/observation.ts';
 import { claimLabel, PROTOCOLS, type PortClaim } from '../core/types.ts';
 import { defineRule, type RuleContext } from './rule.ts';
 
@@ -5,6 +6,8 @@ import { defineRule, type RuleContext } from './rule.ts';
  * Kubernetes' NodePort allocator keeps one pool per cluster and ignores the protocol across
  * Services: TCP 30081 in one Service and UDP 30081 in another collide. Inside one Service the
  * same number may serve TCP and UDP. Host ports are bound per protocol, so TCP and UDP are apart.
+ * A node port that Git sets for one object while the live cluster holds it for another makes the
+ * apply fail ("provided port is already allocated"), so it is a conflict before it happens.
  */
 export default defineRule({
   meta: {
@@ -13,17 +16,43 @@ export default defineRule({
     defaultSeverity: 'error',
     messages: {
       conflict: 'port {{port}} in cluster {{cluster}} is held by {{holders}}',
+      liveConflict: 'port {{port}} in live cluster {{cluster}} is held by {{holders}}',
+      heldLive: 'node port {{port}} that Git sets for {{object}} in cluster {{cluster}} is held live by {{holder}}; the apply will fail',
     },
   },
-  check({ claims, observed, report }) {
-    reportConflicts(claims, report);
+  check({ claims, observed, live, report }) {
+    reportConflicts(claims, report, 'conflict');
     // What the repository deploys, on its own: kind mappings are host-wide and hostport-collision's.
-    if (observed) reportConflicts(observed.claims.filter((claim) => claim.source !== 'kind-config'), report);
+    if (observed) reportConflicts(observed.claims.filter((claim) => claim.source !== 'kind-config'), report, 'conflict');
+    if (live) reportConflicts(live.claims, report, 'liveConflict');
+    if (observed && live) reportHeldLive(observedNodePorts(observed), observedNodePorts(live), live.clusters, report);
   },
 });
 
+/** Reports each node port that Git sets for one object and a live cluster holds for another. */
+function reportHeldLive(planned: readonly PortClaim[], running: readonly PortClaim[], read: readonly string[], report: RuleContext['report']): void {
+  const holders = new Map(running.map((claim) => [`${claim.cluster}\0${claim.port}`, claim]));
+  for (const claim of planned) {
+    if (!read.includes(claim.cluster)) continue;
+    const holder = holders.get(`${claim.cluster}\0${claim.port}`);
+    if (!holder?.object || !claim.object) continue;
+    // A chart's Service is named by its release; the live object says which release made it.
+    const same = claim.source === 'helm-values' ? holder.helmRelease === claim.object.name : objectKey(holder.object) === objectKey(claim.object);
+    if (same) continue;
+    report({
+      messageId: 'heldLive',
+      data: { port: claim.port, object: objectLabel(claim), cluster: claim.cluster, holder: kubectlName(holder.object) },
+      cluster: claim.cluster,
+      service: claim.service,
+      port: claim.port,
+      protocol: claim.protocol,
+      locations: [claim.at, holder.at],
+    });
+  }
+}
+
 /** Reports each group of claims that hold one port in one cluster. */
-function reportConflicts(claims: readonly PortClaim[], report: RuleContext['report']): void {
+function reportConflicts(claims: readonly PortClaim[], report: RuleContext['report'], messageId: string): void {
   // One pool per cluster: a number key (cluster, pool, port) keeps 100,000 claims cheap to group.
   const clusterIndex = new Map<string, number>();
   const groups = new Map<number, PortClaim[]>();
@@ -41,8 +70,8 @@ function reportConflicts(claims: readonly PortClaim[], report: RuleContext['repo
     if (group.length < 2 || !collides(group)) continue;
     const first = group[0]!;
     report({
-      messageId: 'conflict',
-      data: { port: first.port, cluster: first.cluster, holders: group.map(claimLabel).join(', ') },
+      messageId,
+      data: { port: first.port, cluster: first.cluster, holders: group.map(messageId === 'liveConflict' ? objectLabel : claimLabel).join(', ') },
       cluster: first.cluster,
       ...(first.range !== undefined ? { range: first.range } : {}),
       service: first.service,

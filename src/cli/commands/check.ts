@@ -4,23 +4,33 @@ import { formats, reporters } from '../../reporters/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
 import { formatOption, type CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
+import { addLiveOptions, liveEngine, liveOptionsOf, type LiveFlags } from '../live-options.ts';
 import { progressLine } from '../progress.ts';
 
 /** `portolan check [PATH] [--repo DIR]`: every rule over the registry, and over what the repository deploys. */
 export function registerCheck(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command('check')
     .summary('check the registry against every rule')
     .description('Check the registry against every rule. With --repo, also read the GitOps repository DIR and report drift between it and the registry. Exits 0 when clean, 1 when a finding is at error severity, 2 when the input or the command is wrong.')
     .argument('[path]', 'a registry file, or a folder that holds portolan.yaml (default: the nearest portolan.yaml)')
     .option('--repo <dir>', 'a GitOps repository (manifests, kustomize, Flux, Argo CD, kind configs) to compare with the registry')
-    .addOption(formatOption(formats))
-    .addHelpText('after', '\nExamples:\n  $ portolan check\n  $ portolan check --repo ../gitops\n  $ portolan check examples/homelab --format sarif > portolan.sarif')
-    .action((path: string | undefined, options: { format: string; repo?: string }) => {
+    .addOption(formatOption(formats));
+  addLiveOptions(command)
+    .addHelpText('after', '\nExamples:\n  $ portolan check\n  $ portolan check --repo ../gitops\n  $ portolan check --live --repo ../gitops\n  $ portolan check --live-snapshot live.json\n  $ portolan check examples/homelab --format sarif > portolan.sarif')
+    .action(async (path: string | undefined, options: { format: string; repo?: string } & LiveFlags) => {
       const registry = context.registry(path);
+      const interactive = options.format !== 'json' && options.format !== 'sarif';
+      if (options.live || options.liveSnapshot) {
+        const progress = progressLine(context.io, interactive);
+        const result = await (await liveEngine()).checkLive({ ...liveOptionsOf(options, registry, context, interactive), ...(options.repo !== undefined ? { repo: options.repo, onRepoProgress: progress.update } : {}) });
+        progress.done();
+        context.io.stdout(reporters[options.format]!(result, { color: context.color() }));
+        return context.exit(result.summary.errors > 0 ? EXIT.findings : EXIT.clean);
+      }
       let observed;
       if (options.repo !== undefined) {
-        const progress = progressLine(context.io, options.format !== 'json' && options.format !== 'sarif');
+        const progress = progressLine(context.io, interactive);
         observed = scanRepo(options.repo, { registry, cwd: context.io.cwd, onProgress: progress.update });
         progress.done();
         if (observed.clusters.length === 0) {

@@ -11,6 +11,7 @@ import { registerRelease } from './release.ts';
 import { registerReserve } from './reserve.ts';
 import { registerScan } from './scan.ts';
 import { registerSchema } from './schema.ts';
+import { registerSnapshot } from './snapshot.ts';
 import { registerWho } from './who.ts';
 
 /** Every command, in the order `--help` lists them. */
@@ -26,5 +27,6 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerImport,
   registerDocs,
   registerScan,
+  registerSnapshot,
   registerSchema,
 ];

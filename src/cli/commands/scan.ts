@@ -4,25 +4,33 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
 import type { Registry } from '../../core/types.ts';
 import { findRegistry, loadRegistry, REGISTRY_FILE } from '../../registry/load.ts';
-import { scanJson, scanText } from '../../reporters/scan.ts';
+import { liveScanJson, liveScanText, scanJson, scanText } from '../../reporters/scan.ts';
 import { ruleIds } from '../../rules/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
 import { formatOption, type CommandContext } from '../context.ts';
+import { addLiveOptions, liveEngine, liveOptionsOf, type LiveFlags } from '../live-options.ts';
 import { progressLine } from '../progress.ts';
 
 /** `portolan scan DIR`: what a GitOps repository deploys, per cluster. */
 export function registerScan(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command('scan')
     .summary('list the ports a GitOps repository deploys, per cluster')
     .description(
       'Read a GitOps repository (plain manifests, kustomize, Flux Kustomizations and HelmReleases, Argo CD Applications and ApplicationSets, kind configs) and list the ports it deploys to each cluster. With a registry (--registry, or portolan.yaml in DIR) its clusters, paths and kind configs are used. `--format registry` prints a starting portolan.yaml.',
     )
-    .argument('<dir>', 'the repository folder')
+    .argument('[dir]', 'the repository folder (none with --live)')
     .addOption(formatOption(['json', 'registry', 'text']))
-    .option('-o, --output <file>', 'with --format registry: write the registry to FILE (which must not exist) instead of printing it')
-    .addHelpText('after', '\nExamples:\n  $ portolan scan ../gitops\n  $ portolan scan ../gitops --format registry -o portolan.yaml')
-    .action(async (dir: string, options: { format: string; output?: string }) => {
+    .option('-o, --output <file>', 'with --format registry: write the registry to FILE (which must not exist) instead of printing it');
+  addLiveOptions(command)
+    .addHelpText('after', '\nExamples:\n  $ portolan scan ../gitops\n  $ portolan scan ../gitops --format registry -o portolan.yaml\n  $ portolan scan --live --cluster studio')
+    .action(async (dir: string | undefined, options: { format: string; output?: string } & LiveFlags) => {
+      if (options.live || options.liveSnapshot) {
+        if (dir !== undefined || options.format === 'registry') throw new UsageError('scan --live reads the clusters of the registry (--registry FILE, or portolan.yaml here or above); give no DIR and no --format registry');
+        const live = await (await liveEngine()).readLive(liveOptionsOf(options, context.registry(), context, options.format === 'text'));
+        return context.io.stdout(options.format === 'json' ? liveScanJson(live) : liveScanText(live));
+      }
+      if (dir === undefined) throw new UsageError('give the repository folder: portolan scan DIR (or --live to read the clusters)');
       if (options.output !== undefined && options.format !== 'registry') throw new UsageError('--output is for --format registry');
       const output = options.output === undefined ? undefined : resolve(context.io.cwd, options.output);
       if (output !== undefined && existsSync(output)) throw new UsageError(`${options.output} exists; give a new file name, or remove it first`);

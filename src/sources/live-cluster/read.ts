@@ -89,7 +89,8 @@ export async function readCluster(config: KubeConfig, target: ClusterTarget, opt
   const apis: Apis = { core: single.makeApiClient(CoreV1Api), apps: single.makeApiClient(AppsV1Api), batch: single.makeApiClient(BatchV1Api) };
   const timeoutMs = options.timeoutMs ?? 30_000;
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => ((timedOut = true), abort.abort()), timeoutMs);
   // The generated clients take the abort signal through a middleware that sets it on each request;
   // their object-parameter methods pass options to the Observable layer, so the middleware returns Observables.
   const requestOptions = {
@@ -101,15 +102,14 @@ export async function readCluster(config: KubeConfig, target: ClusterTarget, opt
     ],
     middlewareMergeStrategy: 'append' as const,
   };
-  const objects: LiveObject[] = [];
   const counts: Record<string, number> = {};
   let requests = 0;
-  let current = RESOURCES[0]!.resource;
-  try {
-    for (const { resource, kind, apiVersion, list } of RESOURCES) {
-      current = resource;
-      counts[resource] = 0;
-      let token: string | undefined;
+  // Each resource is listed page by page; the resources side by side, the first failure stopping the rest.
+  const lists = RESOURCES.map(async ({ resource, kind, apiVersion, list }) => {
+    const objects: LiveObject[] = [];
+    counts[resource] = 0;
+    let token: string | undefined;
+    try {
       do {
         const page = await list(apis, { limit: options.pageSize ?? 500, ...(token ? { _continue: token } : {}) }, requestOptions);
         requests++;
@@ -120,15 +120,35 @@ export async function readCluster(config: KubeConfig, target: ClusterTarget, opt
         }
         token = page.metadata?._continue || undefined;
       } while (token);
+    } catch (error) {
+      throw new ListError(resource, error);
     }
+    return objects;
+  });
+  let objects: LiveObject[];
+  try {
+    objects = (await Promise.all(lists)).flat();
   } catch (error) {
-    if (abort.signal.aborted) return fail('timeout', `no answer within ${timeoutMs / 1000} s (reading ${current})`);
-    const { reason, message } = failureOf(error);
-    return fail(reason, `cannot list ${current}: ${plain(message)}`);
+    const { resource, cause } = error as ListError;
+    if (timedOut) return fail('timeout', `no answer within ${timeoutMs / 1000} s (reading ${resource})`);
+    abort.abort();
+    await Promise.allSettled(lists);
+    const { reason, message } = failureOf(cause);
+    return fail(reason, `cannot list ${resource}: ${plain(message)}`);
   } finally {
     clearTimeout(timer);
   }
   return { read: { ...target, server, counts, requests }, objects };
+}
+
+/** A list request that failed, with the resource it was for. */
+class ListError extends Error {
+  constructor(
+    readonly resource: string,
+    override readonly cause: unknown,
+  ) {
+    super(`cannot list ${resource}`);
+  }
 }
 
 /** An error from the client, as a reason and a message in the API server's words where it gave any. */

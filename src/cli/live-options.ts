@@ -25,6 +25,13 @@ export function addLiveOptions(command: Command, snapshots = true): Command {
   return command;
 }
 
+/** True when the flags ask for a live read; --cluster and --kubeconfig alone are a mistake. */
+export function wantsLive(flags: LiveFlags): boolean {
+  const live = flags.live === true || (flags.liveSnapshot?.length ?? 0) > 0;
+  if (!live && (flags.cluster !== undefined || flags.kubeconfig !== undefined)) throw new UsageError('--cluster and --kubeconfig are for --live (or --live-snapshot)');
+  return live;
+}
+
 /** The engine's live options from the flags, and a progress line per cluster on a terminal. */
 export function liveOptionsOf(flags: LiveFlags, registry: Registry, context: CommandContext, progress: boolean): LiveOptions {
   return {

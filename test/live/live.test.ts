@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkLive, readLive } from '../../src/engine/live.ts';
 import { loadRegistry } from '../../src/registry/load.ts';
 import { ruleIds } from '../../src/rules/index.ts';
-import { read, runCli, tempFolder } from '../helpers.ts';
+import { read, ROOT, runCli, tempFolder } from '../helpers.ts';
 import { kubeconfigFor, makeCertificates, startApiServer, type Certificates, type FakeApiServer, type FakeCluster } from './api-server.ts';
 import { cronJob, daemonSetWithPod, deploymentWithPods, service } from './objects.ts';
 
@@ -275,6 +276,9 @@ describe('check --live, snapshot, check --live-snapshot and scan --live', () => 
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.yaml: cannot read this kubeconfig/);
     assert.doesNotMatch(missing.stderr + unknown.stderr + broken.stderr, /\n\s+at /, 'no stack trace');
+    const notLive = await runCli(['check', '--cluster', 'studio'], dir);
+    assert.equal(notLive.code, 2);
+    assert.match(notLive.stderr, /--cluster and --kubeconfig are for --live/);
   });
 
   it('scan --live lists each cluster\'s node ports and host ports, and which Kubernetes chose', async () => {
@@ -287,6 +291,18 @@ describe('check --live, snapshot, check --live-snapshot and scan --live', () => 
     const json = JSON.parse((await runCli(['scan', '--live', '--kubeconfig', 'kubeconfig.yaml', '--format', 'json'], dir)).stdout);
     assert.deepEqual(json.clusters.map((c: { cluster: string }) => c.cluster), ['studio', 'forge']);
     assert.equal((await runCli(['scan', 'somewhere', '--live'], dir)).code, 2);
+  });
+
+  it('the built CLI reads the clusters KUBECONFIG names, with the client bundled', async () => {
+    const run = await new Promise<{ code: number | null; stdout: string }>((done) => {
+      execFile(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', '--live', '--format', 'json'], { cwd: dir, env: { ...process.env, KUBECONFIG: join(dir, 'kubeconfig.yaml') } }, (error, stdout) =>
+        done({ code: error ? (error.code as number) : 0, stdout }),
+      );
+    });
+    assert.equal(run.code, 1);
+    const findings = JSON.parse(run.stdout).findings as { ruleId: string; messageId: string; cluster?: string }[];
+    assert.ok(findings.some((f) => f.messageId === 'liveUnregistered' && f.cluster === 'studio'));
+    assert.ok(!findings.some((f) => f.ruleId === 'cluster-unreachable'));
   });
 
   it('a terminal gets one progress line per cluster on stderr; JSON output gets none', async () => {

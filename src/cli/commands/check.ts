@@ -4,7 +4,7 @@ import { formats, reporters } from '../../reporters/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
 import { formatOption, type CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
-import { addLiveOptions, liveEngine, liveOptionsOf, type LiveFlags } from '../live-options.ts';
+import { addLiveOptions, liveEngine, liveOptionsOf, wantsLive, type LiveFlags } from '../live-options.ts';
 import { progressLine } from '../progress.ts';
 
 /** `portolan check [PATH] [--repo DIR]`: every rule over the registry, and over what the repository deploys. */
@@ -21,7 +21,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .action(async (path: string | undefined, options: { format: string; repo?: string } & LiveFlags) => {
       const registry = context.registry(path);
       const interactive = options.format !== 'json' && options.format !== 'sarif';
-      if (options.live || options.liveSnapshot) {
+      if (wantsLive(options)) {
         const progress = progressLine(context.io, interactive);
         const result = await (await liveEngine()).checkLive({ ...liveOptionsOf(options, registry, context, interactive), ...(options.repo !== undefined ? { repo: options.repo, onRepoProgress: progress.update } : {}) });
         progress.done();

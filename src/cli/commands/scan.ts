@@ -8,7 +8,7 @@ import { liveScanJson, liveScanText, scanJson, scanText } from '../../reporters/
 import { ruleIds } from '../../rules/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
 import { formatOption, type CommandContext } from '../context.ts';
-import { addLiveOptions, liveEngine, liveOptionsOf, type LiveFlags } from '../live-options.ts';
+import { addLiveOptions, liveEngine, liveOptionsOf, wantsLive, type LiveFlags } from '../live-options.ts';
 import { progressLine } from '../progress.ts';
 
 /** `portolan scan DIR`: what a GitOps repository deploys, per cluster. */
@@ -25,7 +25,7 @@ export function registerScan(program: Command, context: CommandContext): void {
   addLiveOptions(command)
     .addHelpText('after', '\nExamples:\n  $ portolan scan ../gitops\n  $ portolan scan ../gitops --format registry -o portolan.yaml\n  $ portolan scan --live --cluster studio')
     .action(async (dir: string | undefined, options: { format: string; output?: string } & LiveFlags) => {
-      if (options.live || options.liveSnapshot) {
+      if (wantsLive(options)) {
         if (dir !== undefined || options.format === 'registry') throw new UsageError('scan --live reads the clusters of the registry (--registry FILE, or portolan.yaml here or above); give no DIR and no --format registry');
         const live = await (await liveEngine()).readLive(liveOptionsOf(options, context.registry(), context, options.format === 'text'));
         return context.io.stdout(options.format === 'json' ? liveScanJson(live) : liveScanText(live));

@@ -56,7 +56,9 @@ export function trimObject(object: LiveObject): LiveObject | undefined {
   if (kind === 'Service') {
     const managed = (Array.isArray(metadata.managedFields) ? metadata.managedFields : []).flatMap((entry) => {
       const field = mapping(entry);
-      return field ? [{ manager: field.manager, operation: field.operation, fieldsV1: field.fieldsV1 }] : [];
+      // Only which ports a manager wrote matters: `f:spec` > `f:ports` > `k:{"port":80,"protocol":"TCP"}` > `f:nodePort`.
+      const ports = mapping(mapping(mapping(field?.fieldsV1)?.['f:spec'])?.['f:ports']);
+      return field ? [{ manager: field.manager, operation: field.operation, fieldsV1: ports ? { 'f:spec': { 'f:ports': ports } } : {} }] : [];
     });
     if (managed.length > 0) kept.managedFields = managed;
     const spec = mapping(toPlain(object.spec)) ?? {};

@@ -47,12 +47,15 @@ export default defineRule({
       }
     }
     for (const [key, claims] of running) {
+      const inGit = git.get(key) ?? [];
       for (const claim of claims) {
-        if (git.get(key)?.some((c) => c.kind === claim.kind && c.port === claim.port)) continue;
+        if (inGit.some((c) => c.kind === claim.kind && c.port === claim.port)) continue;
+        // Git's side already said which ports the object runs instead of its own.
+        if (inGit.some((c) => c.kind === claim.kind && !claims.some((l) => l.kind === c.kind && l.port === c.port))) continue;
         if (claim.kind === 'nodePort') {
           if (chartPorts.has(`${claim.cluster}\0${claim.port}`)) continue;
-          if (claim.nodePortOrigin === 'automatic') continue;
-          if (gitServices.has(key) && claim.nodePortOrigin === undefined) continue;
+          // A port Kubernetes chose for a Service that Git has: auto-assigned-nodeport's.
+          if (gitServices.has(key) && claim.nodePortOrigin !== 'written') continue;
           if (claim.helmRelease !== undefined && releases(claim.cluster).has(claim.helmRelease)) continue;
         }
         report({

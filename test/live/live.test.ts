@@ -293,6 +293,19 @@ describe('check --live, snapshot, check --live-snapshot and scan --live', () => 
     assert.equal((await runCli(['scan', 'somewhere', '--live'], dir)).code, 2);
   });
 
+  it('snapshot of a cluster that refuses is exit 2 and prints nothing; a bad --live-timeout is exit 2', async () => {
+    const refusing = await serve({ ...studio, fail: { path: '/api/v1/pods', code: 403 } });
+    const other = workspace([{ name: 'kind-studio', url: refusing.url, auth: studio.auth }]);
+    const run = await runCli(['snapshot', '--cluster', 'studio', '--kubeconfig', 'kubeconfig.yaml'], other);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^portolan: cannot read cluster studio \(context kind-studio\): cannot list pods: 403 Forbidden: pods is forbidden/);
+    assert.match((await runCli(['snapshot', '--kubeconfig', 'kubeconfig.yaml'], other)).stderr, /name the one cluster to read/);
+    const timeout = await runCli(['check', '--live', '--live-timeout', '0'], dir);
+    assert.equal(timeout.code, 2);
+    assert.match(timeout.stderr, /--live-timeout "0" is not a number of seconds/);
+  });
+
   it('the built CLI reads the clusters KUBECONFIG names, with the client bundled', async () => {
     const run = await new Promise<{ code: number | null; stdout: string }>((done) => {
       execFile(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', '--live', '--format', 'json'], { cwd: dir, env: { ...process.env, KUBECONFIG: join(dir, 'kubeconfig.yaml') } }, (error, stdout) =>

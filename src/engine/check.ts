@@ -32,6 +32,14 @@ export function checkRegistry(registry: Registry, options: CheckOptions = {}): C
       report: (report) => findings.push(label(ruleId, rule, setting, report)),
     });
   }
+  // An object read from a live cluster is in no file (line 0): the cluster's entry in the registry
+  // is added as the place a file-based reader (SARIF, code scanning) can show the finding at.
+  if (options.live) {
+    for (const finding of findings) {
+      const cluster = finding.locations.every((l) => l.line === 0) ? registry.clusters.find((c) => c.name === finding.cluster) : undefined;
+      if (cluster) finding.locations.push(cluster.at);
+    }
+  }
   findings.sort(compareFindings);
   const files = [registry.file, ...(options.observed ? [options.observed.root] : []), ...(options.live ? [options.live.root] : [])];
   return { findings, summary: summarize(findings), files };

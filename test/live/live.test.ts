@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import AjvDraft04 from 'ajv-draft-04';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -217,6 +218,14 @@ describe('check --live, snapshot, check --live-snapshot and scan --live', () => 
     assert.match(run.stdout, /svc\/debug -n default {2}error {4}live node port 30455 of svc\/debug -n default in cluster studio is not in the registry {2}unregistered-port/);
     assert.match(run.stdout, /cluster forge/);
     assert.doesNotMatch(run.stdout, /cluster forge\n[^]*unregistered-port[^]*cluster studio/, 'forge runs only what the registry plans');
+    // In SARIF every live finding sits at its cluster's entry in the registry, as code scanning needs a file.
+    const schema = JSON.parse(read(join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json')));
+    const validate = new (AjvDraft04 as unknown as typeof AjvDraft04.default)({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+    const text = (await runCli(['check', '--live', '--kubeconfig', 'kubeconfig.yaml', '--format', 'sarif'], dir)).stdout;
+    assert.ok(validate(JSON.parse(text)), JSON.stringify(validate.errors, null, 2));
+    const sarif = JSON.parse(text) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const debug = sarif.runs[0].results.find((r: { message: { text: string } }) => r.message.text.includes('svc/debug -n default'));
+    assert.deepEqual(debug.locations[0].physicalLocation, { artifactLocation: { uri: 'portolan.yaml' }, region: { startLine: 10, startColumn: 3 } });
     const json = JSON.parse((await runCli(['check', '--live', '--kubeconfig', 'kubeconfig.yaml', '--cluster', 'forge', '--format', 'json'], dir)).stdout);
     // Only the registry's own dynamic-band warnings: forge runs what the plan says.
     assert.deepEqual(json.findings.filter((f: { ruleId: string }) => f.ruleId !== 'dynamic-band').map((f: { message: string }) => f.message), []);

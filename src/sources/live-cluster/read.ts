@@ -85,7 +85,8 @@ export async function readCluster(config: KubeConfig, target: ClusterTarget, opt
   const fail = (reason: ClusterFailureReason, message: string): ClusterOutcome => ({ failure: { ...target, reason, message } });
   const single = forContext(config, target.context);
   if (!single) return fail('no-context', `the kubeconfig has no context "${target.context}"`);
-  const server = single.getCurrentCluster()?.server ?? '';
+  const server = single.getCurrentCluster()?.server;
+  if (!server) return fail('no-context', `the kubeconfig's context "${target.context}" names no cluster with a server`);
   const apis: Apis = { core: single.makeApiClient(CoreV1Api), apps: single.makeApiClient(AppsV1Api), batch: single.makeApiClient(BatchV1Api) };
   const timeoutMs = options.timeoutMs ?? 30_000;
   const abort = new AbortController();

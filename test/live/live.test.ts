@@ -9,6 +9,7 @@ import { loadRegistry } from '../../src/registry/load.ts';
 import { ruleIds } from '../../src/rules/index.ts';
 import { read, ROOT, runCli, tempFolder } from '../helpers.ts';
 import { kubeconfigFor, makeCertificates, startApiServer, type Certificates, type FakeApiServer, type FakeCluster } from './api-server.ts';
+import { LIVE_RESOURCES } from '../../src/sources/live-cluster/index.ts';
 import { cronJob, daemonSetWithPod, deploymentWithPods, service } from './objects.ts';
 
 const REGISTRY = `version: 1
@@ -267,6 +268,31 @@ describe('check --live, snapshot, check --live-snapshot and scan --live', () => 
     assert.equal(unnamed.code, 2);
     assert.match(unnamed.stderr, /kubectl\.json does not say which cluster it was read from; name it: --live-snapshot CLUSTER=kubectl\.json/);
     assert.equal((await runCli(['check', '--live-snapshot', 'kubectl.json', '--cluster', 'studio', '--format', 'json'], dir)).code, 1);
+  });
+
+  it('check --repo with --live-snapshot compares Git with the snapshot too (the CI job of the README)', async () => {
+    const snapshot = { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: [
+      { apiVersion: 'v1', kind: 'Service', ...(service('grafana', 'observability', 'NodePort', [{ name: 'http', port: 80, nodePort: 30401, written: true }]) as object) },
+      { apiVersion: 'v1', kind: 'Service', ...(service('jupyter', 'ml-inference', 'NodePort', [{ name: 'http', port: 8888, nodePort: 30117 }], { manager: 'kubectl-expose' }) as object) },
+    ] };
+    writeFileSync(join(dir, 'studio-live.json'), JSON.stringify(snapshot));
+    const run = await runCli(['check', 'examples/gitops', '--repo', 'examples/gitops', '--live-snapshot', `studio=${join(dir, 'studio-live.json')}`, '--format', 'json'], ROOT);
+    assert.equal(run.code, 1, run.stderr);
+    const found = (JSON.parse(run.stdout).findings as { ruleId: string; messageId: string; port?: number; cluster?: string; service?: string }[]).filter((f) => f.cluster === 'studio');
+    const ids = (rule: string) => found.filter((f) => f.ruleId === rule).map((f) => `${f.messageId} ${f.port}`).sort();
+    // Git sets 30401 for grafana as the snapshot runs; jupyter is in no manifest; loki, otel-collector and the agents run nowhere.
+    assert.deepEqual(ids('out-of-sync'), ['notInGit 30117', 'notRunning 30220', 'notRunning 30222', 'notRunning 30402', 'notRunning 30431']);
+    const notRunning = found.filter((f) => f.messageId === 'liveNotDeployed').map((f) => f.service).sort();
+    assert.deepEqual(notRunning, ['agent-bruno', 'loki', 'otel-collector']);
+  });
+
+  it('the README\'s ClusterRole grants list on every resource a live read lists', () => {
+    const readme = read(join(ROOT, 'README.md'));
+    const role = readme.slice(readme.indexOf('kind: ClusterRole'), readme.indexOf('```', readme.indexOf('kind: ClusterRole')));
+    for (const resource of LIVE_RESOURCES) {
+      const [name, group = ''] = resource.split(/\.(.*)/);
+      assert.match(role, new RegExp(`apiGroups: \\[${group ? group : '""'}\\]\\n    resources: \\[[^\\]]*\\b${name}\\b`), resource);
+    }
   });
 
   it('a file that is no snapshot, an unknown cluster or a missing kubeconfig is exit 2 with a clear message', async () => {

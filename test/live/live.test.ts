@@ -131,16 +131,42 @@ describe('reading live clusters', () => {
 
   it('merges the files KUBECONFIG lists, the first to name a context winning', async () => {
     const [a, b] = [await serve(studio), await serve(forge)];
+    // two.yaml names its certificate files relative to its own folder, as kubeadm's admin.conf may.
+    const forgeByFiles = [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      '- name: forge',
+      '  cluster:',
+      `    server: ${b.url}`,
+      '    certificate-authority: pki/ca.crt',
+      '- name: stale-studio',
+      '  cluster:',
+      '    server: https://127.0.0.1:1',
+      '    insecure-skip-tls-verify: true',
+      'users:',
+      '- name: forge-admin',
+      '  user:',
+      '    client-certificate: pki/client.crt',
+      '    client-key: pki/client.key',
+      'contexts:',
+      '- name: kind-studio',
+      '  context: { cluster: stale-studio, user: forge-admin }',
+      '- name: forge-admin@forge',
+      '  context: { cluster: forge, user: forge-admin }',
+      'current-context: forge-admin@forge',
+      '',
+    ].join('\n');
     const dir = tempFolder({
       'portolan.yaml': REGISTRY,
       'one.yaml': kubeconfigFor(certificates, [{ name: 'kind-studio', url: a.url, auth: studio.auth }]),
-      'two.yaml': kubeconfigFor(certificates, [
-        { name: 'kind-studio', url: 'https://127.0.0.1:1', auth: studio.auth },
-        { name: 'forge-admin@forge', url: b.url, auth: forge.auth },
-      ]),
+      'other/two.yaml': forgeByFiles,
+      'other/pki/ca.crt': certificates.ca,
+      'other/pki/client.crt': certificates.clientCert,
+      'other/pki/client.key': certificates.clientKey,
     });
     const registry = loadRegistry(join(dir, 'portolan.yaml'), { ruleIds, cwd: dir });
-    const live = await readLive({ registry, cwd: dir, env: { KUBECONFIG: `${join(dir, 'one.yaml')}:${join(dir, 'missing.yaml')}:${join(dir, 'two.yaml')}` } });
+    const live = await readLive({ registry, cwd: dir, env: { KUBECONFIG: `${join(dir, 'one.yaml')}:${join(dir, 'missing.yaml')}:${join(dir, 'other', 'two.yaml')}` } });
     assert.deepEqual(live.failures, []);
     assert.deepEqual(live.clusters, ['studio', 'forge']);
   });

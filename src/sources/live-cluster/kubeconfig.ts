@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -32,7 +32,8 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): KubeConfig {
     if (!existsSync(path) && options.file === undefined) continue;
     const config = new KubeConfig();
     try {
-      config.loadFromString(readFileSync(path, 'utf8'));
+      // loadFromFile resolves certificate and key paths against the file's folder, as kubectl does.
+      config.loadFromFile(path);
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       throw new InputError(`${file}: cannot read this kubeconfig: ${reason}`, undefined, 'give a kubeconfig file, as `kubectl config view --raw` prints one', { cause: error });

@@ -393,3 +393,40 @@ describe('check --live, snapshot, check --live-snapshot and scan --live', () => 
     }
   });
 });
+
+describe('the README', () => {
+  it('shows what check --live prints for two kind clusters of examples/gitops', async () => {
+    const forgeCluster = await serve({
+      auth: { certificateName: 'portolan-reader' },
+      objects: {
+        '/api/v1/services': [
+          service('vllm', 'ml-inference', 'NodePort', [{ name: 'http', port: 8000, nodePort: 30100, written: true }]),
+          service('jupyter', 'ml-inference', 'NodePort', [{ name: 'http', port: 8888, nodePort: 30117 }], { manager: 'kubectl-expose' }),
+        ],
+      },
+    });
+    const studioCluster = await serve({
+      auth: { token: 'c3R1ZGlvLXJlYWRlcg' },
+      objects: {
+        '/api/v1/services': [
+          service('grafana', 'observability', 'NodePort', [{ name: 'http', port: 80, nodePort: 30401, written: true }]),
+          service('loki-gateway', 'observability', 'NodePort', [{ name: 'http', port: 80, nodePort: 30402, written: true }], { helmRelease: 'loki' }),
+          service('otel-collector', 'observability', 'NodePort', [{ name: 'otlp-grpc', port: 4317, nodePort: 30431, written: true }]),
+          service('agent-bruno', 'default', 'NodePort', [{ port: 8080, nodePort: 30220, written: true }]),
+          service('agent-jamie', 'default', 'NodePort', [{ port: 8080, nodePort: 30222, written: true }]),
+        ],
+      },
+    });
+    const config = tempFolder({
+      config: kubeconfigFor(certificates, [
+        { name: 'kind-forge', url: forgeCluster.url, auth: { certificateName: 'portolan-reader' } },
+        { name: 'kind-studio', url: studioCluster.url, auth: { token: 'c3R1ZGlvLXJlYWRlcg' } },
+      ]),
+    });
+    const run = await runCli(['check', 'examples/gitops', '--live', '--kubeconfig', join(config, 'config')], ROOT);
+    const readme = read(join(ROOT, 'README.md'));
+    const shown = readme.split('$ portolan check examples/gitops --live\n')[1]!.split('```')[0]!;
+    assert.equal(run.stdout, shown);
+    assert.equal(run.code, 1);
+  });
+});

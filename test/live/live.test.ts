@@ -362,6 +362,10 @@ describe('check --live, snapshot, check --live-snapshot and scan --live', () => 
     assert.equal(run.stdout, '');
     assert.match(run.stderr, /^portolan: cannot read cluster studio \(context kind-studio\): cannot list pods: 403 Forbidden: pods is forbidden/);
     assert.match((await runCli(['snapshot', '--kubeconfig', 'kubeconfig.yaml'], other)).stderr, /name the one cluster to read/);
+    const scan = await runCli(['scan', '--live', '--kubeconfig', 'kubeconfig.yaml'], other);
+    assert.equal(scan.code, 0);
+    assert.match(scan.stdout, /could not read\n  cluster studio \(context kind-studio\): forbidden: cannot list pods: 403 Forbidden/);
+    assert.match(scan.stdout, /0 clusters read; 0 ports; 2 unreadable\n$/);
     const timeout = await runCli(['check', '--live', '--live-timeout', '0'], dir);
     assert.equal(timeout.code, 2);
     assert.match(timeout.stderr, /--live-timeout "0" is not a number of seconds/);

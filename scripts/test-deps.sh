@@ -6,6 +6,7 @@ set -euo pipefail
 # command -> Debian package
 declare -A needed=(
   [strace]=strace
+  [openssl]=openssl   # certificates of the local API servers the live-cluster tests start
 )
 
 missing=()

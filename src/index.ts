@@ -4,6 +4,7 @@ export { InputError, InputErrors, UsageError } from './core/errors.ts';
 export { findRegistry, loadRegistry, parseRegistry, REGISTRY_FILE } from './registry/load.ts';
 export { registryJsonSchema, RegistrySchema } from './registry/schema.ts';
 export { checkRegistry } from './engine/check.ts';
+export { checkLive, driftSummary, readLive, snapshotCluster, type DriftCluster, type DriftSummary, type LiveCheckOptions, type LiveCheckResult, type LiveOptions } from './engine/live.ts';
 export { registryClaims } from './engine/claims.ts';
 export { scanRepo, type ScanOptions } from './sources/gitops-repo/index.ts';
 export { rules, ruleIds } from './rules/index.ts';

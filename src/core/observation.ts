@@ -1,12 +1,12 @@
-import type { PortClaim, Registry, RepoObservation, Service } from './types.ts';
+import type { DeployedPorts, ObjectRef, PortClaim, Registry, RepoObservation, Service } from './types.ts';
 
 /** The observed claims that take a node port: Services' nodePorts and Helm values' node ports. */
-export function observedNodePorts(observed: RepoObservation): PortClaim[] {
+export function observedNodePorts(observed: DeployedPorts): PortClaim[] {
   return observed.claims.filter((claim) => claim.kind === 'nodePort' && claim.source !== 'kind-config');
 }
 
 /** The kind mappings (and API server ports) read from kind configs. */
-export function kindMappings(observed: RepoObservation): PortClaim[] {
+export function kindMappings(observed: DeployedPorts): PortClaim[] {
   return observed.claims.filter((claim) => claim.source === 'kind-config');
 }
 
@@ -20,10 +20,39 @@ export function registeredPorts(service: Service, cluster: string): number[] {
   return service.ports.map((port) => port.overrides.find((o) => o.cluster === cluster)?.port ?? port.port);
 }
 
-/** How an observed claim is named in messages: `Service ns/name` or `HelmRelease name (values.path)`. */
+/** How kubectl abbreviates the kinds it names (`svc/grafana`). */
+const SHORT_KINDS: Record<string, string> = {
+  Service: 'svc',
+  Pod: 'pod',
+  Deployment: 'deploy',
+  StatefulSet: 'sts',
+  DaemonSet: 'ds',
+  ReplicaSet: 'rs',
+  Job: 'job',
+  CronJob: 'cronjob',
+};
+
+/** An object named as kubectl takes it: `svc/grafana -n observability`. */
+export function kubectlName(object: ObjectRef): string {
+  const kind = SHORT_KINDS[object.kind] ?? object.kind.toLowerCase();
+  return `${kind}/${object.name}${object.namespace !== undefined ? ` -n ${object.namespace}` : ''}`;
+}
+
+/** The same object in Git and in a live cluster: kind, namespace (`default` when not written) and name. */
+export function objectKey(object: ObjectRef): string {
+  return `${object.kind}\0${object.namespace ?? 'default'}\0${object.name}`;
+}
+
+/** What a drift rule compares with the registry: what the repository deploys, and what the live clusters run. */
+export function driftSources(context: { observed?: RepoObservation; live?: DeployedPorts }): { observed: DeployedPorts; live: boolean }[] {
+  return [...(context.observed ? [{ observed: context.observed, live: false }] : []), ...(context.live ? [{ observed: context.live, live: true }] : [])];
+}
+
+/** How an observed claim is named in messages: `Service ns/name`, `HelmRelease name (values.path)`, or for a live one `svc/name -n ns`. */
 export function objectLabel(claim: PortClaim): string {
   const object = claim.object;
   if (!object) return claim.service;
+  if (claim.source === 'live') return kubectlName(object);
   const name = object.namespace ? `${object.namespace}/${object.name}` : object.name;
   return claim.source === 'helm-values' ? `${object.kind} ${name} (${claim.portName})` : `${object.kind} ${name}`;
 }
@@ -41,7 +70,7 @@ export interface Pairing {
  * the registry does not give it with a registered port no object of that name uses there: such a
  * pair is a mismatch. Ports left over (a chart's second Service) have no registered counterpart.
  */
-export function unmatchedPorts(registry: Registry, observed: RepoObservation, kind: 'nodePort' | 'servicePort'): Pairing[] {
+export function unmatchedPorts(registry: Registry, observed: DeployedPorts, kind: 'nodePort' | 'servicePort'): Pairing[] {
   const groups = new Map<string, { service: Service; claims: PortClaim[] }>();
   for (const claim of observed.claims) {
     if (claim.kind !== kind || claim.source === 'kind-config') continue;

@@ -61,6 +61,8 @@ export interface Cluster {
   hostPortOffset?: number;
   /** The API server URL Argo CD destinations name the cluster by. */
   server?: string;
+  /** The kubeconfig context that reaches the cluster, for live checks. */
+  context?: string;
   at: Location;
 }
 
@@ -179,13 +181,17 @@ export interface PortClaim {
   containerPort?: number;
   /** For a node port: the Service port it fronts. */
   servicePort?: number;
+  /** For a node port read from a live cluster: whether a manifest wrote it or Kubernetes chose it; absent when the cluster does not say. */
+  nodePortOrigin?: 'written' | 'automatic';
+  /** For a live claim: the Helm release that manages its object (the `meta.helm.sh/release-name` annotation). */
+  helmRelease?: string;
 }
 
 /** The address a host port binds when none is written: every IPv4 address of the host. */
 export const WILDCARD_ADDRESS = '0.0.0.0';
 
 /** Where a claim came from. */
-export type ClaimSource = 'registry' | 'manifest' | 'helm-values' | 'kind-config';
+export type ClaimSource = 'registry' | 'manifest' | 'helm-values' | 'kind-config' | 'live';
 
 /** A Kubernetes object by kind, namespace and name. */
 export interface ObjectRef {
@@ -214,7 +220,42 @@ export interface ObservedService {
   ports: ObservedServicePort[];
   /** Where a `nodePort` was written directly under `spec`, where Kubernetes ignores it. */
   strayNodePortAt?: Location;
+  /** spec.allocateLoadBalancerNodePorts as written or read; Kubernetes defaults it to true. */
+  allocateLoadBalancerNodePorts?: boolean;
   at: Location;
+}
+
+/** Why a live cluster could not be read. */
+export type ClusterFailureReason = 'no-context' | 'unreachable' | 'unauthorized' | 'forbidden' | 'timeout' | 'failed';
+
+/** A cluster that could not be read: no context, no answer, a refusal, or a timeout. */
+export interface ClusterFailure {
+  cluster: string;
+  /** The kubeconfig context it was read through. */
+  context: string;
+  reason: ClusterFailureReason;
+  /** What went wrong, in the API server's words where it gave any. */
+  message: string;
+}
+
+/** How one live cluster was read. */
+export interface ClusterRead {
+  cluster: string;
+  context: string;
+  /** The API server's URL, or the snapshot file the cluster was read from. */
+  server: string;
+  /** How many objects of each resource were read (`services`, `pods`, `deployments.apps`, ...). */
+  counts: Record<string, number>;
+  /** How many list requests it took, continue pages included. */
+  requests: number;
+}
+
+/** What the live clusters run (read from their API servers or from snapshots), and which could not be read. */
+export interface LiveObservation extends DeployedPorts {
+  /** Where it was read from, as shown to people: `live clusters` or the snapshot files. */
+  root: string;
+  reads: ClusterRead[];
+  failures: ClusterFailure[];
 }
 
 /** A file that could not be read or parsed. */
@@ -238,8 +279,20 @@ export interface ExcludedPath {
   files: number;
 }
 
+/** What a repository deploys or a live cluster runs, as the drift rules compare it with the registry. */
+export interface DeployedPorts {
+  /** The clusters read: those the repository deploys to, or the live clusters that answered. */
+  clusters: string[];
+  /** Port claims in a cluster. */
+  claims: PortClaim[];
+  /** Every Service object in a cluster, with or without node ports. */
+  services: ObservedService[];
+  /** Names of every object that may stand for a registry service (Services, Helm releases), by cluster. */
+  deployedNames: Map<string, Set<string>>;
+}
+
 /** What a repository scan found: the claims per cluster and what it could not read. */
-export interface RepoObservation {
+export interface RepoObservation extends DeployedPorts {
   /** The folder scanned, as shown to people. */
   root: string;
   /** The clusters the repository deploys to (their manifests were found). */
@@ -252,12 +305,6 @@ export interface RepoObservation {
   clusterServers: Map<string, string>;
   /** What the scan left out (test, example and archive folders, `scan.exclude`), and by which glob. */
   excluded: ExcludedPath[];
-  /** Port claims deployed to a cluster. */
-  claims: PortClaim[];
-  /** Every Service object deployed to a cluster, with or without node ports. */
-  services: ObservedService[];
-  /** Names of every deployed object that may stand for a registry service (Services, Helm releases), by cluster. */
-  deployedNames: Map<string, Set<string>>;
   /** The clusters with a kind config, and that config's file. */
   kindConfigs: Map<string, string>;
   /** Kind configs that could not be parsed (listed as problems), by the cluster they seem to create. */

@@ -1,5 +1,5 @@
 import { RangeIndex } from '../core/range-index.ts';
-import { SEVERITIES, type CheckResult, type Finding, type Registry, type RepoObservation, type Severity, type Summary } from '../core/types.ts';
+import { SEVERITIES, type CheckResult, type Finding, type LiveObservation, type Registry, type RepoObservation, type Severity, type Summary } from '../core/types.ts';
 import { rules as allRules } from '../rules/index.ts';
 import type { Report, Rule } from '../rules/rule.ts';
 import { registryClaims } from './claims.ts';
@@ -10,6 +10,8 @@ export interface CheckOptions {
   rules?: Readonly<Record<string, Rule>>;
   /** What a repository scan found; the drift rules compare it with the registry. */
   observed?: RepoObservation;
+  /** What the live clusters run; the drift rules compare it with the registry and the repository. */
+  live?: LiveObservation;
 }
 
 /** Runs the rules over the registry (and, with `observed`, over what a repository deploys) and labels what they report with id, severity and message. */
@@ -26,11 +28,20 @@ export function checkRegistry(registry: Registry, options: CheckOptions = {}): C
       claims,
       ranges,
       ...(options.observed ? { observed: options.observed } : {}),
+      ...(options.live ? { live: options.live } : {}),
       report: (report) => findings.push(label(ruleId, rule, setting, report)),
     });
   }
+  // An object read from a live cluster is in no file (line 0): the cluster's entry in the registry
+  // is added as the place a file-based reader (SARIF, code scanning) can show the finding at.
+  if (options.live) {
+    for (const finding of findings) {
+      const cluster = finding.locations.every((l) => l.line === 0) ? registry.clusters.find((c) => c.name === finding.cluster) : undefined;
+      if (cluster) finding.locations.push(cluster.at);
+    }
+  }
   findings.sort(compareFindings);
-  const files = options.observed ? [registry.file, options.observed.root] : [registry.file];
+  const files = [registry.file, ...(options.observed ? [options.observed.root] : []), ...(options.live ? [options.live.root] : [])];
   return { findings, summary: summarize(findings), files };
 }
 

@@ -127,6 +127,7 @@ class RegistryBuilder {
         ...(cluster.paths !== undefined ? { paths: cluster.paths } : {}),
         ...(cluster.hostPortOffset !== undefined ? { hostPortOffset: cluster.hostPortOffset } : {}),
         ...(cluster.server !== undefined ? { server: cluster.server } : {}),
+        ...(cluster.context !== undefined ? { context: cluster.context } : {}),
         at: this.at(['clusters', name], 'key'),
       };
     });

@@ -62,6 +62,9 @@ export const ClusterSchema = Type.Object(
     server: Type.Optional(
       Type.String({ minLength: 1, description: "The cluster's API server URL, as Argo CD destinations (`spec.destination.server`) name it." }),
     ),
+    context: Type.Optional(
+      Type.String({ minLength: 1, description: 'The kubeconfig context that reaches the cluster, for `check --live` (the cluster\'s own name when absent).' }),
+    ),
   },
   { additionalProperties: false },
 );

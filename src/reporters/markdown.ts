@@ -9,7 +9,7 @@ export const markdown: Reporter = (result) => {
   lines.push(`${findings.length} problem${findings.length === 1 ? '' : 's'}: ${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.infos} info.`, '');
   lines.push('| Severity | Rule | Cluster | Port | Message | Where |', '|---|---|---|---|---|---|');
   for (const f of findings) {
-    const where = f.locations.map((l) => `${l.file}:${l.line}:${l.column}`).join('<br>');
+    const where = f.locations.map((l) => (l.line === 0 ? escape(l.file) : `${l.file}:${l.line}:${l.column}`)).join('<br>');
     lines.push(`| ${f.severity} | ${code(f.ruleId)} | ${escape(f.cluster ?? 'all')} | ${f.port ?? ''} | ${escape(f.message)} | ${where} |`);
   }
   return escapeControls(`${lines.join('\n')}\n`);

@@ -29,7 +29,8 @@ export const sarif: Reporter = (result) => {
           },
         },
         results: result.findings.map((finding) => {
-          const [main, ...also] = finding.locations;
+          // Objects read from a live cluster (line 0) are in no file: the message names them.
+          const [main, ...also] = finding.locations.filter((location) => location.line > 0);
           return {
             ruleId: finding.ruleId,
             ruleIndex: ids.indexOf(finding.ruleId),

@@ -1,4 +1,5 @@
-import type { PortClaim, RepoObservation } from '../core/types.ts';
+import { kubectlName } from '../core/observation.ts';
+import type { LiveObservation, PortClaim, RepoObservation } from '../core/types.ts';
 import { leftOut } from './init.ts';
 import { table } from './tables.ts';
 import { escapeControls } from '../core/escape.ts';
@@ -55,6 +56,38 @@ export function scanJson(observed: RepoObservation): string {
     null,
     2,
   )}\n`;
+}
+
+/** `portolan scan --live` as text: the node ports and host ports each live cluster runs, then the clusters that could not be read. */
+export function liveScanText(live: LiveObservation): string {
+  const lines: string[] = [];
+  const byCluster = claimsByCluster(live.claims.filter((c) => c.kind !== 'servicePort'));
+  for (const read of live.reads) {
+    lines.push(`cluster ${read.cluster} (context ${read.context}, ${read.server})`);
+    const claims = byCluster.get(read.cluster) ?? [];
+    const rows = claims.map((claim) => [
+      String(claim.port),
+      claim.protocol,
+      claim.kind === 'nodePort' && claim.nodePortOrigin === 'automatic' ? 'nodePort (chosen by Kubernetes)' : claim.kind,
+      `${claim.object ? kubectlName(claim.object) : claim.service}${claim.portName !== undefined ? ` ${claim.portName}` : ''}`,
+    ]);
+    lines.push(indent(claims.length > 0 ? table([['PORT', 'PROTOCOL', 'KIND', 'HELD BY'], ...rows]) : 'no node ports or host ports\n'));
+  }
+  if (live.failures.length > 0) {
+    lines.push('could not read');
+    for (const failure of live.failures) lines.push(`  cluster ${failure.cluster} (context ${failure.context}): ${failure.reason}: ${failure.message}`);
+    lines.push('');
+  }
+  const count = live.claims.filter((c) => c.kind !== 'servicePort').length;
+  lines.push(`${live.reads.length} cluster${live.reads.length === 1 ? '' : 's'} read; ${count} port${count === 1 ? '' : 's'}${live.failures.length > 0 ? `; ${live.failures.length} unreadable` : ''}`);
+  return escapeControls(`${lines.join('\n')}\n`);
+}
+
+/** `portolan scan --live --format json`: the same, as one object. */
+export function liveScanJson(live: LiveObservation): string {
+  const byCluster = claimsByCluster(live.claims);
+  const clusters = live.reads.map((read) => ({ ...read, claims: (byCluster.get(read.cluster) ?? []).map((claim) => ({ ...claimJson(claim), nodePortOrigin: claim.nodePortOrigin ?? null })) }));
+  return `${JSON.stringify({ root: live.root, clusters, failures: live.failures }, null, 2)}\n`;
 }
 
 function claimsByCluster(claims: readonly PortClaim[]): Map<string, PortClaim[]> {

@@ -18,8 +18,10 @@ export const text: Reporter = (result, { color }) => {
   // With one file, as usual, name it once and give line:column after.
   const files = new Set(findings.map((f) => f.locations[0]?.file));
   const single = files.size === 1 ? [...files][0] : undefined;
-  const where = (location: Location) => e(location.file === single ? `${location.line}:${location.column}` : `${location.file}:${location.line}:${location.column}`);
-  const lines: string[] = single ? [c.underline(e(single)), ''] : [];
+  // An object read from a live cluster has no line: it is shown by its kubectl name alone.
+  const where = (location: Location) =>
+    e(location.line === 0 ? location.file : location.file === single ? `${location.line}:${location.column}` : `${location.file}:${location.line}:${location.column}`);
+  const lines: string[] = single && findings[0]!.locations[0]!.line > 0 ? [c.underline(e(single)), ''] : [];
   for (const cluster of clusters) {
     lines.push(c.bold(e(cluster === ALL_CLUSTERS ? cluster : `cluster ${cluster}`)));
     const byRange = groupBy(byCluster.get(cluster)!, (f) => f.range ?? NO_RANGE);

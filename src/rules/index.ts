@@ -1,4 +1,6 @@
 import type { Rule } from './rule.ts';
+import autoAssignedNodeport from './auto-assigned-nodeport.ts';
+import clusterUnreachable from './cluster-unreachable.ts';
 import crossClusterInconsistency from './cross-cluster-inconsistency.ts';
 import duplicateService from './duplicate-service.ts';
 import dynamicBand from './dynamic-band.ts';
@@ -10,6 +12,7 @@ import kindStaleMapping from './kind-stale-mapping.ts';
 import kindUnmappedNodeport from './kind-unmapped-nodeport.ts';
 import notDeployed from './not-deployed.ts';
 import outOfRange from './out-of-range.ts';
+import outOfSync from './out-of-sync.ts';
 import outsideNodeportRange from './outside-nodeport-range.ts';
 import portConflict from './port-conflict.ts';
 import portMismatch from './port-mismatch.ts';
@@ -24,6 +27,8 @@ import unreservedPort from './unreserved-port.ts';
 
 /** Every rule by id, sorted; the id is also the rule's file name, doc page and fixture folder. */
 export const rules: Readonly<Record<string, Rule>> = {
+  'auto-assigned-nodeport': autoAssignedNodeport,
+  'cluster-unreachable': clusterUnreachable,
   'cross-cluster-inconsistency': crossClusterInconsistency,
   'duplicate-service': duplicateService,
   'dynamic-band': dynamicBand,
@@ -35,6 +40,7 @@ export const rules: Readonly<Record<string, Rule>> = {
   'kind-unmapped-nodeport': kindUnmappedNodeport,
   'not-deployed': notDeployed,
   'out-of-range': outOfRange,
+  'out-of-sync': outOfSync,
   'outside-nodeport-range': outsideNodeportRange,
   'port-conflict': portConflict,
   'port-mismatch': portMismatch,

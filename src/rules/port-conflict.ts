@@ -1,3 +1,4 @@
+import { kubectlName, objectKey, objectLabel, observedNodePorts } from '../core/observation.ts';
 import { claimLabel, PROTOCOLS, type Location, type PortClaim } from '../core/types.ts';
 import { defineRule, type RuleContext } from './rule.ts';
 
@@ -5,6 +6,8 @@ import { defineRule, type RuleContext } from './rule.ts';
  * Kubernetes' NodePort allocator keeps one pool per cluster and ignores the protocol across
  * Services: TCP 30081 in one Service and UDP 30081 in another collide. Inside one Service the
  * same number may serve TCP and UDP. Host ports are bound per protocol, so TCP and UDP are apart.
+ * A node port that Git sets for one object while the live cluster holds it for another makes the
+ * apply fail ("provided port is already allocated"), so it is a conflict before it happens.
  */
 export default defineRule({
   meta: {
@@ -13,18 +16,44 @@ export default defineRule({
     defaultSeverity: 'error',
     messages: {
       conflict: 'port {{port}} in cluster {{cluster}} is held by {{holders}}',
+      liveConflict: 'port {{port}} in live cluster {{cluster}} is held by {{holders}}',
+      heldLive: 'node port {{port}} that Git sets for {{object}} in cluster {{cluster}} is held live by {{holder}}; the apply will fail',
     },
   },
-  check({ claims, observed, report }) {
+  check({ claims, observed, live, report }) {
     const clusters = new Map<string, number>();
     const planned = conflicts(claims, clusters);
     // What the repository deploys, on its own: kind mappings are host-wide and hostport-collision's.
     const deployed = observed ? conflicts(observed.claims.filter((claim) => claim.source !== 'kind-config'), clusters) : new Map<number, PortClaim[]>();
     // A conflict both planned and deployed is one problem: reported where it is deployed, the plan's places after.
-    for (const [key, group] of planned) if (!deployed.has(key)) reportGroup(group, [], report);
-    for (const [key, group] of deployed) reportGroup(group, planned.get(key)?.map((claim) => claim.at) ?? [], report);
+    for (const [key, group] of planned) if (!deployed.has(key)) reportGroup(group, [], 'conflict', report);
+    for (const [key, group] of deployed) reportGroup(group, planned.get(key)?.map((claim) => claim.at) ?? [], 'conflict', report);
+    if (live) for (const group of conflicts(live.claims, clusters).values()) reportGroup(group, [], 'liveConflict', report);
+    if (observed && live) reportHeldLive(observedNodePorts(observed), observedNodePorts(live), live.clusters, report);
   },
 });
+
+/** Reports each node port that Git sets for one object and a live cluster holds for another. */
+function reportHeldLive(planned: readonly PortClaim[], running: readonly PortClaim[], read: readonly string[], report: RuleContext['report']): void {
+  const holders = new Map(running.map((claim) => [`${claim.cluster}\0${claim.port}`, claim]));
+  for (const claim of planned) {
+    if (!read.includes(claim.cluster)) continue;
+    const holder = holders.get(`${claim.cluster}\0${claim.port}`);
+    if (!holder?.object || !claim.object) continue;
+    // A chart's Service is named by its release; the live object says which release made it.
+    const same = claim.source === 'helm-values' ? holder.helmRelease === claim.object.name : objectKey(holder.object) === objectKey(claim.object);
+    if (same) continue;
+    report({
+      messageId: 'heldLive',
+      data: { port: claim.port, object: objectLabel(claim), cluster: claim.cluster, holder: kubectlName(holder.object) },
+      cluster: claim.cluster,
+      service: claim.service,
+      port: claim.port,
+      protocol: claim.protocol,
+      locations: [claim.at, holder.at],
+    });
+  }
+}
 
 /** Each group of claims that hold one port in one cluster, by a number made of cluster, pool and port. */
 function conflicts(claims: readonly PortClaim[], clusterIndex: Map<string, number>): Map<number, PortClaim[]> {
@@ -44,11 +73,11 @@ function conflicts(claims: readonly PortClaim[], clusterIndex: Map<string, numbe
   return groups;
 }
 
-function reportGroup(group: PortClaim[], alsoAt: Location[], report: RuleContext['report']): void {
+function reportGroup(group: PortClaim[], alsoAt: Location[], messageId: 'conflict' | 'liveConflict', report: RuleContext['report']): void {
   const first = group[0]!;
   report({
-    messageId: 'conflict',
-    data: { port: first.port, cluster: first.cluster, holders: group.map(claimLabel).join(', ') },
+    messageId,
+    data: { port: first.port, cluster: first.cluster, holders: group.map(messageId === 'liveConflict' ? objectLabel : claimLabel).join(', ') },
     cluster: first.cluster,
     ...(first.range !== undefined ? { range: first.range } : {}),
     service: first.service,

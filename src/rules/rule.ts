@@ -1,5 +1,5 @@
 import type { RangeIndex } from '../core/range-index.ts';
-import type { PortClaim, Registry, Report, RepoObservation, Severity } from '../core/types.ts';
+import type { LiveObservation, PortClaim, Registry, Report, RepoObservation, Severity } from '../core/types.ts';
 
 /** What a rule says about itself: the reference page and the SARIF rule are made from it. */
 export interface RuleMeta {
@@ -23,6 +23,8 @@ export interface RuleContext {
   ranges: RangeIndex;
   /** What a repository scan found; undefined when no repository was given, and drift rules then stay silent. */
   observed?: RepoObservation;
+  /** What the live clusters run, read from their API servers or from snapshots; undefined without --live. */
+  live?: LiveObservation;
   report(report: Report): void;
 }
 

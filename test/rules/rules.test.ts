@@ -6,6 +6,7 @@ import { checkRegistry } from '../../src/engine/check.ts';
 import { loadRegistry } from '../../src/registry/load.ts';
 import { rules, ruleIds } from '../../src/rules/index.ts';
 import { rulesReference } from '../../src/rules/reference.ts';
+import { readLive } from '../../src/engine/live.ts';
 import { scanRepo } from '../../src/sources/gitops-repo/index.ts';
 import { ROOT, fixture } from '../helpers.ts';
 
@@ -26,12 +27,19 @@ for (const id of ruleIds) {
     const folder = fixture('rules', id);
     const cases = existsSync(folder) ? readdirSync(folder).sort() : [];
     for (const name of cases) {
-      it(name, () => {
+      it(name, async () => {
         const dir = join(folder, name);
         const registry = loadRegistry(join(dir, 'portolan.yaml'), { ruleIds, cwd: dir });
         // A case with a repo/ folder is checked with that repository scanned beside its registry.
         const observed = existsSync(join(dir, 'repo')) ? scanRepo('repo', { registry, cwd: dir }) : undefined;
-        const found = checkRegistry(registry, { rules: { [id]: rules[id]! }, ...(observed ? { observed } : {}) }).findings;
+        // A live/ folder holds snapshots of the live clusters (CLUSTER.json, or CLUSTER.kubectl.json for
+        // plain kubectl output); a kubeconfig.yaml is read as --kubeconfig, its clusters really dialled.
+        const snapshots = existsSync(join(dir, 'live'))
+          ? readdirSync(join(dir, 'live')).sort().map((file) => (file.endsWith('.kubectl.json') ? `${file.split('.')[0]}=live/${file}` : `live/${file}`))
+          : undefined;
+        const kubeconfig = existsSync(join(dir, 'kubeconfig.yaml')) ? 'kubeconfig.yaml' : undefined;
+        const live = snapshots || kubeconfig ? await readLive({ registry, cwd: dir, env: {}, timeoutMs: 5000, ...(snapshots ? { snapshots } : {}), ...(kubeconfig ? { kubeconfig } : {}) }) : undefined;
+        const found = checkRegistry(registry, { rules: { [id]: rules[id]! }, ...(observed ? { observed } : {}), ...(live ? { live } : {}) }).findings;
         const expected: Expected[] = name.startsWith('clean-') ? [] : JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
         const shown = found.map((f) => `${f.locations[0]?.line}: ${f.messageId}: ${f.message}`).join('\n');
         assert.equal(found.length, expected.length, `expected ${expected.length} finding(s), got:\n${shown}`);

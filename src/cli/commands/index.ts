@@ -13,6 +13,7 @@ import { registerRelease } from './release.ts';
 import { registerReserve } from './reserve.ts';
 import { registerScan } from './scan.ts';
 import { registerSchema } from './schema.ts';
+import { registerSnapshot } from './snapshot.ts';
 import { registerWho } from './who.ts';
 
 /** Every command, in the order `--help` lists them. */
@@ -30,5 +31,6 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerImport,
   registerDocs,
   registerScan,
+  registerSnapshot,
   registerSchema,
 ];

@@ -4,27 +4,35 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
 import type { Registry } from '../../core/types.ts';
 import { findRegistry, loadRegistry, REGISTRY_FILE } from '../../registry/load.ts';
-import { scanJson, scanText } from '../../reporters/scan.ts';
+import { liveScanJson, liveScanText, scanJson, scanText } from '../../reporters/scan.ts';
 import { ruleIds } from '../../rules/index.ts';
 import { DEFAULT_EXCLUDES, scanRepo } from '../../sources/gitops-repo/index.ts';
 import { collect, formatOption, type CommandContext } from '../context.ts';
+import { addLiveOptions, liveEngine, liveOptionsOf, wantsLive, type LiveFlags } from '../live-options.ts';
 import { progressLine } from '../progress.ts';
 
 /** `portolan scan DIR`: what a GitOps repository deploys, per cluster. */
 export function registerScan(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command('scan')
     .summary('list the ports a GitOps repository deploys, per cluster')
     .description(
       'Read a GitOps repository (plain manifests, kustomize, Flux Kustomizations and HelmReleases, Argo CD Applications and ApplicationSets, kind configs) and list the ports it deploys to each cluster. With a registry (--registry, or portolan.yaml in DIR) its clusters, paths, servers, kind configs and scan.exclude are used. Each cluster says how it was found. `--format registry` is the old form of `portolan init --dry-run`.',
     )
-    .argument('<dir>', 'the repository folder')
+    .argument('[dir]', 'the repository folder (none with --live)')
     .addOption(formatOption(['json', 'registry', 'text']))
     .option('--allow-outside-repo', "let the registry's kind configs lie outside its repository")
     .option('-o, --output <file>', 'with --format registry: write the registry to FILE (which must not exist) instead of printing it')
-    .option('--exclude <glob>', 'leave out more folders or files (repeatable, or comma-separated)', collect)
-    .addHelpText('after', '\nExamples:\n  $ portolan scan ../gitops\n  $ portolan scan ../gitops --exclude "staging/**" --format json')
-    .action(async (dir: string, options: { format: string; output?: string; allowOutsideRepo?: boolean; exclude?: string[] }) => {
+    .option('--exclude <glob>', 'leave out more folders or files (repeatable, or comma-separated)', collect);
+  addLiveOptions(command)
+    .addHelpText('after', '\nExamples:\n  $ portolan scan ../gitops\n  $ portolan scan ../gitops --exclude "staging/**" --format json\n  $ portolan scan --live --cluster studio')
+    .action(async (dir: string | undefined, options: { format: string; output?: string; allowOutsideRepo?: boolean; exclude?: string[] } & LiveFlags) => {
+      if (wantsLive(options)) {
+        if (dir !== undefined || options.format === 'registry') throw new UsageError('scan --live reads the clusters of the registry (--registry FILE, or portolan.yaml here or above); give no DIR and no --format registry');
+        const live = await (await liveEngine()).readLive(liveOptionsOf(options, context.registry(), context, options.format === 'text'));
+        return context.io.stdout(options.format === 'json' ? liveScanJson(live) : liveScanText(live));
+      }
+      if (dir === undefined) throw new UsageError('give the repository folder: portolan scan DIR (or --live to read the clusters)');
       if (options.output !== undefined && options.format !== 'registry') throw new UsageError('--output is for --format registry');
       const output = options.output === undefined ? undefined : resolve(context.io.cwd, options.output);
       if (output !== undefined && existsSync(output)) throw new UsageError(`${options.output} exists; give a new file name, or remove it first`);

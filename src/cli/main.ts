@@ -17,12 +17,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--no-color', 'never colour the output')
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .addHelpText('after', '\nExamples:\n  $ portolan check examples/homelab\n  $ portolan free ai-agents --cluster studio\n  $ portolan who 30081\n');
   const context = createContext(io, () => program.opts(), (code) => (exitCode = code));
   for (const register of commands) register(program, context);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  // Commander's own errors read like every other: `portolan: unknown option '--formt'`.
+  const output = { writeOut: io.stdout, writeErr: io.stderr, outputError: (text: string, write: (text: string) => void) => write(text.replace(/^error: /, 'portolan: ')) };
+  program.configureOutput(output);
+  for (const command of program.commands) command.exitOverride().configureOutput(output);
 
+  // Bare `portolan` is a question, not a mistake: the help goes to stdout.
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.clean;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -44,7 +51,7 @@ function handle(error: unknown, io: CliIo): number {
   }
   const inputErrors = inputErrorsOf(error);
   if (inputErrors.length > 0) {
-    for (const inputError of inputErrors) io.stderr(`${formatInputError(inputError)}\n`);
+    for (const inputError of inputErrors) io.stderr(`portolan: ${formatInputError(inputError)}\n`);
     if (inputErrors.length > 1) io.stderr(`${inputErrors.length} errors\n`);
     return EXIT.usage;
   }

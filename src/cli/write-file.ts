@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../core/errors.ts';
+import { fileError } from '../core/errors.ts';
 
 /**
  * Writes `text` to `file` through a temporary file in the same folder and a rename, so a failed
@@ -13,7 +13,6 @@ export function writeFileAtomic(file: string, text: string, shown = file): void 
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new InputError(`${shown}: cannot write: ${code}`, undefined, 'check that its folder exists and can be written', { cause: error });
+    throw fileError(shown, error, 'its folder must exist and be writable');
   }
 }

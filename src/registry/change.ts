@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../core/errors.ts';
+import { fileError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
 import { setNodePorts, type NodePortTarget } from '../manifests/node-port-edit.ts';
 import { writeFileAtomic } from './atomic-write.ts';
@@ -105,7 +105,7 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
     try {
       writeFileAtomic(path, content);
     } catch (error) {
-      throw new InputError(`cannot write ${shown(path)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, 'its folder must be writable', { cause: error });
+      throw fileError(shown(path), error, 'its folder must exist and be writable');
     }
   }
   if (!options.commit) return outcome;
@@ -126,8 +126,7 @@ function readText(path: string, shown: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${shown}: no such file` : `${shown}: cannot read: ${code ?? String(error)}`, undefined, undefined, { cause: error });
+    throw fileError(shown, error);
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { InputError, InputErrors } from '../core/errors.ts';
+import { fileError, InputError, InputErrors } from '../core/errors.ts';
 import { DEFAULT_NODE_PORT_RANGE, PORT_MAX, PORT_MIN, formatSpan, parseSpan } from '../core/span.ts';
 import { suggestion } from '../core/suggest.ts';
 import type {
@@ -68,7 +68,7 @@ export function loadRegistry(file: string, options: LoadOptions = {}): Registry 
   try {
     size = statSync(file).size;
   } catch (error) {
-    throw new InputError(`${shown}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, undefined, { cause: error });
+    throw fileError(shown, error);
   }
   if (size > MAX_YAML_BYTES) {
     throw new InputError(`${shown} is ${(size / 1048576).toFixed(1)} MiB; registries over ${MAX_YAML_BYTES / 1048576} MiB are not read`, {

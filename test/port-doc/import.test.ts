@@ -145,7 +145,7 @@ test('import --out - prints the registry; an existing file is kept unless --forc
   // A missing document is the mistake reported, even where portolan.yaml exists.
   const missing = await runCli(['import', 'no-such.md'], dir);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /^no-such\.md: cannot read: ENOENT/);
+  assert.match(missing.stderr, /^portolan: no-such\.md: no such file or folder$/m);
   const printed = await runCli(['import', 'ports.md', '--out', '-'], dir);
   assert.equal(printed.code, 0);
   assert.match(printed.stdout, /^ {2}syslog:$/m);
@@ -161,8 +161,8 @@ test('import --strict fails on the mess with file:line:column for each line, and
   const dir = tempFolder({ 'messy.md': read(fixture('port-doc', 'messy.md')) });
   const run = await runCli(['import', 'messy.md', '--strict'], dir);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /^messy\.md:36:12: text spoiled by a wrong encoding/m);
-  assert.match(run.stderr, /^messy\.md:20:1: not placed: 99999 is not a port \(1-65535\): redis: 99999$/m);
+  assert.match(run.stderr, /^portolan: messy\.md:36:12: text spoiled by a wrong encoding/m);
+  assert.match(run.stderr, /^portolan: messy\.md:20:1: not placed: 99999 is not a port \(1-65535\): redis: 99999$/m);
   assert.match(run.stderr, /^9 errors$/m);
   assert.equal(existsSync(join(dir, 'portolan.yaml')), false);
   // Without --strict the same document imports, listing the same lines.
@@ -176,13 +176,13 @@ test('import: a missing, binary or empty document is exit 2 with its place, and 
   writeFileSync(join(dir, 'binary.md'), Buffer.from('# Ports\nab\u0000cd\n'));
   const missing = await runCli(['import', 'nope.md'], dir);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /^nope\.md: cannot read: ENOENT/m);
+  assert.match(missing.stderr, /^portolan: nope\.md: no such file or folder$/m);
   const binary = await runCli(['import', 'binary.md'], dir);
   assert.equal(binary.code, 2);
-  assert.match(binary.stderr, /^binary\.md:2:3: binary\.md is not a text file/m);
+  assert.match(binary.stderr, /^portolan: binary\.md:2:3: binary\.md is not a text file/m);
   const empty = await runCli(['import', 'notes.md'], dir);
   assert.equal(empty.code, 2);
-  assert.match(empty.stderr, /^notes\.md:1:1: notes\.md: found no port ranges and no services/m);
+  assert.match(empty.stderr, /^portolan: notes\.md:1:1: notes\.md: found no port ranges and no services/m);
   assert.equal(existsSync(join(dir, 'portolan.yaml')), false);
 });
 

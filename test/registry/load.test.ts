@@ -174,7 +174,7 @@ describe('the CLI on bad input', () => {
     return runCli(['check', '--format', 'json'], dir).then((run) => {
       assert.equal(run.code, 2);
       assert.equal(run.stdout, '');
-      assert.equal(run.stderr, 'portolan.yaml:9:5: unknown key "rnage" in services.vllm\n  did you mean "range"?\n');
+      assert.equal(run.stderr, 'portolan: portolan.yaml:9:5: unknown key "rnage" in services.vllm\n  did you mean "range"?\n');
       assert.equal(read(join(dir, 'portolan.yaml')), BASE.replace('    range: ai-ml', '    rnage: ai-ml'));
     });
   });

@@ -31,11 +31,11 @@ export function registerMove(program: Command, context: CommandContext): void {
     .option('--static-band', "keep out of each cluster's dynamic NodePort band");
   changeOptions(command, true)
     .addHelpText('after', '\nExamples:\n  $ portolan move flyte-console --next\n  $ portolan move grafana --to 30400 --manifest observability/grafana.yaml --commit')
-    .action(async (service: string, flags: MoveFlags) => {
+    .action(async (service: string, path: string | undefined, flags: MoveFlags) => {
       if ((flags.to === undefined) === (flags.next !== true)) throw new UsageError('give one of --to N or --next');
       await runChange(
         context,
-        flags,
+        { ...flags, path },
         (registry, text) => {
           const move = planMove(registry, {
             service,

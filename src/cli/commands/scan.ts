@@ -7,19 +7,20 @@ import { findRegistry, loadRegistry, REGISTRY_FILE } from '../../registry/load.t
 import { scanJson, scanText } from '../../reporters/scan.ts';
 import { ruleIds } from '../../rules/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
-import { formatOption, type CommandContext } from '../context.ts';
+import type { CommandContext } from '../context.ts';
+import { outputFormatOptions } from '../options.ts';
 import { progressLine } from '../progress.ts';
 
 /** `portolan scan DIR`: what a GitOps repository deploys, per cluster. */
 export function registerScan(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command('scan')
     .summary('list the ports a GitOps repository deploys, per cluster')
     .description(
       'Read a GitOps repository (plain manifests, kustomize, Flux Kustomizations and HelmReleases, Argo CD Applications and ApplicationSets, kind configs) and list the ports it deploys to each cluster. With a registry (--registry, or portolan.yaml in DIR) its clusters, paths and kind configs are used. `--format registry` prints a starting portolan.yaml.',
     )
-    .argument('<dir>', 'the repository folder')
-    .addOption(formatOption(['json', 'registry', 'text']))
+    .argument('<dir>', 'the repository folder');
+  outputFormatOptions(command, ['json', 'registry', 'text'])
     .option('-o, --output <file>', 'with --format registry: write the registry to FILE (which must not exist) instead of printing it')
     .addHelpText('after', '\nExamples:\n  $ portolan scan ../gitops\n  $ portolan scan ../gitops --format registry -o portolan.yaml')
     .action(async (dir: string, options: { format: string; output?: string }) => {

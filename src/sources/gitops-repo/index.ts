@@ -37,9 +37,8 @@ export const DEFAULT_CLUSTER = 'default';
 export function scanRepo(dir: string, options: ScanOptions = {}): RepoObservation {
   const cwd = options.cwd ?? process.cwd();
   const root = resolve(cwd, dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new InputError(`${dir}: no such folder`, undefined, 'give the root folder of a GitOps repository');
-  }
+  if (!existsSync(root)) throw new InputError(`${dir}: no such file or folder`, undefined, 'give the root folder of a GitOps repository');
+  if (!statSync(root).isDirectory()) throw new InputError(`${dir}: is a file, not a folder`, undefined, 'give the root folder of a GitOps repository (the folder that holds it, for instance)');
   return new RepoScan(root, cwd, options).run();
 }
 

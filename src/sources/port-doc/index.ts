@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { InputError } from '../../core/errors.ts';
+import { fileError, InputError } from '../../core/errors.ts';
 import { MAX_YAML_BYTES } from '../../registry/yaml-source.ts';
 import { decodeDocument } from './encoding.ts';
 import { importPortDocument, type PortDocumentImport } from './import.ts';
@@ -20,8 +20,7 @@ export function loadPortDocument(file: string, shown = file): PortDocumentImport
     bytes = readFileSync(file);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new InputError(`${shown}: cannot read: ${code}`, undefined, code === 'ENOENT' ? 'give the path of a Markdown port document' : undefined, { cause: error });
+    throw fileError(shown, error, 'give the path of a Markdown port document');
   }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {

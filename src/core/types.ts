@@ -250,6 +250,8 @@ export interface Report {
   messageId: string;
   data: Record<string, string | number>;
   cluster?: string;
+  /** Every cluster the finding concerns, when it concerns several at once. */
+  clusters?: string[];
   range?: string;
   service?: string;
   port?: number;

@@ -2,19 +2,20 @@ import type { Command } from 'commander';
 import { checkRegistry } from '../../engine/check.ts';
 import { formats, reporters } from '../../reporters/index.ts';
 import { scanRepo } from '../../sources/gitops-repo/index.ts';
-import { formatOption, type CommandContext } from '../context.ts';
+import type { CommandContext } from '../context.ts';
+import { outputFormatOptions, registryPathArgument } from '../options.ts';
 import { EXIT } from '../exit.ts';
 import { progressLine } from '../progress.ts';
 
 /** `portolan check [PATH] [--repo DIR]`: every rule over the registry, and over what the repository deploys. */
 export function registerCheck(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command('check')
     .summary('check the registry against every rule')
     .description('Check the registry against every rule. With --repo, also read the GitOps repository DIR and report drift between it and the registry. Exits 0 when clean, 1 when a finding is at error severity, 2 when the input or the command is wrong.')
-    .argument('[path]', 'a registry file, or a folder that holds portolan.yaml (default: the nearest portolan.yaml)')
-    .option('--repo <dir>', 'a GitOps repository (manifests, kustomize, Flux, Argo CD, kind configs) to compare with the registry')
-    .addOption(formatOption(formats))
+    .option('--repo <dir>', 'a GitOps repository (manifests, kustomize, Flux, Argo CD, kind configs) to compare with the registry');
+  registryPathArgument(command);
+  outputFormatOptions(command, formats)
     .addHelpText('after', '\nExamples:\n  $ portolan check\n  $ portolan check --repo ../gitops\n  $ portolan check examples/homelab --format sarif > portolan.sarif')
     .action((path: string | undefined, options: { format: string; repo?: string }) => {
       const registry = context.registry(path);

@@ -1,4 +1,5 @@
 import { relative, resolve } from 'node:path';
+import { SCHEMA_PATH } from './schema.ts';
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import type { PortClaim, RepoObservation } from '../core/types.ts';
 
@@ -67,7 +68,7 @@ export function starterRegistry(observed: RepoObservation, options: StarterOptio
       if (isSeq(node) && node.items.every(isScalar)) node.flow = true;
     },
   });
-  document.commentBefore = ` Written by \`portolan scan ${observed.root} --format registry\`.\n Add ranges, owners and notes, then run \`portolan check --repo ${observed.root}\`.`;
+  document.commentBefore = ` yaml-language-server: $schema=${SCHEMA_PATH}\n\n Written by \`portolan scan ${observed.root} --format registry\`.\n Add ranges, owners and notes, then run \`portolan check --repo ${observed.root}\`.`;
   return document.toString({ lineWidth: 0 });
 }
 

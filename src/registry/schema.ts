@@ -88,7 +88,7 @@ export const ServiceSchema = Type.Object(
       }),
     ),
     clusters: Type.Optional(
-      Type.Union([Type.Literal('all'), Type.Array(Type.String(), { minItems: 1 })], {
+      Type.Union([Type.Literal('all', { title: 'all' }), Type.Array(Type.String(), { minItems: 1, title: 'a list of cluster names' })], {
         description: 'The clusters the service runs in: a list, or `all` (the default).',
       }),
     ),
@@ -136,6 +136,13 @@ export const RegistrySchema = Type.Object(
     title: 'Portolan port registry',
   },
 );
+
+/**
+ * Where editors find the schema from a registry in a project that has Portolan installed
+ * (`npm install --save-dev portolan`): every registry Portolan writes names it. A registry inside
+ * a clone of Portolan names the file by its relative path instead (the examples do).
+ */
+export const SCHEMA_PATH = 'node_modules/portolan/schema/portolan.schema.json';
 
 /** The registry file as written, before names are resolved. */
 export type RegistryDocument = Static<typeof RegistrySchema>;

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.ts';
+import { InputError, UsageError } from '../../core/errors.ts';
 import { checkRegistry } from '../../engine/check.ts';
 import { displayPath } from '../../registry/load.ts';
 import { unifiedDiff } from '../../reporters/line-diff.ts';
@@ -47,6 +47,7 @@ export function registerDocs(program: Command, context: CommandContext): void {
       else if (registry.docs !== undefined) file = resolve(dirname(resolve(io.cwd, registry.file)), registry.docs);
       else throw new UsageError(`${options.write ? '--write' : '--check'} needs FILE, or \`docs: PORTS.md\` in ${registry.file}`);
       const shown = displayPath(file, io.cwd);
+      if (existsSync(file) && statSync(file).isDirectory()) throw new InputError(`${shown}: is a folder, not a file`, undefined, 'give the document\'s file, such as PORTS.md');
       if (options.write !== undefined) {
         writeFileAtomic(file, text, shown);
         io.stderr(`wrote ${shown}\n`);

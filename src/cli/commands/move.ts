@@ -60,7 +60,7 @@ export function registerMove(program: Command, context: CommandContext): void {
             service: move.service.name,
             range: move.range?.name ?? null,
             clusters: move.service.clusters,
-            ports: move.moves.map((m) => ({ name: m.port.name ?? null, from: m.from, port: m.to, protocol: m.port.protocol })),
+            ports: move.moves.map((m) => ({ name: m.port.name ?? null, from: m.from, port: m.to, protocol: m.port.protocol, ...(m.overrides.length ? { overrides: m.overrides.map((o) => ({ cluster: o.cluster, from: o.port })) } : {}) })),
             conflicts: move.conflicts.map((c) => ({ service: c.service, portName: c.portName ?? null, cluster: c.cluster, port: c.port })),
           }),
         },

@@ -36,8 +36,15 @@ export function registerReserve(program: Command, context: CommandContext): void
           };
         },
         {
-          text: (reservation: PlannedReservation) => `reserved ${describeReservation(reservation)}`,
-          json: (reservation: PlannedReservation) => ({ action: 'reserve', ports: formatSpan(reservation.span), reason: reservation.reason, clusters: reservation.clusters }),
+          text: (reservation: PlannedReservation) =>
+            reservation.existing ? `already reserved: ${describeReservation({ ...reservation, reason: reservation.existing.reason })}` : `reserved ${describeReservation(reservation)}`,
+          json: (reservation: PlannedReservation) => ({
+            action: 'reserve',
+            ports: formatSpan(reservation.span),
+            reason: reservation.existing?.reason ?? reservation.reason,
+            clusters: reservation.clusters,
+            alreadyReserved: reservation.existing !== undefined,
+          }),
         },
       );
     });

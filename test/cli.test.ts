@@ -44,7 +44,7 @@ describe('portolan check', () => {
   it('prints the documented JSON shape', async () => {
     const run = await runCli(['check', '--format', 'json'], tempFolder({ 'portolan.yaml': CLEAN.replace('port: { port: 30101', 'port: { port: 30100') }));
     const output = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(output), ['findings', 'summary']);
+    assert.deepEqual(Object.keys(output), ['findings', 'suppressed', 'summary']);
     assert.deepEqual(output.summary, { errors: 1, warnings: 0, infos: 0, files: ['portolan.yaml'] });
     assert.deepEqual(output.findings[0], {
       ruleId: 'port-conflict',

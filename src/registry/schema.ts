@@ -76,6 +76,31 @@ export const PortSchema = Type.Object(
 
 const PortEntry = Type.Union([Port, PortSchema]);
 
+const Reason = Type.String({ minLength: 1, description: 'Why the finding is accepted; required, so the next reader knows.' });
+const ClusterList = Type.Array(Type.String(), { minItems: 1, description: 'The clusters it holds in; every cluster when absent.' });
+
+export const ServiceIgnoreSchema = Type.Object(
+  {
+    rule: Type.String({ minLength: 1, description: 'The id of the rule whose findings about this service are accepted.' }),
+    reason: Reason,
+    clusters: Type.Optional(ClusterList),
+  },
+  { additionalProperties: false, description: "Accepts a rule's findings about this service, on purpose." },
+);
+
+export const IgnoreSchema = Type.Object(
+  {
+    rule: Type.Optional(Type.String({ minLength: 1, description: 'The id of the rule whose findings are accepted; any rule when absent.' })),
+    clusters: Type.Optional(ClusterList),
+    ports: Type.Optional(PortsOrSpans),
+    files: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: "Globs of the files a finding is in, relative to this file's folder: `apps/legacy/**`." }),
+    ),
+    reason: Reason,
+  },
+  { additionalProperties: false, description: 'Accepts the findings that match every key given (rule, clusters, ports, files), on purpose.' },
+);
+
 export const ServiceSchema = Type.Object(
   {
     title: Type.Optional(Type.String({ description: 'The name people use, such as `Flyte Console`.' })),
@@ -104,6 +129,7 @@ export const ServiceSchema = Type.Object(
     replacedBy: Type.Optional(Type.String({ description: 'For a legacy service, the service that replaces it.' })),
     owner: Type.Optional(Type.String()),
     notes: Type.Optional(Type.String()),
+    ignore: Type.Optional(Type.Array(ServiceIgnoreSchema, { description: "Findings about this service accepted on purpose: `[{ rule: prefer-loadbalancer, reason: '...' }]`." })),
   },
   { additionalProperties: false },
 );
@@ -129,6 +155,7 @@ export const RegistrySchema = Type.Object(
     rules: Type.Optional(
       Type.Record(Type.String(), Severity, { description: 'Per-rule severity: error, warning, info or off.' }),
     ),
+    ignore: Type.Optional(Type.Array(IgnoreSchema, { description: 'Findings accepted on purpose, by rule, cluster, port or file glob, each with its reason.' })),
   },
   {
     additionalProperties: false,
@@ -148,6 +175,7 @@ export const SCHEMA_PATH = 'node_modules/portolan/schema/portolan.schema.json';
 export type RegistryDocument = Static<typeof RegistrySchema>;
 export type ServiceDocument = Static<typeof ServiceSchema>;
 export type PortDocument = Static<typeof PortSchema>;
+export type IgnoreDocument = Static<typeof IgnoreSchema>;
 
 /** The JSON Schema of the registry file, as `portolan schema` prints it. */
 export function registryJsonSchema(): Record<string, unknown> {

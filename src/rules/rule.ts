@@ -1,5 +1,5 @@
 import type { RangeIndex } from '../core/range-index.ts';
-import type { PortClaim, Registry, Report, RepoObservation, Severity } from '../core/types.ts';
+import type { Ignore, PortClaim, Registry, Report, RepoObservation, Severity } from '../core/types.ts';
 
 /** What a rule says about itself: the reference page and the SARIF rule are made from it. */
 export interface RuleMeta {
@@ -10,6 +10,8 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** Message templates by message id; `{{name}}` is filled from the report's data. */
   messages: Record<string, string>;
+  /** Runs after the ignores are applied, and sees the ignores that accepted nothing. */
+  afterIgnores?: boolean;
 }
 
 /** What a rule reports; the engine adds the rule id and severity. */
@@ -23,6 +25,8 @@ export interface RuleContext {
   ranges: RangeIndex;
   /** What a repository scan found; undefined when no repository was given, and drift rules then stay silent. */
   observed?: RepoObservation;
+  /** For a rule that runs after the ignores: the ignores that accepted no finding. */
+  unusedIgnores?: readonly Ignore[];
   report(report: Report): void;
 }
 

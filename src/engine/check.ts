@@ -41,14 +41,14 @@ export function checkRegistry(registry: Registry, options: CheckOptions = {}): C
       claims,
       ranges,
       ...(options.observed ? { observed: options.observed } : {}),
-      ...(unusedIgnores ? { unusedIgnores } : {}),
+      ...(unusedIgnores ? { unusedIgnores, ruleIds: Object.keys(allRules) } : {}),
       report: (report) => into.push(label(ruleId, rule, severity, report)),
     });
   };
   const labelled: Finding[] = [];
   for (const [ruleId, rule] of Object.entries(rules)) if (!rule.meta.afterIgnores) run(ruleId, rule, labelled);
   // Rules report, the engine labels, and then the ignores accept what the team has accepted.
-  const { kept, suppressed, unused } = applyIgnores(labelled, registry, options.observed?.ignores ?? [], on);
+  const { kept, suppressed, unused } = applyIgnores(labelled, registry, options.observed?.ignores ?? [], on, new Set(Object.keys(allRules)));
   for (const [ruleId, rule] of Object.entries(rules)) if (rule.meta.afterIgnores) run(ruleId, rule, kept, unused);
   const wanted = findingFilter(options);
   const findings = kept.filter(wanted).sort(compareFindings);

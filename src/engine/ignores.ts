@@ -16,11 +16,18 @@ export interface IgnoreOutcome {
  * one matches is suppressed, with the reason. `ran` is the rules that ran, so an ignore of a rule
  * that is off, or left out with --rule, is not reported as unused.
  */
-export function applyIgnores(findings: readonly Finding[], registry: Registry, annotations: readonly Ignore[], ran: ReadonlySet<string>): IgnoreOutcome {
+export function applyIgnores(
+  findings: readonly Finding[],
+  registry: Registry,
+  annotations: readonly Ignore[],
+  ran: ReadonlySet<string>,
+  known: ReadonlySet<string>,
+): IgnoreOutcome {
   const services = new Map(registry.services.map((service) => [service.name, service]));
   const matchers = [
     ...registry.ignores.map((ignore) => ({ ignore, kind: 'registry' as const, matches: registryMatcher(ignore, registry, services) })),
-    ...annotations.map((ignore) => ({ ignore, kind: 'annotation' as const, matches: (finding: Finding) => annotationMatches(ignore, finding) })),
+    // An annotation without its reason accepts nothing; unused-ignore tells why.
+    ...annotations.map((ignore) => ({ ignore, kind: 'annotation' as const, matches: (finding: Finding) => ignore.reason !== '' && annotationMatches(ignore, finding) })),
   ];
   const used = new Set<Ignore>();
   const kept: Finding[] = [];
@@ -34,7 +41,10 @@ export function applyIgnores(findings: readonly Finding[], registry: Registry, a
     used.add(matcher.ignore);
     suppressed.push({ ...finding, suppression: { kind: matcher.kind, reason: matcher.ignore.reason, at: matcher.ignore.at } });
   }
-  const unused = matchers.map((m) => m.ignore).filter((ignore) => !used.has(ignore) && (ignore.rule === undefined || ran.has(ignore.rule)));
+  // An annotation naming no rule at all (a typo) is unused too: nothing could ever match it.
+  const unused = matchers
+    .map((m) => m.ignore)
+    .filter((ignore) => !used.has(ignore) && (ignore.rule === undefined || ran.has(ignore.rule) || (ignore.object !== undefined && !known.has(ignore.rule))));
   return { kept, suppressed, unused };
 }
 

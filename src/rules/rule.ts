@@ -27,6 +27,8 @@ export interface RuleContext {
   observed?: RepoObservation;
   /** For a rule that runs after the ignores: the ignores that accepted no finding. */
   unusedIgnores?: readonly Ignore[];
+  /** For a rule that runs after the ignores: every rule id, to tell a mistyped one. */
+  ruleIds?: readonly string[];
   report(report: Report): void;
 }
 

@@ -1,4 +1,5 @@
 import { formatSpans } from '../core/span.ts';
+import { suggestion } from '../core/suggest.ts';
 import type { Ignore } from '../core/types.ts';
 import { defineRule } from './rule.ts';
 
@@ -16,18 +17,18 @@ export default defineRule({
     messages: {
       registry: '{{what}} accepts no finding of {{rule}}{{scope}}; remove it ({{reason}})',
       annotation: 'the portolan.dev/ignore annotation of {{object}} accepts no finding of {{rule}}; remove it ({{reason}})',
+      noReason: 'the portolan.dev/ignore annotation of {{object}} gives no reason, so it accepts nothing; say why in portolan.dev/ignore-reason',
+      unknownRule: 'the portolan.dev/ignore annotation of {{object}} names "{{rule}}", which is no rule; {{hint}}',
     },
   },
-  check({ unusedIgnores = [], report }) {
+  check({ unusedIgnores = [], ruleIds = [], report }) {
     for (const ignore of unusedIgnores) {
       const rule = ignore.rule ?? 'any rule';
       if (ignore.object) {
         const { ref } = ignore.object;
-        report({
-          messageId: 'annotation',
-          data: { object: `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`, rule, reason: ignore.reason },
-          locations: [ignore.at],
-        });
+        const object = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+        const messageId = !ruleIds.includes(rule) ? 'unknownRule' : ignore.reason === '' ? 'noReason' : 'annotation';
+        report({ messageId, data: { object, rule, reason: ignore.reason, hint: suggestion(rule, ruleIds, 'rules') }, locations: [ignore.at] });
         continue;
       }
       report({

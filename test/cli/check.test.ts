@@ -237,3 +237,50 @@ describe('a registry that cannot be loaded', () => {
     assert.match(missing.runs[0].invocations[0].toolExecutionNotifications[0].message.text, /no portolan\.yaml in /);
   });
 });
+
+describe('the portolan.dev/ignore annotation', () => {
+  const files = {
+    'portolan.yaml': 'version: 1\nclusters:\n  lab: {}\nrules:\n  dynamic-band: off\n  unreserved-port: off\nservices:\n  grafana: { clusters: [lab], port: 30040 }\n',
+    'clusters/lab/tools.yaml': `# Two debugging Services in one file: only the first is accepted.
+apiVersion: v1
+kind: Service
+metadata:
+  name: debug-shell
+  annotations:
+    portolan.dev/ignore: unregistered-port,kind-unmapped-nodeport
+    portolan.dev/ignore-reason: opened by hand during incidents, closed after
+spec:
+  type: NodePort
+  ports:
+    - port: 22
+      nodePort: 30250
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: mailhog
+spec:
+  type: NodePort
+  ports:
+    - port: 8025
+      nodePort: 30251
+`,
+    'clusters/lab/grafana.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: grafana\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30040\n',
+  };
+
+  it("accepts its rules' findings about the object it is on, and no other object's", async () => {
+    const dir = tempFolder(files);
+    const run = await runCli(['check', '--repo', '.', '--format', 'json'], dir);
+    const result = JSON.parse(run.stdout) as { findings: Finding[]; suppressed: (Finding & { locations: { file: string; line: number }[] })[] };
+    assert.deepEqual(
+      result.suppressed.map((f) => [f.ruleId, f.locations[0]!.line, f.suppression!.kind, f.suppression!.reason]),
+      [['unregistered-port', 13, 'annotation', 'opened by hand during incidents, closed after']],
+    );
+    assert.deepEqual(ids(result.findings), ['unregistered-port lab', 'unused-ignore all']);
+    assert.match(JSON.stringify(result.findings), /mailhog/);
+    const sarif = JSON.parse((await runCli(['check', '--repo', '.', '--format', 'sarif'], dir)).stdout);
+    const accepted = sarif.runs[0].results.filter((r: { suppressions?: unknown[] }) => r.suppressions);
+    assert.equal(accepted.length, 1);
+    assert.equal(accepted[0].suppressions[0].kind, 'inSource');
+  });
+});

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { annotationIgnores } from '../k8s-manifests/ignores.ts';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import type { FileProblem, Location, ObjectRef, ObservedService, PortClaim, Registry, RepoObservation, SkippedValue } from '../../core/types.ts';
@@ -132,6 +133,7 @@ class RepoScan {
       undeployed: this.undeployedClaims(),
       problems: [...this.problems.values()],
       skipped: [...this.skipped.values()],
+      ignores: [...this.manifests.values()].flatMap(annotationIgnores),
       filesSeen: this.files.length,
       filesParsed: this.filesParsed,
     };

@@ -46,3 +46,15 @@ test('the packed package installs into an empty project, and `npx portolan check
   assert.equal(finding.status, 1);
   assert.deepEqual(JSON.parse(finding.stdout).findings.map((f: { ruleId: string }) => f.ruleId).sort(), ['out-of-range']);
 });
+
+test('an install from a Git URL builds dist/ with `prepare` and gives a working portolan', { timeout: 300_000 }, () => {
+  // The committed tree, as `npm install -g git+https://...` would fetch it.
+  const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const project = tempFolder({ 'package.json': JSON.stringify({ name: 'ports-from-git', version: '1.0.0', private: true }) });
+  npm(['install', '--no-audit', '--no-fund', '--prefer-offline', `git+file://${ROOT}#${commit}`], project);
+  assert.ok(existsSync(join(project, 'node_modules', 'portolan', 'dist', 'cli.js')), 'prepare built dist/');
+  writeFileSync(join(project, 'portolan.yaml'), 'version: 1\nclusters:\n  forge: {}\n');
+  const run = spawnSync('npx', ['--no-install', 'portolan', 'check'], { cwd: project, env: userEnv(), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /no problems in portolan\.yaml/);
+});

@@ -23,10 +23,13 @@ export function outputFormatOptions(command: Command, formats: readonly string[]
 /** A `--format` option that accepts the given names and lists them when another is given. */
 export function formatOption(formats: readonly string[], fallback = 'text'): Option {
   const sorted = [...formats].sort();
-  return new Option('-f, --format <format>', `output format: ${sorted.join(', ')}`).default(fallback).argParser((value: string) => {
+  const option = new Option('-f, --format <format>', 'the output format').default(fallback).argParser((value: string) => {
     if (!formats.includes(value)) throw new UsageError(`unknown format "${value}"; ${suggestion(value, sorted, 'formats')}`);
     return value;
   });
+  // Listed by --help and the completion scripts; the parser above gives the "did you mean" for a wrong one.
+  option.argChoices = sorted;
+  return option;
 }
 
 /** Collects a repeatable option into a list, also splitting commas: `--cluster a,b --cluster c`. */

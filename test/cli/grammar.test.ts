@@ -104,7 +104,7 @@ describe('one grammar for every command', () => {
       const help = (await runCli([command, '--help'])).stdout;
       assert.match(help, /^Usage: portolan \S+ .*\[path\]/m, command);
       if (command !== 'docs') {
-        assert.match(help, /-f, --format <format>\s+output format: json(, \w+)*, text/, command);
+        assert.match(help, /-f, --format <format>\s+the output format \(choices: "json"(,\s+"\w+")*,\s+"text",\s+default:\s+"text"\)/, command);
         assert.match(help, /--json\s+the same as --format json/, command);
       }
     }

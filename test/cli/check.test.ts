@@ -265,6 +265,8 @@ spec:
     - port: 8025
       nodePort: 30251
 `,
+    // A trap: nothing deploys this folder, so its annotation accepts nothing and is not reported either.
+    'apps/retired/debug.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: old-debug\n  annotations:\n    portolan.dev/ignore: unregistered-port\nspec:\n  type: NodePort\n  ports:\n    - port: 22\n      nodePort: 30260\n',
     'clusters/lab/grafana.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: grafana\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30040\n',
   };
 

@@ -116,6 +116,7 @@ class RepoScan {
       if (cluster !== undefined) deployedNames.get(cluster)?.add(application.name);
     }
 
+    const deployedFiles = new Set([...services.map((s) => s.at.file), ...claims.map((c) => c.at.file)]);
     const kindConfigs = new Map<string, string>();
     for (const { object, cluster, host } of this.kindConfigs()) {
       kindConfigs.set(cluster, object.source.file);
@@ -133,7 +134,8 @@ class RepoScan {
       undeployed: this.undeployedClaims(),
       problems: [...this.problems.values()],
       skipped: [...this.skipped.values()],
-      ignores: [...this.manifests.values()].flatMap(annotationIgnores),
+      // Only the annotations of what is deployed: a file nothing deploys accepts nothing, and says nothing.
+      ignores: [...this.manifests.values()].filter((m) => deployedFiles.has(m.file)).flatMap(annotationIgnores),
       filesSeen: this.files.length,
       filesParsed: this.filesParsed,
     };

@@ -18,6 +18,7 @@ export interface CommandContext {
   color(): boolean;
 }
 
+// The shared grammar lives in options.ts; commands that import these from here keep working.
 export { collect, formatOption, parsePort } from './options.ts';
 
 /** The context for the process: registry from --registry or the nearest portolan.yaml. */

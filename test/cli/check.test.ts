@@ -109,6 +109,9 @@ rules:`,
     const shown = await runCli(['check', '--show-suppressed'], dir);
     assert.match(shown.stdout, /^suppressed\n {2}portolan\.yaml:\d+:\d+ {2}warning {2}grafana is a NodePort service in production cluster studio {2}prefer-loadbalancer\n {4}accepted: the on-call laptop reaches it through the node, until the VPN is up \(portolan\.yaml:15:9\)$/m);
     assert.match(shown.stdout, /accepted: syslog's port is fixed by the appliances that send to it \(portolan\.yaml:19:5\)/);
+    const markdown = await runCli(['check', '--format', 'markdown'], dir);
+    assert.match(markdown.stdout, /^1 problem: 1 error\(s\), 0 warning\(s\), 0 info\. 2 accepted on purpose/m);
+    assert.doesNotMatch(markdown.stdout, /prefer-loadbalancer/);
   });
 
   it('JSON keeps suppressed findings under `suppressed`, with the reason and where it is written', async () => {

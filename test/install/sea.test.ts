@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT, tempFolder } from '../helpers.ts';
 
 // `npm run build:sea` makes one file that runs without Node.js: build it, and use it with no node on PATH.
-test('the single executable runs check, who and --version with no node on PATH', { timeout: 300_000 }, () => {
-  const out = join(tempFolder(), 'portolan');
+test('the single executable runs check, who and --version with no node on PATH', { timeout: 300_000 }, (t) => {
+  const folder = tempFolder();
+  const out = join(folder, 'portolan');
+  // The executable is a copy of node (about 100 MB): it goes when the test ends.
+  t.after(() => rmSync(folder, { recursive: true, force: true }));
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-sea.mjs'), '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   assert.ok(statSync(out).mode & 0o100, 'executable');
   const env = { PATH: '/nonexistent', HOME: tempFolder() };

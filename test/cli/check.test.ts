@@ -234,7 +234,10 @@ describe('a registry that cannot be loaded', () => {
     assert.equal(first.message.text, 'unknown key "rnage" in services.kafka (did you mean "range"?)');
     assert.deepEqual(first.locations[0].physicalLocation, { artifactLocation: { uri: 'portolan.yaml' }, region: { startLine: 9, startColumn: 12 } });
     assert.deepEqual(log.runs[0].results, []);
-    // A registry that is not there is an unsuccessful run too, with no place to point at.
+    // A repository that is not there, and a registry that is not there, are unsuccessful runs too.
+    const noRepo = await runCli(['check', '--repo', 'gone', '--format', 'sarif'], tempFolder({ 'portolan.yaml': REGISTRY }));
+    assert.equal(noRepo.code, 2);
+    assert.equal(JSON.parse(noRepo.stdout).runs[0].invocations[0].toolExecutionNotifications[0].message.text, 'gone: no such file or folder (give the root folder of a GitOps repository)');
     const missing = JSON.parse((await runCli(['check', '--format', 'sarif'], tempFolder({}))).stdout);
     assert.equal(missing.runs[0].invocations[0].executionSuccessful, false);
     assert.match(missing.runs[0].invocations[0].toolExecutionNotifications[0].message.text, /no portolan\.yaml in /);

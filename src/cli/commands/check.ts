@@ -36,10 +36,16 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .action((path: string | undefined, options: CheckFlags) => {
       const machine = options.format === 'json' || options.format === 'sarif';
       let registry;
+      let observed;
       try {
         registry = context.registry(path);
+        if (options.repo !== undefined) {
+          const progress = progressLine(context.io, !machine);
+          observed = scanRepo(options.repo, { registry, cwd: context.io.cwd, onProgress: progress.update });
+          progress.done();
+        }
       } catch (error) {
-        // Code scanning shows a registry that cannot be read, rather than an empty upload; stderr says it too.
+        // Code scanning shows a registry (or repository) that cannot be read, rather than an empty upload; stderr says it too.
         const errors = inputErrorsOf(error);
         if (machine && errors.length > 0) {
           const files = [...new Set(errors.flatMap((e) => (e.at ? [e.at.file] : [])))];
@@ -47,14 +53,8 @@ export function registerCheck(program: Command, context: CommandContext): void {
         }
         throw error;
       }
-      let observed;
-      if (options.repo !== undefined) {
-        const progress = progressLine(context.io, !machine);
-        observed = scanRepo(options.repo, { registry, cwd: context.io.cwd, onProgress: progress.update });
-        progress.done();
-        if (observed.clusters.length === 0) {
-          context.io.stderr(`portolan: found no cluster's manifests in ${options.repo}; say where they are with clusters.NAME.paths, or keep them in clusters/NAME\n`);
-        }
+      if (observed && observed.clusters.length === 0) {
+        context.io.stderr(`portolan: found no cluster's manifests in ${options.repo}; say where they are with clusters.NAME.paths, or keep them in clusters/NAME\n`);
       }
       const result = checkRegistry(registry, {
         ...(observed ? { observed } : {}),

@@ -7,6 +7,7 @@ import { displayPath } from '../../registry/load.ts';
 import { unifiedDiff } from '../../reporters/line-diff.ts';
 import { portDocument } from '../../reporters/port-document.ts';
 import type { CommandContext } from '../context.ts';
+import { REGISTRY_PATH_DESCRIPTION } from '../options.ts';
 import { EXIT } from '../exit.ts';
 import { writeFileAtomic } from '../write-file.ts';
 
@@ -25,7 +26,7 @@ export function registerDocs(program: Command, context: CommandContext): void {
     .description(
       "Render the port document from the registry: ranges and how full they are, each range's services per cluster, reserved ports, the allocation rules, cross-cluster addresses and what `check` found. The same registry always gives the same bytes. FILE defaults to the registry's `docs:` path.",
     )
-    .argument('[path]', 'a registry file, or a folder that holds portolan.yaml (default: the nearest portolan.yaml)')
+    .argument('[path]', REGISTRY_PATH_DESCRIPTION)
     .option('-w, --write [file]', 'write the document to FILE instead of stdout')
     .option('--check [file]', 'exit 1 and show a diff when FILE is not what the registry gives (for CI and pre-commit)')
     .option('--date [date]', 'print "Last updated: DATE" (today, in UTC, without DATE)')

@@ -16,7 +16,15 @@ export function registryPathArgument(command: Command): Command {
 /** Adds `-f, --format` with the given names, and `--json` as another way to say `--format json`. */
 export function outputFormatOptions(command: Command, formats: readonly string[], fallback = 'text'): Command {
   command.addOption(formatOption(formats, fallback));
-  if (formats.includes('json')) command.addOption(new Option('--json', 'the same as --format json').implies({ format: 'json' }));
+  if (formats.includes('json')) {
+    command.addOption(new Option('--json', 'the same as --format json').implies({ format: 'json' }));
+    command.hook('preAction', (self) => {
+      const format = self.opts().format as string;
+      if (self.getOptionValueSource('json') === 'cli' && self.getOptionValueSource('format') === 'cli' && format !== 'json') {
+        throw new UsageError(`--json and --format ${format} ask for two formats; give one of them`);
+      }
+    });
+  }
   return command;
 }
 

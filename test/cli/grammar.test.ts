@@ -96,6 +96,10 @@ describe('one grammar for every command', () => {
       assert.doesNotThrow(() => JSON.parse(alias.stdout), command);
       const text = await runCli([command, ...args, 'plan', '--format', 'text'], dir);
       assert.throws(() => JSON.parse(text.stdout), command);
+      const both = await runCli([command, ...args, 'plan', '--format', 'text', '--json'], dir);
+      assert.equal(both.code, 2, command);
+      assert.match(both.stderr, /^portolan: --json and --format text ask for two formats; give one of them\n$/, command);
+      assert.equal((await runCli([command, ...args, 'plan', '--format', 'json', '--json'], dir)).stdout, long.stdout, command);
     }
   });
 

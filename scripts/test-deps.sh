@@ -7,6 +7,8 @@ set -euo pipefail
 declare -A needed=(
   [strace]=strace
   [openssl]=openssl   # certificates of the local API servers the live-cluster tests start
+  [zsh]=zsh           # shells whose completion scripts the tests load
+  [fish]=fish
 )
 
 missing=()

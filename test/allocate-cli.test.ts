@@ -75,7 +75,7 @@ test('--port refuses a taken port with its holder, and a full range exits 2 nami
   const dir = tempFolder({ 'portolan.yaml': EXAMPLE });
   const taken = await runCli(['allocate', 'agent-ripley', '--port', '30120', '--cluster', 'studio'], dir);
   assert.equal(taken.code, 2);
-  assert.match(taken.stderr, /^portolan.yaml:\d+:\d+: port 30120 is taken: agent-bruno holds 30120 in studio/);
+  assert.match(taken.stderr, /^portolan: portolan.yaml:\d+:\d+: port 30120 is taken: agent-bruno holds 30120 in studio/);
   const full = await runCli(['allocate', 'agent-ripley', '--range', 'ai-agents', '--static-band'], dir);
   assert.equal(full.code, 2);
   assert.match(full.stderr, /ranges with room: platform \(30000-30099\)/);
@@ -141,14 +141,15 @@ test('--commit with a dirty registry, or without git, says so and does not commi
   const dir = gitRepo({ 'portolan.yaml': EXAMPLE });
   writeFileSync(join(dir, 'portolan.yaml'), `${EXAMPLE}# a hand edit\n`);
   const dirty = await runCli(['allocate', 'agent-ripley', '--range', 'ai-agents', '--commit'], dir);
-  assert.equal(dirty.code, 0);
+  // Exit 1, so that `allocate --commit && git push` pushes nothing; the file is written all the same.
+  assert.equal(dirty.code, 1);
   assert.match(dirty.stderr, /not committed: portolan.yaml has uncommitted changes/);
   assert.equal(git(dir, 'rev-list', '--count', 'HEAD'), '1');
   assert.match(read(join(dir, 'portolan.yaml')), /agent-ripley:/);
 
   const plain = tempFolder({ 'portolan.yaml': EXAMPLE });
   const noGit = await runCli(['allocate', 'agent-ripley', '--range', 'ai-agents', '--commit', '--json'], plain);
-  assert.equal(noGit.code, 0, noGit.stderr);
+  assert.equal(noGit.code, 1, noGit.stderr);
   const outcome = JSON.parse(noGit.stdout);
   assert.equal(outcome.commit, null);
   assert.match(outcome.notes.join('\n'), /not committed: .* is not inside a git repository/);
@@ -177,7 +178,7 @@ test('a manifest that does not exist is an input error, and nothing is written',
   const dir = tempFolder({ 'portolan.yaml': EXAMPLE });
   const run = await runCli(['allocate', 'agent-ripley', '--range', 'ai-agents', '--manifest', 'nope.yaml'], dir);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /^nope\.yaml: no such file/);
+  assert.match(run.stderr, /^portolan: nope\.yaml: no such file or folder$/m);
   assert.equal(read(join(dir, 'portolan.yaml')), EXAMPLE);
   assert.deepEqual(readdirSync(dir), ['portolan.yaml']);
 });

@@ -200,10 +200,10 @@ test('init: a missing repository or document is a clear error, exit 2, nothing w
   const dir = tempFolder({ 'clusters/lab/svc.yaml': service('web', 30080) });
   const missing = await runCli(['init', '--repo', 'nope'], dir);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /nope: no such folder/);
+  assert.match(missing.stderr, /^portolan: nope: no such file or folder$/m);
   const noDoc = await runCli(['init', '--doc', 'PORTS.md'], dir);
   assert.equal(noDoc.code, 2);
-  assert.match(noDoc.stderr, /PORTS\.md: cannot read: ENOENT/);
+  assert.match(noDoc.stderr, /^portolan: PORTS\.md: no such file or folder$/m);
   assert.equal(existsSync(join(dir, 'portolan.yaml')), false);
   const odd = tempFolder({ 'clusters/lab\u001b[2J/svc.yaml': service('web', 30080) });
   const scan = await runCli(['scan', '.'], odd);

@@ -69,11 +69,8 @@ describe('the bundled example (the seed document as written)', () => {
   });
 
   it("plans ranges in every cluster's dynamic NodePort band", () => {
-    assert.deepEqual(of('dynamic-band').map((f) => [f.cluster, f.data.staticBand]), [
-      ['forge', '30000-30085'],
-      ['studio', '30000-30085'],
-      ['pro', '30000-30085'],
-    ]);
+    // The three clusters share the API server's default range, so they hear about its band once.
+    assert.deepEqual(of('dynamic-band').map((f) => [f.clusters, f.data.staticBand]), [[['forge', 'studio', 'pro'], '30000-30085']]);
   });
 
   it('finds nothing else', () => {

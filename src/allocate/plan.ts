@@ -2,7 +2,7 @@ import { InputError, UsageError } from '../core/errors.ts';
 import { RangeIndex } from '../core/range-index.ts';
 import { formatSpan, formatSpans, inSpans } from '../core/span.ts';
 import { suggestion } from '../core/suggest.ts';
-import { claimLabel, type Cluster, type Exposure, type PortClaim, type PortSpan, type Protocol, type Range, type Registry, type Service, type ServicePort } from '../core/types.ts';
+import { claimLabel, type Cluster, type Exposure, type PortClaim, type PortOverride, type PortSpan, type Protocol, type Range, type Registry, type Reservation, type Service, type ServicePort } from '../core/types.ts';
 import { registryClaims } from '../engine/claims.ts';
 import { clusterNamed, rangeNamed } from '../engine/queries.ts';
 import { blockedPorts, describeRange, dynamicBands, lowestFreeBlock, rangesWithRoom } from './search.ts';
@@ -61,7 +61,16 @@ export function planAllocation(registry: Registry, request: AllocationRequest): 
   else if (request.port !== undefined) range = new RangeIndex(registry.ranges).rangesOf(request.port)[0];
   else throw new UsageError('give --range RANGE to pick the next free port there, or --port N');
   const count = Math.max(1, request.names.length);
-  const ports = placeBlock(registry, { clusters, range, count, at: request.port, staticBand: request.staticBand, ignore: () => false });
+  const ports = placeBlock(registry, {
+    clusters,
+    range,
+    count,
+    at: request.port,
+    flag: '--port',
+    nodePorts: (request.exposure ?? 'NodePort') !== 'ClusterIP',
+    staticBand: request.staticBand,
+    ignore: () => false,
+  });
   return {
     service: request.service,
     ...(range ? { range } : {}),
@@ -88,6 +97,8 @@ export interface PortMove {
   port: ServicePort;
   from: number;
   to: number;
+  /** The clusters where the port had another number; the move gives it `to` there too. */
+  overrides: PortOverride[];
 }
 
 /** A service's ports moving to new numbers. */
@@ -123,13 +134,17 @@ export function planMove(registry: Registry, request: MoveRequest): Move {
     range,
     count: ports.length,
     at: request.to,
+    flag: '--to',
+    nodePorts: service.exposure !== 'ClusterIP',
     staticBand: request.staticBand,
     ignore: (claim) => claim.service === service.name && moving.has(claimLabel(claim)),
   });
-  const clusterNames = new Set(service.clusters);
-  const from = new Set(ports.map((p) => p.port));
-  const conflicts = registryClaims(registry).filter((claim) => claim.service !== service.name && clusterNames.has(claim.cluster) && from.has(claim.port));
-  return { service, ...(range ? { range } : {}), moves: ports.map((port, i) => ({ port, from: port.port, to: placed[i]! })), conflicts };
+  // What the service holds now, cluster by cluster (overrides included): the other holders of those ports are the conflicts settled.
+  const claims = registryClaims(registry);
+  const held = new Set(claims.filter((claim) => claim.service === service.name && moving.has(claimLabel(claim))).map((claim) => `${claim.cluster}/${claim.port}`));
+  const conflicts = claims.filter((claim) => claim.service !== service.name && held.has(`${claim.cluster}/${claim.port}`));
+  const moves = ports.map((port, i) => ({ port, from: port.port, to: placed[i]!, overrides: port.overrides }));
+  return { service, ...(range ? { range } : {}), moves, conflicts };
 }
 
 /** What `portolan release` asks for: the whole service, or only some of its clusters. */
@@ -175,6 +190,8 @@ export interface PlannedReservation {
   span: PortSpan;
   reason: string;
   clusters: string[];
+  /** The reservation of the same ports in the same clusters that is already there: nothing to add. */
+  existing?: Reservation;
 }
 
 /** Reserves a span, refusing when a service holds one of its ports in one of the clusters. */
@@ -183,8 +200,15 @@ export function planReservation(registry: Registry, request: ReservationRequest)
   const clusters = clustersOf(registry, request.clusters);
   const names = new Set(clusters.map((c) => c.name));
   const holders = registryClaims(registry).filter((claim) => names.has(claim.cluster) && claim.port >= request.span.from && claim.port <= request.span.to);
-  if (holders.length > 0) throw heldError(holders, `${formatSpan(request.span)} cannot be reserved`);
-  return { span: request.span, reason: request.reason, clusters: [...request.clusters] };
+  if (holders.length > 0) throw heldError(holders, `${formatSpan(request.span)} cannot be reserved`, 'reserve other ports, or move or release the service first');
+  const same = registry.reserved.find(
+    (r) => r.spans.length === 1 && r.spans[0]!.from === request.span.from && r.spans[0]!.to === request.span.to && sameClusters(r.clusters, request.clusters),
+  );
+  return { span: request.span, reason: request.reason, clusters: [...request.clusters], ...(same ? { existing: same } : {}) };
+}
+
+function sameClusters(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
 }
 
 /** The service called `name`, or an error that suggests the nearest. */
@@ -200,6 +224,10 @@ interface Placement {
   count: number;
   /** A given first port; the lowest free block of the range when absent. */
   at: number | undefined;
+  /** The command's flag that gave `at`, for the hints: `--port` or `--to`. */
+  flag: string;
+  /** Whether the ports are node ports, which must lie in every cluster's NodePort range. */
+  nodePorts: boolean;
   staticBand: boolean;
   /** Claims that do not count as taken (the moving service's own). */
   ignore: (claim: PortClaim) => boolean;
@@ -211,14 +239,16 @@ function placeBlock(registry: Registry, placement: Placement): number[] {
   const claims = registryClaims(registry).filter((claim) => !placement.ignore(claim));
   const taken = takenByCluster(registry, claims);
   const avoid = placement.staticBand ? dynamicBands(clusters) : [];
-  const blocked = blockedPorts(clusters.map((c) => taken.get(c.name)!), avoid);
+  const outside = placement.nodePorts ? clusters.flatMap((c) => outsideSpans(c.nodePortRange)) : [];
+  const blocked = blockedPorts(clusters.map((c) => taken.get(c.name)!), [...avoid, ...outside]);
   const block = (first: number) => Array.from({ length: count }, (_, i) => first + i);
   if (at !== undefined) {
     const ports = block(at);
     if (ports[ports.length - 1]! > 65535) throw new UsageError(`${count} ports from ${at} would pass 65535`);
-    refuseTaken(registry, ports, clusters, claims, avoid);
-    const outside = range ? ports.find((port) => !inSpans(port, range.spans)) : undefined;
-    if (range && outside !== undefined) throw new InputError(`port ${outside} is not in range ${describeRange(range)}`, range.at, 'give a port inside the range, or another --range');
+    refuseTaken(registry, ports, clusters, claims, avoid, placement.flag);
+    if (placement.nodePorts) refuseOutsideNodePortRange(ports, clusters, placement.flag);
+    const stray = range ? ports.find((port) => !inSpans(port, range.spans)) : undefined;
+    if (range && stray !== undefined) throw new InputError(`port ${stray} is not in range ${describeRange(range)}`, range.at, 'give a port inside the range, or another --range');
     return ports;
   }
   const first = lowestFreeBlock(range!.spans, blocked, count);
@@ -227,15 +257,16 @@ function placeBlock(registry: Registry, placement: Placement): number[] {
 }
 
 /** Refuses ports that a service holds, a reservation keeps, or (with --static-band) the dynamic band covers. */
-function refuseTaken(registry: Registry, ports: number[], clusters: Cluster[], claims: PortClaim[], avoid: PortSpan[]): void {
+function refuseTaken(registry: Registry, ports: number[], clusters: Cluster[], claims: PortClaim[], avoid: PortSpan[], flag: string): void {
   const names = new Set(clusters.map((c) => c.name));
   const wanted = new Set(ports);
+  const hint = nextFreeHint(flag);
   const holders = claims.filter((claim) => names.has(claim.cluster) && wanted.has(claim.port));
-  if (holders.length > 0) throw heldError(holders, `port ${holders[0]!.port} is taken`);
+  if (holders.length > 0) throw heldError(holders, `port ${holders[0]!.port} is taken`, hint);
   for (const reservation of registry.reserved) {
     if (reservation.clusters.length > 0 && !reservation.clusters.some((c) => names.has(c))) continue;
     const port = ports.find((p) => inSpans(p, reservation.spans));
-    if (port !== undefined) throw new InputError(`port ${port} is reserved: ${reservation.reason}`, reservation.at, 'choose another port, or drop --port to get the next free one');
+    if (port !== undefined) throw new InputError(`port ${port} is reserved: ${reservation.reason}`, reservation.at, hint);
   }
   const banded = ports.find((p) => inSpans(p, avoid));
   if (banded !== undefined) {
@@ -243,10 +274,36 @@ function refuseTaken(registry: Registry, ports: number[], clusters: Cluster[], c
   }
 }
 
-function heldError(holders: PortClaim[], what: string): InputError {
+/** Refuses node ports outside a cluster's NodePort range, which the API server would reject. */
+function refuseOutsideNodePortRange(ports: number[], clusters: Cluster[], flag: string): void {
+  for (const cluster of clusters) {
+    const port = ports.find((p) => p < cluster.nodePortRange.from || p > cluster.nodePortRange.to);
+    if (port === undefined) continue;
+    throw new InputError(
+      `port ${port} is outside the NodePort range of cluster ${cluster.name} (${formatSpan(cluster.nodePortRange)}), so the API server would refuse it`,
+      cluster.nodePortRangeAt,
+      flag === '--port' ? `give a port inside it, drop --port to get the next free one, or use --exposure ClusterIP for a port that is no node port` : `give a port inside it, or --next for the next free one`,
+    );
+  }
+}
+
+/** What to do instead of a port that cannot be had, in the flags of the command that asked for it. */
+function nextFreeHint(flag: string): string {
+  return flag === '--port' ? 'choose another port, or drop --port to get the next free one' : 'choose another port, or use --next for the next free one';
+}
+
+/** The ports below and above a NodePort range. */
+function outsideSpans(range: PortSpan): PortSpan[] {
+  return [
+    ...(range.from > 1 ? [{ from: 1, to: range.from - 1 }] : []),
+    ...(range.to < 65535 ? [{ from: range.to + 1, to: 65535 }] : []),
+  ];
+}
+
+function heldError(holders: PortClaim[], what: string, hint: string): InputError {
   const first = holders[0]!;
   const names = [...new Set(holders.map((h) => `${claimLabel(h)} holds ${h.port} in ${h.cluster}`))];
-  return new InputError(`${what}: ${names.join('; ')}`, first.at, 'choose another port, or drop --port to get the next free one');
+  return new InputError(`${what}: ${names.join('; ')}`, first.at, hint);
 }
 
 function fullRangeError(registry: Registry, range: Range, clusters: Cluster[], blocked: ReturnType<typeof blockedPorts>, count: number, staticBand: boolean): InputError {

@@ -3,14 +3,18 @@ import { UsageError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
 import { changeRegistry, type ChangeOutcome, type Decision } from '../registry/change.ts';
 import { ruleIds } from '../rules/index.ts';
-import { collect, type CommandContext } from './context.ts';
+import type { CommandContext } from './context.ts';
+import { EXIT } from './exit.ts';
+import { collect, outputFormatOptions, registryPathArgument } from './options.ts';
 import { escapeControls } from '../core/escape.ts';
 
 /** The options every command that changes the registry takes. */
 export interface ChangeFlags {
   dryRun?: boolean;
   commit?: boolean;
-  json?: boolean;
+  format: string;
+  /** The registry named by the positional PATH, if one was given. */
+  path?: string;
   manifest?: string[];
   valuesPath?: string;
   reason?: string;
@@ -18,14 +22,15 @@ export interface ChangeFlags {
   wait: number;
 }
 
-/** Adds --dry-run, --commit, --json, --reason, --wait, --allow-outside-repo and, with `manifests`, --manifest and --values-path. */
+/** Adds [path], --dry-run, --commit, --format/--json, --reason, --wait, --allow-outside-repo and, with `manifests`, --manifest and --values-path. */
 export function changeOptions(command: Command, manifests: boolean): Command {
+  registryPathArgument(command);
   command
     .option('--dry-run', 'say what would change, and write nothing')
-    .option('--commit', 'commit the changed files with git, with a message that says what and why')
-    .option('--json', 'print the outcome as JSON')
+    .option('--commit', 'commit the changed files with git, with a message that says what and why; exits 1 when they cannot be committed')
     .option('--reason <text>', 'why, for the commit message')
     .option('--allow-outside-repo', "let the manifests and the registry's document lie outside the registry's repository");
+  outputFormatOptions(command, ['json', 'text']);
   if (manifests) {
     command
       .option('-m, --manifest <file>', 'also set the node port in this Kubernetes manifest: a Service, or a Flux HelmRelease (repeatable)', collect)
@@ -48,7 +53,8 @@ export async function runChange<T>(
   report: { text: (result: T) => string; json: (result: T) => Record<string, unknown> },
 ): Promise<ChangeOutcome<T>> {
   const { io } = context;
-  const outcome = await changeRegistry(context.registryFile(), decide, {
+  const json = flags.format === 'json';
+  const outcome = await changeRegistry(context.registryFile(flags.path), decide, {
     dryRun: flags.dryRun === true,
     commit: flags.commit === true,
     manifests: flags.manifest ?? [],
@@ -58,10 +64,12 @@ export async function runChange<T>(
     allowOutside: flags.allowOutsideRepo === true,
     lockTimeoutMs: flags.wait * 1000,
     onWait: (holder) => {
-      if (!flags.json) io.stderr(`waiting for the registry lock${holder ? ` held by process ${holder.pid}` : ''}...\n`);
+      if (!json) io.stderr(`waiting for the registry lock${holder ? ` held by process ${holder.pid}` : ''}...\n`);
     },
   });
-  if (flags.json) {
+  // `allocate --commit && git push` must not push when nothing was committed.
+  if (flags.commit && !flags.dryRun && outcome.files.length > 0 && outcome.commit === undefined) context.exit(EXIT.findings);
+  if (json) {
     io.stdout(
       `${JSON.stringify(
         {

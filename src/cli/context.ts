@@ -1,6 +1,4 @@
-import { Option } from 'commander';
 import { UsageError } from '../core/errors.ts';
-import { suggestion } from '../core/suggest.ts';
 import type { Registry } from '../core/types.ts';
 import { findRegistry, loadRegistry } from '../registry/load.ts';
 import { ruleIds } from '../rules/index.ts';
@@ -20,38 +18,22 @@ export interface CommandContext {
   color(): boolean;
 }
 
-/** A `--format` option that accepts the given names and lists them when another is given. */
-export function formatOption(formats: readonly string[], fallback = 'text'): Option {
-  return new Option('-f, --format <format>', `output format: ${formats.join(', ')}`).default(fallback).argParser((value: string) => {
-    if (!formats.includes(value)) throw new UsageError(`unknown format "${value}"; ${suggestion(value, formats, 'formats')}`);
-    return value;
-  });
-}
-
-/** Reads a port number from the command line, 1-65535. */
-export function parsePort(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 65535) {
-    throw new UsageError(`"${text}" is not a port; ports are whole numbers from 1 to 65535`);
-  }
-  return Number(text);
-}
-
-/** Collects a repeatable option into a list, also splitting commas: `--cluster a,b --cluster c`. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((part) => part.trim()).filter(Boolean)];
-}
+// The shared grammar lives in options.ts; commands that import these from here keep working.
+export { collect, formatOption, parsePort } from './options.ts';
 
 /** The context for the process: registry from --registry or the nearest portolan.yaml. */
 export function createContext(io: CliIo, globals: () => { registry?: string; color?: boolean }, setExit: (code: number) => void): CommandContext {
+  const registryFile = (path?: string) => {
+    const named = globals().registry;
+    if (path !== undefined && named !== undefined) {
+      throw new UsageError(`the registry is given twice, as ${path} and as --registry ${named}; give one of them`);
+    }
+    return findRegistry(path ?? named, io.cwd);
+  };
   return {
     io,
-    registry(path) {
-      const file = findRegistry(path ?? globals().registry, io.cwd);
-      return loadRegistry(file, { ruleIds, cwd: io.cwd });
-    },
-    registryFile(path) {
-      return findRegistry(path ?? globals().registry, io.cwd);
-    },
+    registry: (path) => loadRegistry(registryFile(path), { ruleIds, cwd: io.cwd }),
+    registryFile,
     registryOption: () => globals().registry,
     exit: setExit,
     color() {

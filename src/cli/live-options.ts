@@ -14,21 +14,30 @@ export interface LiveFlags {
   liveTimeout?: number;
 }
 
-/** Adds --cluster, --kubeconfig and --live-timeout to a command, and unless it is `snapshot`, --live and --live-snapshot. */
+/**
+ * Adds --cluster (unless the command has its own), --kubeconfig and --live-timeout to a command,
+ * and unless it is `snapshot`, --live and --live-snapshot.
+ */
 export function addLiveOptions(command: Command, snapshots = true): Command {
   if (snapshots) command.option('--live', 'also read what the live clusters run, through their kubeconfig contexts (clusters.NAME.context)');
+  if (!command.options.some((option) => option.long === '--cluster')) {
+    command.option('-c, --cluster <cluster>', snapshots ? 'with --live: only these clusters (repeat, or separate with commas)' : 'the cluster to read', collect);
+  }
   command
-    .option('-c, --cluster <cluster>', snapshots ? 'with --live: only these clusters (repeat, or separate with commas)' : 'the cluster to read', collect)
     .option('--kubeconfig <file>', 'the kubeconfig to use (default: KUBECONFIG, else ~/.kube/config)')
     .addOption(new Option('--live-timeout <seconds>', 'how long each cluster may take').default(30).argParser(seconds));
   if (snapshots) command.option('--live-snapshot <file>', 'read a live snapshot instead of the cluster (portolan snapshot, or kubectl get svc,pods -A -o json; CLUSTER=FILE names its cluster); repeat for several', (value: string, previous: string[] = []) => [...previous, value]);
   return command;
 }
 
-/** True when the flags ask for a live read; --cluster and --kubeconfig alone are a mistake. */
-export function wantsLive(flags: LiveFlags): boolean {
+/**
+ * True when the flags ask for a live read; --kubeconfig alone is a mistake, and so is --cluster
+ * alone unless the command also filters its findings by cluster (`check`).
+ */
+export function wantsLive(flags: LiveFlags, options: { clusterFilters?: boolean } = {}): boolean {
   const live = flags.live === true || (flags.liveSnapshot?.length ?? 0) > 0;
-  if (!live && (flags.cluster !== undefined || flags.kubeconfig !== undefined)) throw new UsageError('--cluster and --kubeconfig are for --live (or --live-snapshot)');
+  if (!live && flags.kubeconfig !== undefined) throw new UsageError('--kubeconfig is for --live (or --live-snapshot)');
+  if (!live && flags.cluster !== undefined && !options.clusterFilters) throw new UsageError('--cluster is for --live (or --live-snapshot)');
   return live;
 }
 

@@ -10,8 +10,6 @@ import { escapeControls } from '../core/escape.ts';
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.clean;
-  // Commander repeats what was typed (an unknown option, a bad value): shown escaped, like everything else.
-  const output = { writeOut: (text: string) => io.stdout(escapeControls(text)), writeErr: (text: string) => io.stderr(escapeControls(text)) };
   const program = new Command('portolan')
     .description('A port registry and checker for teams that run several Kubernetes clusters.')
     .version(version, '-V, --version')
@@ -20,12 +18,24 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--no-color', 'never colour the output')
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput(output)
     .addHelpText('after', '\nExamples:\n  $ portolan check examples/homelab\n  $ portolan free ai-agents --cluster studio\n  $ portolan who 30081\n');
   const context = createContext(io, () => program.opts(), (code) => (exitCode = code));
   for (const register of commands) register(program, context);
+  // Commander's own errors read like every other: `portolan: unknown option '--formt'`. It repeats
+  // what was typed (an unknown option, a bad value): shown escaped, like everything else.
+  const output = {
+    writeOut: (text: string) => io.stdout(escapeControls(text)),
+    writeErr: (text: string) => io.stderr(escapeControls(text)),
+    outputError: (text: string, write: (text: string) => void) => write(text.replace(/^error: /, 'portolan: ')),
+  };
+  program.configureOutput(output);
   for (const command of program.commands) command.exitOverride().configureOutput(output);
 
+  // Bare `portolan` is a question, not a mistake: the help goes to stdout.
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.clean;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -47,7 +57,7 @@ function handle(error: unknown, io: CliIo): number {
   }
   const inputErrors = inputErrorsOf(error);
   if (inputErrors.length > 0) {
-    for (const inputError of inputErrors) io.stderr(`${formatInputError(inputError)}\n`);
+    for (const inputError of inputErrors) io.stderr(`portolan: ${formatInputError(inputError)}\n`);
     if (inputErrors.length > 1) io.stderr(`${inputErrors.length} errors\n`);
     return EXIT.usage;
   }

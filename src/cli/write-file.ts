@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.ts';
+import { fileError } from '../core/errors.ts';
 import { writeFileAtomic as replaceFile } from '../registry/atomic-write.ts';
 
 /**
@@ -10,7 +10,7 @@ export function writeFileAtomic(file: string, text: string, shown = file): void 
   try {
     replaceFile(file, text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new InputError(`${shown}: cannot write: ${code}; nothing was changed`, undefined, 'check that its folder exists and can be written, with room on its disk', { cause: error });
+    // The temporary file is removed by the atomic write itself when it fails.
+    throw fileError(shown, error, 'its folder must exist and be writable, with room on its disk; nothing was changed');
   }
 }

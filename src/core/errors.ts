@@ -39,3 +39,22 @@ export function inputErrorsOf(error: unknown): InputError[] {
   if (error instanceof InputError) return [error];
   return [];
 }
+
+/**
+ * A file that cannot be read or written, in the same words in every command:
+ * `PORTS.md: no such file or folder`, `docs: is a folder, not a file`.
+ */
+export function fileError(shown: string, error: unknown, hint?: string): InputError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const words =
+    code === 'ENOENT'
+      ? 'no such file or folder'
+      : code === 'EISDIR'
+        ? 'is a folder, not a file'
+        : code === 'ENOTDIR'
+          ? 'a part of the path is a file, not a folder'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : `cannot be read or written (${code ?? String(error)})`;
+  return new InputError(`${shown}: ${words}`, undefined, hint, { cause: error });
+}

@@ -128,6 +128,35 @@ export interface RuleOverride {
   at: Location;
 }
 
+/**
+ * A finding accepted on purpose, with the reason: a service's own `ignore:` entry, a top-level
+ * one (by rule, cluster, port or file glob), or a Kubernetes object's `portolan.dev/ignore`.
+ */
+export interface Ignore {
+  /** The rule whose findings it accepts; any rule when absent. */
+  rule?: string;
+  /** For a service's own entry: the service whose findings it accepts. */
+  service?: string;
+  /** The clusters it holds in; every cluster when empty. */
+  clusters: string[];
+  /** The ports it holds for; every port when empty. */
+  ports: PortSpan[];
+  /** Globs of the files a finding must be in, relative to the registry's folder; any file when empty. */
+  files: string[];
+  /** For an annotation: the object it is written on, and the lines that object spans in its file. */
+  object?: { ref: ObjectRef; file: string; fromLine: number; toLine: number };
+  reason: string;
+  at: Location;
+}
+
+/** How a finding was accepted: the ignore that matched it. */
+export interface Suppression {
+  /** `registry` for an ignore in portolan.yaml, `annotation` for one on a Kubernetes object. */
+  kind: 'registry' | 'annotation';
+  reason: string;
+  at: Location;
+}
+
 /** The port registry, as read from portolan.yaml. */
 export interface Registry {
   file: string;
@@ -137,6 +166,8 @@ export interface Registry {
   services: Service[];
   reserved: Reservation[];
   rules: Map<string, RuleOverride>;
+  /** Findings accepted on purpose: top-level and per-service `ignore:` entries, in file order. */
+  ignores: Ignore[];
   /** The registry's own allocation rules, in the words of its authors. */
   notes: string[];
   /** The Markdown port document generated from the registry, if it names one. */
@@ -313,6 +344,8 @@ export interface RepoObservation extends DeployedPorts {
   undeployed: PortClaim[];
   problems: FileProblem[];
   skipped: SkippedValue[];
+  /** The `portolan.dev/ignore` annotations of deployed objects. */
+  ignores?: Ignore[];
   /** How many YAML files were seen, and how many were parsed. */
   filesSeen: number;
   filesParsed: number;
@@ -323,6 +356,8 @@ export interface Report {
   messageId: string;
   data: Record<string, string | number>;
   cluster?: string;
+  /** Every cluster the finding concerns, when it concerns several at once. */
+  clusters?: string[];
   range?: string;
   service?: string;
   port?: number;
@@ -336,14 +371,28 @@ export interface Finding extends Report {
   ruleId: string;
   severity: Severity;
   message: string;
+  /** Set when an ignore accepted the finding. */
+  suppression?: Suppression;
+}
+
+/** A mistake that stopped the input from being read, such as an unknown key in the registry. */
+export interface InputProblem {
+  message: string;
+  /** What would be right. */
+  hint?: string;
+  at?: Location;
 }
 
 /** What the engine returns: the findings and their counts. */
 export interface CheckResult {
   findings: Finding[];
+  /** Findings an ignore accepted, each with its suppression; left out of the counts. */
+  suppressed: Finding[];
   summary: Summary;
   /** The files that were read. */
   files: string[];
+  /** Present when the input could not be read at all; there are no findings then. */
+  errors?: InputProblem[];
 }
 
 /** Counts of findings by severity. */

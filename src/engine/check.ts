@@ -1,8 +1,12 @@
 import { RangeIndex } from '../core/range-index.ts';
-import { SEVERITIES, type CheckResult, type Finding, type LiveObservation, type Registry, type RepoObservation, type Severity, type Summary } from '../core/types.ts';
+import { UsageError, type InputError } from '../core/errors.ts';
+import { suggestion } from '../core/suggest.ts';
+import { SEVERITIES, type CheckResult, type Finding, type Ignore, type LiveObservation, type Registry, type RepoObservation, type Severity, type Summary } from '../core/types.ts';
 import { rules as allRules } from '../rules/index.ts';
 import type { Report, Rule } from '../rules/rule.ts';
 import { registryClaims } from './claims.ts';
+import { applyIgnores } from './ignores.ts';
+import { clusterNamed } from './queries.ts';
 
 /** Options for a check run. */
 export interface CheckOptions {
@@ -12,37 +16,77 @@ export interface CheckOptions {
   observed?: RepoObservation;
   /** What the live clusters run; the drift rules compare it with the registry and the repository. */
   live?: LiveObservation;
+  /** Only these rules, by id (`check --rule`); every rule that is on when empty. */
+  only?: readonly string[];
+  /** Only findings about these clusters (`check --cluster`), and those about no cluster in particular. */
+  clusters?: readonly string[];
+  /** Only findings at error severity (`check --quiet`). */
+  quiet?: boolean;
 }
 
 /** Runs the rules over the registry (and, with `observed`, over what a repository deploys) and labels what they report with id, severity and message. */
 export function checkRegistry(registry: Registry, options: CheckOptions = {}): CheckResult {
   const rules = options.rules ?? allRules;
+  const only = options.only ?? [];
+  for (const id of only) if (!(id in allRules)) throw new UsageError(`unknown rule "${id}"; ${suggestion(id, Object.keys(allRules), 'rules')}`);
+  for (const name of options.clusters ?? []) clusterNamed(registry, name);
+  const setting = (ruleId: string, rule: Rule) => registry.rules.get(ruleId)?.setting ?? rule.meta.defaultSeverity;
+  // The rules that are on: an ignore of any other rule is not reported as unused.
+  const on = new Set(Object.entries(allRules).filter(([id, rule]) => setting(id, rule) !== 'off' && (only.length === 0 || only.includes(id))).map(([id]) => id));
   const claims = registryClaims(registry);
   const ranges = new RangeIndex(registry.ranges);
-  const findings: Finding[] = [];
-  for (const [ruleId, rule] of Object.entries(rules)) {
-    const setting = registry.rules.get(ruleId)?.setting ?? rule.meta.defaultSeverity;
-    if (setting === 'off') continue;
+  const run = (ruleId: string, rule: Rule, into: Finding[], unusedIgnores?: readonly Ignore[]) => {
+    const severity = setting(ruleId, rule);
+    if (severity === 'off' || (only.length > 0 && !only.includes(ruleId))) return;
     rule.check({
       registry,
       claims,
       ranges,
       ...(options.observed ? { observed: options.observed } : {}),
       ...(options.live ? { live: options.live } : {}),
-      report: (report) => findings.push(label(ruleId, rule, setting, report)),
+      ...(unusedIgnores ? { unusedIgnores, ruleIds: Object.keys(allRules) } : {}),
+      report: (report) => into.push(label(ruleId, rule, severity, report)),
     });
-  }
+  };
+  const labelled: Finding[] = [];
+  for (const [ruleId, rule] of Object.entries(rules)) if (!rule.meta.afterIgnores) run(ruleId, rule, labelled);
   // An object read from a live cluster is in no file (line 0): the cluster's entry in the registry
   // is added as the place a file-based reader (SARIF, code scanning) can show the finding at.
   if (options.live) {
-    for (const finding of findings) {
+    for (const finding of labelled) {
       const cluster = finding.locations.every((l) => l.line === 0) ? registry.clusters.find((c) => c.name === finding.cluster) : undefined;
       if (cluster) finding.locations.push(cluster.at);
     }
   }
-  findings.sort(compareFindings);
+  // Rules report, the engine labels, and then the ignores accept what the team has accepted.
+  const { kept, suppressed, unused } = applyIgnores(labelled, registry, options.observed?.ignores ?? [], on, new Set(Object.keys(allRules)));
+  for (const [ruleId, rule] of Object.entries(rules)) if (rule.meta.afterIgnores) run(ruleId, rule, kept, unused);
+  const wanted = findingFilter(options);
+  const findings = kept.filter(wanted).sort(compareFindings);
   const files = [registry.file, ...(options.observed ? [options.observed.root] : []), ...(options.live ? [options.live.root] : [])];
-  return { findings, summary: summarize(findings), files };
+  return { findings, suppressed: suppressed.filter(wanted).sort(compareFindings), summary: summarize(findings), files };
+}
+
+/** The result of a check that could not read its input: no findings, and the errors that stopped it. */
+export function checkFailure(files: readonly string[], errors: readonly InputError[]): CheckResult {
+  return {
+    findings: [],
+    suppressed: [],
+    summary: { errors: 0, warnings: 0, infos: 0 },
+    files: [...files],
+    errors: errors.map((error) => ({ message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.at ? { at: error.at } : {}) })),
+  };
+}
+
+/** Keeps the findings `--cluster` and `--quiet` ask for. */
+function findingFilter(options: CheckOptions): (finding: Finding) => boolean {
+  const clusters = new Set(options.clusters ?? []);
+  return (finding) => {
+    if (options.quiet && finding.severity !== 'error') return false;
+    if (clusters.size === 0) return true;
+    const about = finding.clusters ?? (finding.cluster !== undefined ? [finding.cluster] : []);
+    return about.length === 0 || about.some((cluster) => clusters.has(cluster));
+  };
 }
 
 /** Counts findings by severity. */

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DOCS_SECTIONS, markerOf, type DocsSection } from '../core/docs.ts';
-import { InputError, InputErrors, UsageError } from '../core/errors.ts';
+import { fileError, InputError, InputErrors, UsageError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
 import { unifiedDiff } from '../reporters/line-diff.ts';
 import { markedRegion, portDocument, portDocumentRegions, type PortDocumentOptions, type PortDocumentRegions } from '../reporters/port-document.ts';
@@ -55,6 +55,7 @@ export function runDocs(request: DocsRequest): DocsOutcome {
   const file = request.file ?? docsFile(request.registryFile, registry, request);
   if (file === undefined) throw new UsageError(`${request.mode === 'write' ? '--write' : '--check'} needs FILE, or \`docs: PORTS.md\` in ${registry.file}`);
   const shown = request.shown?.(file) ?? file;
+  if (existsSync(file) && statSync(file).isDirectory()) throw fileError(shown, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), "give the document's file, such as PORTS.md");
   const regions = portDocumentRegions(registry, result, options);
   const existing = existsSync(file) ? readTextFile(file, shown) : undefined;
   if (request.mode === 'check') {

@@ -125,7 +125,6 @@ export function starterText(observed: RepoObservation, options: { cwd: string; r
 
 function registryText(document: RegistryDocument, from: string): string {
   return registryYaml(document, {
-    schema: 'https://portolan.dev/schema/portolan.schema.json',
     header: [`Written by \`portolan init\` from what ${from} deploys.`, 'Name owners, adjust the ranges, then run `portolan check --repo .` in this folder.'],
   });
 }

@@ -6,7 +6,7 @@ import type { CheckResult, ClusterFailure, ClusterRead, LiveObservation, PortCla
 import { displayPath } from '../registry/load.ts';
 import { scanRepo, type ScanOptions } from '../sources/gitops-repo/index.ts';
 import { clusterClaims, loadKubeconfig, readClusters, readSnapshot, snapshotText, type ClusterEvent, type ClusterTarget } from '../sources/live-cluster/index.ts';
-import { checkRegistry } from './check.ts';
+import { checkRegistry, type CheckOptions } from './check.ts';
 
 /** Where to read the live clusters from, and how. */
 export interface LiveOptions {
@@ -38,6 +38,8 @@ export interface LiveCheckOptions extends LiveOptions {
   onRepoProgress?: (read: number, total: number) => void;
   /** How the repository is read: more globs to leave out, and whether kind configs may lie outside it. */
   repoScan?: Pick<ScanOptions, 'exclude' | 'allowOutside'>;
+  /** Which rules, clusters and severities the findings keep, as `check --rule`, `--cluster` and `--quiet` say. */
+  check?: Pick<CheckOptions, 'only' | 'clusters' | 'quiet'>;
 }
 
 /** A live check's findings, with what was read and the drift per cluster. */
@@ -77,7 +79,7 @@ export async function checkLive(options: LiveCheckOptions): Promise<LiveCheckRes
       ...(options.onRepoProgress ? { onProgress: options.onRepoProgress } : {}),
     });
   }
-  const result = checkRegistry(options.registry, { live, ...(observed ? { observed } : {}) });
+  const result = checkRegistry(options.registry, { ...options.check, live, ...(observed ? { observed } : {}) });
   return { ...result, live, drift: driftSummary(result, live) };
 }
 

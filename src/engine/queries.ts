@@ -6,26 +6,29 @@ import { suggestion } from '../core/suggest.ts';
 import type { Cluster, PortClaim, PortSpan, Range, Registry, Reservation } from '../core/types.ts';
 import { registryClaims } from './claims.ts';
 
-/** Filters for `portolan ports`. */
+/** Filters for `portolan ports`: each list keeps the claims that match one of its names; an empty list keeps all. */
 export interface PortFilter {
-  cluster?: string;
-  range?: string;
-  service?: string;
+  clusters?: readonly string[];
+  ranges?: readonly string[];
+  services?: readonly string[];
 }
 
 /** The registry's allocations, one per service port per cluster, sorted by cluster and port. */
 export function listAllocations(registry: Registry, filter: PortFilter = {}): PortClaim[] {
-  if (filter.cluster !== undefined) clusterNamed(registry, filter.cluster);
-  if (filter.range !== undefined) rangeNamed(registry, filter.range);
-  if (filter.service !== undefined && !registry.services.some((s) => s.name === filter.service)) {
-    throw new InputError(`no service "${filter.service}" in ${registry.file}`, undefined, suggestion(filter.service, registry.services.map((s) => s.name), 'services'));
+  const clusters = new Set((filter.clusters ?? []).map((name) => clusterNamed(registry, name).name));
+  const ranges = new Set((filter.ranges ?? []).map((name) => rangeNamed(registry, name).name));
+  const services = new Set(filter.services ?? []);
+  for (const name of services) {
+    if (!registry.services.some((s) => s.name === name)) {
+      throw new InputError(`no service "${name}" in ${registry.file}`, undefined, suggestion(name, registry.services.map((s) => s.name), 'services'));
+    }
   }
   return registryClaims(registry)
     .filter(
       (claim) =>
-        (filter.cluster === undefined || claim.cluster === filter.cluster) &&
-        (filter.range === undefined || claim.range === filter.range) &&
-        (filter.service === undefined || claim.service === filter.service),
+        (clusters.size === 0 || clusters.has(claim.cluster)) &&
+        (ranges.size === 0 || (claim.range !== undefined && ranges.has(claim.range))) &&
+        (services.size === 0 || services.has(claim.service)),
     )
     .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.port - b.port || a.service.localeCompare(b.service));
 }

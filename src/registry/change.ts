@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../core/errors.ts';
+import { fileError, InputError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
 import { setNodePorts, type NodePortTarget } from '../manifests/node-port-edit.ts';
 import { regenerateDocs } from '../engine/regenerate-docs.ts';
@@ -123,12 +123,7 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
   } catch (error) {
     if (error instanceof InputError) throw error;
     const path = (error as NodeJS.ErrnoException).path;
-    throw new InputError(
-      `cannot write ${path ? shown(path) : files.map(shown).join(', ')}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; nothing was changed`,
-      undefined,
-      'its folder must be writable, with room on its disk',
-      { cause: error },
-    );
+    throw fileError(path ? shown(path) : files.map(shown).join(', '), error, 'its folder must exist and be writable, with room on its disk; nothing was changed');
   }
   if (!options.commit) return outcome;
   if (typeof refusal === 'string') {

@@ -26,11 +26,12 @@ export function allocationEdits(registry: Registry, allocation: Allocation): Yam
   return [{ op: 'set', path: ['services', allocation.service], value: entry, ...(after ? { after } : {}) }];
 }
 
-/** The edits that give a service's ports their new numbers. */
+/** The edits that give a service's ports their new numbers, in every cluster: per-cluster overrides go. */
 export function moveEdits(plain: RegistryText, move: Move): YamlEdit[] {
-  return move.moves
-    .filter((m) => m.from !== m.to)
-    .map((m) => ({ op: 'set', path: portNumberPath(plain, move.service.name, m.port.name), value: m.to }));
+  return move.moves.flatMap((m): YamlEdit[] => [
+    ...(m.from !== m.to ? [{ op: 'set' as const, path: portNumberPath(plain, move.service.name, m.port.name), value: m.to }] : []),
+    ...(m.port.overrides.length > 0 ? [{ op: 'delete' as const, path: [...portEntryPath(move.service.name, m.port.name), 'overrides'] }] : []),
+  ]);
 }
 
 /** The edits that take a service out of the registry, or out of some clusters. */
@@ -48,9 +49,10 @@ export function releaseEdits(release: Release): YamlEdit[] {
   return edits;
 }
 
-/** The edit that adds a reservation at the end of `reserved:`. */
+/** The edit that adds a reservation at the end of `reserved:`; none when the same one is there. */
 export function reservationEdits(reservation: PlannedReservation): YamlEdit[] {
   const { span } = reservation;
+  if (reservation.existing) return [];
   const entry: Record<string, unknown> = {
     ports: span.from === span.to ? span.from : `${span.from}-${span.to}`,
     reason: reservation.reason,

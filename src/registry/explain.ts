@@ -28,6 +28,8 @@ type JsonSchema = {
   maximum?: number;
   pattern?: string;
   description?: string;
+  /** How a message names what the value must be, such as `a list of cluster names`. */
+  title?: string;
 };
 
 const NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
@@ -77,6 +79,11 @@ function walkUnion(schema: JsonSchema, value: unknown, path: YamlPath): SchemaPr
     return [problem(path, `${where(path)} is ${JSON.stringify(value)}; expected one of ${shown}`, hint)];
   }
   const sameShape = variants.filter((variant) => shapeFits(variant, value));
+  // `clusters: prod` has the shape of `all`, but the list is what was meant: name every variant.
+  if (sameShape.length === 1 && sameShape[0]!.const !== undefined) {
+    const hint = typeof value === 'string' && variants.some((variant) => variant.type === 'array') ? `a list is written [${value}]` : undefined;
+    return [problem(path, `${where(path)} is ${JSON.stringify(value)}; it must be ${[...variants].sort((a, b) => Number(a.const !== undefined) - Number(b.const !== undefined)).map(describe).join(' or ')}`, hint)];
+  }
   if (sameShape.length === 1) return walk(sameShape[0]!, value, path);
   return [problem(path, `${where(path)} must be ${variants.map(describe).join(' or ')}, not ${kindOf(value)}`)];
 }
@@ -162,6 +169,7 @@ function shapeFits(schema: JsonSchema, value: unknown): boolean {
 }
 
 function describe(schema: JsonSchema): string {
+  if (schema.title !== undefined) return schema.title;
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (schema.anyOf) return schema.anyOf.map(describe).join(' or ');
   switch (schema.type) {

@@ -1,11 +1,12 @@
 import { statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { InputError, InputErrors } from '../core/errors.ts';
+import { fileError, InputError, InputErrors } from '../core/errors.ts';
 import { DEFAULT_NODE_PORT_RANGE, PORT_MAX, PORT_MIN, formatSpan, parseSpan } from '../core/span.ts';
 import { suggestion } from '../core/suggest.ts';
 import type {
   Cluster,
+  Ignore,
   PortOverride,
   PortSpan,
   Protocol,
@@ -78,11 +79,43 @@ export function parseRegistry(file: string, text: string, options: LoadOptions =
   compiled ??= TypeCompiler.Compile(RegistrySchema);
   if (!compiled.Check(document)) {
     const problems = explain(RegistrySchema, document);
+    // Unknown rule ids are told in the same pass as the schema's problems, not after they are fixed.
+    const unknownRules = unknownRuleProblems(document, options.ruleIds).filter((u) => !problems.some((p) => p.path.join('.') === u.path.join('.') && p.part === 'key'));
     throw new InputErrors(
-      problems.map((p) => new InputError(p.message, source.locate(p.path, p.part), p.hint)),
+      [...problems, ...unknownRules]
+        .map((p) => new InputError(p.message, source.locate(p.path, p.part), p.hint))
+        .sort((a, b) => (a.at?.line ?? 0) - (b.at?.line ?? 0) || (a.at?.column ?? 0) - (b.at?.column ?? 0)),
     );
   }
   return new RegistryBuilder(source, document, options).build();
+}
+
+/** The `rules:` keys and `ignore:` rule ids that name no rule, in a document that may not fit the schema. */
+function unknownRuleProblems(document: unknown, known: readonly string[] | undefined): { path: YamlPath; part: 'key' | 'value'; message: string; hint: string }[] {
+  if (!known || document === null || typeof document !== 'object') return [];
+  const doc = document as Record<string, unknown>;
+  const problems: { path: YamlPath; part: 'key' | 'value'; message: string; hint: string }[] = [];
+  const rules = doc.rules;
+  if (rules !== null && typeof rules === 'object' && !Array.isArray(rules)) {
+    for (const id of Object.keys(rules)) {
+      if (!known.includes(id)) problems.push({ path: ['rules', id], part: 'key', message: `unknown rule "${id}" in rules`, hint: suggestion(id, known, 'rules') });
+    }
+  }
+  const ignoreLists: [YamlPath, unknown][] = [[['ignore'], doc.ignore]];
+  const services = doc.services;
+  if (services !== null && typeof services === 'object') {
+    for (const [name, service] of Object.entries(services)) ignoreLists.push([['services', name, 'ignore'], (service as Record<string, unknown> | null)?.ignore]);
+  }
+  for (const [path, list] of ignoreLists) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry, i) => {
+      const rule = (entry as Record<string, unknown> | null)?.rule;
+      if (typeof rule === 'string' && !known.includes(rule)) {
+        problems.push({ path: [...path, i, 'rule'], part: 'value', message: `unknown rule "${rule}" in ${where([...path, i])}`, hint: suggestion(rule, known, 'rules') });
+      }
+    });
+  }
+  return problems;
 }
 
 /** A path as shown to people: relative to `cwd` when inside it. */
@@ -143,13 +176,11 @@ class RegistryBuilder {
       }),
     );
     const rules = new Map<string, RuleOverride>();
-    for (const [id, setting] of Object.entries(doc.rules ?? {})) {
-      const known = this.options.ruleIds;
-      if (known && !known.includes(id)) {
-        this.errors.push(new InputError(`unknown rule "${id}" in rules`, this.at(['rules', id], 'key'), suggestion(id, known, 'rules')));
-      }
-      rules.set(id, { setting, at: this.at(['rules', id]) });
+    for (const [id, setting] of Object.entries(doc.rules ?? {})) rules.set(id, { setting, at: this.at(['rules', id]) });
+    for (const problem of unknownRuleProblems(doc, this.options.ruleIds)) {
+      this.errors.push(new InputError(problem.message, this.at(problem.path, problem.part), problem.hint));
     }
+    const ignores = [...this.topLevelIgnores(clusterNames), ...services.flatMap((service) => this.serviceIgnores(service, doc.services![service.name]!, clusterNames))];
     if (this.errors.length > 0) throw new InputErrors(this.errors);
     return {
       file: this.source.file,
@@ -159,6 +190,7 @@ class RegistryBuilder {
       services,
       reserved,
       rules,
+      ignores,
       notes: doc.notes ?? [],
       ...(doc.docs !== undefined ? this.docs(doc.docs) : {}),
       ...(doc.scan?.exclude !== undefined ? { scanExclude: doc.scan.exclude } : {}),
@@ -176,6 +208,39 @@ class RegistryBuilder {
       free: (doc.free ?? []).map((note, i) => ({ spans: this.spans(note.ports, ['docs', 'free', i, 'ports']), note: note.note, at: this.at(['docs', 'free', i]) })),
     };
     return { ...(doc.file !== undefined ? { docs: doc.file, docsAt: this.at(['docs', 'file']) } : {}), docsSettings: settings };
+  }
+
+  private topLevelIgnores(clusterNames: string[]): Ignore[] {
+    return (this.doc.ignore ?? []).map((entry, i): Ignore => {
+      const path = ['ignore', i];
+      if (entry.rule === undefined && entry.clusters === undefined && entry.ports === undefined && entry.files === undefined) {
+        this.errors.push(new InputError(`${where(path)} accepts every finding`, this.at(path), 'say which with rule, clusters, ports or files; or turn rules off under rules:'));
+      }
+      this.knownClusters(entry.clusters, [...path, 'clusters'], clusterNames);
+      return {
+        ...(entry.rule !== undefined ? { rule: entry.rule } : {}),
+        clusters: entry.clusters ?? [],
+        ports: entry.ports === undefined ? [] : this.spans(entry.ports, [...path, 'ports']),
+        files: entry.files ?? [],
+        reason: entry.reason,
+        at: this.at(path),
+      };
+    });
+  }
+
+  private serviceIgnores(service: Service, doc: ServiceDocument, clusterNames: string[]): Ignore[] {
+    return (doc.ignore ?? []).map((entry, i): Ignore => {
+      const path = ['services', service.name, 'ignore', i];
+      this.knownClusters(entry.clusters, [...path, 'clusters'], clusterNames);
+      return { rule: entry.rule, service: service.name, clusters: entry.clusters ?? [], ports: [], files: [], reason: entry.reason, at: this.at(path) };
+    });
+  }
+
+  /** An ignore's clusters must be the registry's: a typo would accept nothing, silently. */
+  private knownClusters(names: string[] | undefined, path: YamlPath, clusterNames: string[]): void {
+    (names ?? []).forEach((name, i) => {
+      if (!clusterNames.includes(name)) this.errors.push(new InputError(`no cluster "${name}" in clusters, in ${where(path)}`, this.at([...path, i]), suggestion(name, clusterNames, 'clusters')));
+    });
   }
 
   private service(name: string, doc: ServiceDocument, all: object, clusterNames: string[]): Service {

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { InputError } from '../core/errors.ts';
+import { fileError, InputError } from '../core/errors.ts';
 import { MAX_YAML_BYTES } from './yaml-source.ts';
 
 /** What a file that is not a regular file is, for the message that refuses it. */
@@ -22,13 +22,11 @@ export function readFileBytes(path: string, shown: string, limit = MAX_YAML_BYTE
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${shown}: no such file`, undefined, undefined, { cause: error });
-    if (code === 'EISDIR') throw new InputError(`${shown} is a folder, not a file`, undefined, undefined, { cause: error });
-    throw new InputError(`${shown}: cannot read: ${code ?? String(error)}`, undefined, undefined, { cause: error });
+    throw fileError(shown, error);
   }
   try {
     const stats = fstatSync(fd);
+    if (stats.isDirectory()) throw fileError(shown, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
     if (!stats.isFile()) throw new InputError(`${shown} is ${kindOf(stats)}; only regular files are read`, undefined, 'give a file');
     const tooLarge = () =>
       new InputError(`${shown} is over ${limit / 1048576} MiB; files that large are not read`, { file: shown, line: 1, column: 1 });
@@ -50,7 +48,7 @@ export function readFileBytes(path: string, shown: string, limit = MAX_YAML_BYTE
     return bytes.subarray(0, length);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${shown}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, undefined, { cause: error });
+    throw fileError(shown, error);
   } finally {
     closeSync(fd);
   }

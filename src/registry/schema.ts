@@ -83,6 +83,31 @@ export const PortSchema = Type.Object(
 
 const PortEntry = Type.Union([Port, PortSchema]);
 
+const Reason = Type.String({ minLength: 1, description: 'Why the finding is accepted; required, so the next reader knows.' });
+const ClusterList = Type.Array(Type.String(), { minItems: 1, description: 'The clusters it holds in; every cluster when absent.' });
+
+export const ServiceIgnoreSchema = Type.Object(
+  {
+    rule: Type.String({ minLength: 1, description: 'The id of the rule whose findings about this service are accepted.' }),
+    reason: Reason,
+    clusters: Type.Optional(ClusterList),
+  },
+  { additionalProperties: false, description: "Accepts a rule's findings about this service, on purpose." },
+);
+
+export const IgnoreSchema = Type.Object(
+  {
+    rule: Type.Optional(Type.String({ minLength: 1, description: 'The id of the rule whose findings are accepted; any rule when absent.' })),
+    clusters: Type.Optional(ClusterList),
+    ports: Type.Optional(PortsOrSpans),
+    files: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: "Globs of the files a finding is in, relative to this file's folder: `apps/legacy/**`." }),
+    ),
+    reason: Reason,
+  },
+  { additionalProperties: false, description: 'Accepts the findings that match every key given (rule, clusters, ports, files), on purpose.' },
+);
+
 export const ServiceSchema = Type.Object(
   {
     title: Type.Optional(Type.String({ description: 'The name people use, such as `Flyte Console`.' })),
@@ -95,7 +120,7 @@ export const ServiceSchema = Type.Object(
       }),
     ),
     clusters: Type.Optional(
-      Type.Union([Type.Literal('all'), Type.Array(Type.String(), { minItems: 1 })], {
+      Type.Union([Type.Literal('all', { title: 'all' }), Type.Array(Type.String(), { minItems: 1, title: 'a list of cluster names' })], {
         description: 'The clusters the service runs in: a list, or `all` (the default).',
       }),
     ),
@@ -111,6 +136,7 @@ export const ServiceSchema = Type.Object(
     replacedBy: Type.Optional(Type.String({ description: 'For a legacy service, the service that replaces it.' })),
     owner: Type.Optional(Type.String()),
     notes: Type.Optional(Type.String()),
+    ignore: Type.Optional(Type.Array(ServiceIgnoreSchema, { description: "Findings about this service accepted on purpose: `[{ rule: prefer-loadbalancer, reason: '...' }]`." })),
   },
   { additionalProperties: false },
 );
@@ -180,6 +206,7 @@ export const RegistrySchema = Type.Object(
       Type.Record(Type.String(), Severity, { description: 'Per-rule severity: error, warning, info or off.' }),
     ),
     scan: Type.Optional(ScanSchema),
+    ignore: Type.Optional(Type.Array(IgnoreSchema, { description: 'Findings accepted on purpose, by rule, cluster, port or file glob, each with its reason.' })),
   },
   {
     additionalProperties: false,
@@ -188,12 +215,20 @@ export const RegistrySchema = Type.Object(
   },
 );
 
+/**
+ * Where editors find the schema from a registry in a project that has Portolan installed
+ * (`npm install --save-dev portolan`): every registry Portolan writes names it. A registry inside
+ * a clone of Portolan names the file by its relative path instead (the examples do).
+ */
+export const SCHEMA_PATH = 'node_modules/portolan/schema/portolan.schema.json';
+
 /** The registry file as written, before names are resolved. */
 export type RegistryDocument = Static<typeof RegistrySchema>;
 export type ServiceDocument = Static<typeof ServiceSchema>;
 export type PortDocument = Static<typeof PortSchema>;
 /** The `docs:` settings as written. */
 export type DocsDocument = Static<typeof DocsSchema>;
+export type IgnoreDocument = Static<typeof IgnoreSchema>;
 
 /** The JSON Schema of the registry file, as `portolan schema` prints it. */
 export function registryJsonSchema(): Record<string, unknown> {

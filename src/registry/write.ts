@@ -1,13 +1,13 @@
 import { Document, isMap, isPair, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
 import type { RegistryDocument } from './schema.ts';
-import { RegistrySchema } from './schema.ts';
+import { SCHEMA_PATH } from './schema.ts';
 
 /** The order of the registry's top-level keys in a written file. */
-const TOP_LEVEL_ORDER = ['version', 'docs', 'notes', 'ranges', 'clusters', 'services', 'reserved', 'rules', 'scan'] as const;
+const TOP_LEVEL_ORDER = ['version', 'docs', 'notes', 'ranges', 'clusters', 'services', 'reserved', 'rules', 'ignore', 'scan'] as const;
 
 /** How a registry file is written. */
 export interface WriteOptions {
-  /** Where editors find the JSON Schema; the schema's own id by default. */
+  /** Where editors find the JSON Schema; the installed package's copy by default. */
   schema?: string;
   /** Comment lines written under the schema line, without their `#`. */
   header?: readonly string[];
@@ -27,7 +27,7 @@ export function registryYaml(registry: RegistryDocument, options: WriteOptions =
     if (pair.key.value !== 'version') (pair.key as { spaceBefore?: boolean }).spaceBefore = true;
   }
   flowShortLists(root);
-  const schema = options.schema ?? (RegistrySchema.$id as string);
+  const schema = options.schema ?? SCHEMA_PATH;
   const header = [` yaml-language-server: $schema=${schema}`, ...(options.header?.length ? ['', ...options.header] : [])];
   document.commentBefore = header.map((line) => (line === '' ? '' : line.startsWith(' ') ? line : ` ${line}`)).join('\n');
   return document.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false });

@@ -17,11 +17,12 @@ export function describeAllocation(allocation: Allocation): string {
   return `${allocation.service} ${plannedPortsText(allocation.ports)} (${allocationWhere(allocation)})`;
 }
 
-/** A move as `flyte-console 30081 -> 30104`. */
+/** A move as `flyte-console 30081 -> 30104`, or `health 30052 (30053 in pro) -> 30054`. */
 export function describeMove(move: Move): string {
-  const changed = move.moves.filter((m) => m.from !== m.to);
+  const changed = move.moves.filter((m) => m.from !== m.to || m.overrides.length > 0);
   if (changed.length === 0) return `${move.service.name} stays at ${move.moves.map((m) => m.from).join(', ')}`;
-  return `${move.service.name} ${changed.map((m) => `${m.port.name ? `${m.port.name} ` : ''}${m.from} -> ${m.to}`).join(', ')}`;
+  const from = (m: Move['moves'][number]) => `${m.from}${m.overrides.length ? ` (${m.overrides.map((o) => `${o.port} in ${o.cluster}`).join(', ')})` : ''}`;
+  return `${move.service.name} ${changed.map((m) => `${m.port.name ? `${m.port.name} ` : ''}${from(m)} -> ${m.to}`).join(', ')}`;
 }
 
 /** A release as `agent-x (30214) from every cluster` or `from cluster pro`. */

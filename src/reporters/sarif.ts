@@ -5,7 +5,11 @@ import type { Reporter } from './reporter.ts';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
-/** SARIF 2.1.0, for code scanning: each finding on its registry line, the other parties as related locations. */
+/**
+ * SARIF 2.1.0, for code scanning: each finding on its registry line, the other parties as related
+ * locations; accepted findings with their `suppressions`; a registry that could not be read as an
+ * unsuccessful invocation with its errors, so code scanning shows it instead of an empty upload.
+ */
 export const sarif: Reporter = (result) => {
   const ids = Object.keys(rules);
   const log = {
@@ -28,7 +32,17 @@ export const sarif: Reporter = (result) => {
             }),
           },
         },
-        results: result.findings.map((finding) => {
+        invocations: [
+          {
+            executionSuccessful: result.errors === undefined,
+            toolExecutionNotifications: (result.errors ?? []).map((error) => ({
+              level: 'error',
+              message: { text: error.hint ? `${error.message} (${error.hint})` : error.message },
+              ...(error.at ? { locations: [physical(error.at)] } : {}),
+            })),
+          },
+        ],
+        results: [...result.findings, ...result.suppressed].map((finding) => {
           // Objects read from a live cluster (line 0) are in no file: the message names them.
           const [main, ...also] = finding.locations.filter((location) => location.line > 0);
           return {
@@ -38,6 +52,17 @@ export const sarif: Reporter = (result) => {
             message: { text: finding.message },
             locations: main ? [physical(main)] : [],
             relatedLocations: also.map((location, i) => ({ id: i + 1, ...physical(location) })),
+            ...(finding.suppression
+              ? {
+                  suppressions: [
+                    {
+                      kind: finding.suppression.kind === 'annotation' ? 'inSource' : 'external',
+                      justification: finding.suppression.reason,
+                      location: physical(finding.suppression.at),
+                    },
+                  ],
+                }
+              : {}),
             partialFingerprints: {
               portolanFinding: [finding.ruleId, finding.cluster ?? '', finding.service ?? '', finding.port ?? ''].join('/'),
             },

@@ -7,12 +7,14 @@ const ALL_CLUSTERS = 'all clusters';
 const NO_RANGE = 'no range';
 
 /** Findings grouped by cluster, then range, with a summary line; coloured on a terminal. */
-export const text: Reporter = (result, { color }) => {
+export const text: Reporter = (result, { color, showSuppressed }) => {
   const c = createColors(color);
-  const { findings, summary } = result;
+  const { findings, summary, suppressed } = result;
   // Every name, path and message is escaped before colour is added, so that only the colours are escape sequences.
   const e = escapeControls;
-  if (findings.length === 0) return `${c.green('✔')} no problems in ${e(result.files.join(', '))}\n`;
+  const accepted = suppressed.length === 0 ? '' : showSuppressed ? `, ${suppressed.length} suppressed` : `, ${suppressed.length} suppressed (--show-suppressed lists them)`;
+  const listed = showSuppressed ? suppressedLines(suppressed, c) : [];
+  if (findings.length === 0) return `${listed.join('\n')}${c.green('✔')} no problems in ${e(result.files.join(', '))}${accepted ? ` (${accepted.slice(2)})` : ''}\n`;
   const byCluster = groupBy(findings, (f) => f.cluster ?? ALL_CLUSTERS);
   const clusters = [...byCluster.keys()].sort((a, b) => (a === ALL_CLUSTERS ? -1 : b === ALL_CLUSTERS ? 1 : a.localeCompare(b)));
   // With one file, as usual, name it once and give line:column after.
@@ -41,9 +43,24 @@ export const text: Reporter = (result, { color }) => {
   const counts = [`${summary.errors} error${summary.errors === 1 ? '' : 's'}`, `${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}`];
   if (summary.infos > 0) counts.push(`${summary.infos} info`);
   const mark = summary.errors > 0 ? c.red('✖') : c.yellow('⚠');
-  lines.push(c.bold(`${mark} ${total} problem${total === 1 ? '' : 's'} (${counts.join(', ')})`));
+  lines.push(...listed);
+  lines.push(c.bold(`${mark} ${total} problem${total === 1 ? '' : 's'} (${counts.join(', ')})${accepted}`));
   return `${lines.join('\n')}\n`;
 };
+
+/** The accepted findings, each with the reason it was accepted and where. */
+function suppressedLines(suppressed: readonly Finding[], c: ReturnType<typeof createColors>): string[] {
+  if (suppressed.length === 0) return [];
+  const e = escapeControls;
+  const where = (location: Location) => e(`${location.file}:${location.line}:${location.column}`);
+  const lines = [c.bold('suppressed')];
+  for (const finding of suppressed) {
+    const main = finding.locations[0];
+    lines.push(`  ${main ? c.dim(where(main)) : ''}  ${finding.severity.padEnd(7)}  ${e(finding.message)}  ${c.dim(finding.ruleId)}`);
+    if (finding.suppression) lines.push(`    ${c.dim(`accepted: ${e(finding.suppression.reason)} (${where(finding.suppression.at)})`)}`);
+  }
+  return [...lines, ''];
+}
 
 function groupBy(findings: readonly Finding[], key: (finding: Finding) => string): Map<string, Finding[]> {
   const groups = new Map<string, Finding[]>();

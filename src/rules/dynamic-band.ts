@@ -1,5 +1,5 @@
 import { formatSpan, intersectSpans, staticBand } from '../core/span.ts';
-import type { PortSpan } from '../core/types.ts';
+import type { Cluster, PortSpan } from '../core/types.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -14,7 +14,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     messages: {
       dynamic:
-        'cluster {{cluster}} hands out automatic NodePorts from {{dynamicBand}} first (static band {{staticBand}}); ranges {{ranges}} lie there, with {{used}} planned port(s) any Service without a nodePort could take',
+        '{{clusters}} {{verb}} out automatic NodePorts from {{dynamicBand}} first (static band {{staticBand}}); ranges {{ranges}} lie there, with {{used}} planned port(s) any Service without a nodePort could take',
     },
   },
   check({ registry, claims, report }) {
@@ -26,24 +26,34 @@ export default defineRule({
         used.set(claim.cluster, (used.get(claim.cluster) ?? 0) + 1);
       }
     }
+    // Clusters with the same NodePort range have the same band: one finding says what to do for all of them.
+    const byNodePortRange = new Map<string, Cluster[]>();
     for (const cluster of registry.clusters) {
-      const band = staticBand(cluster.nodePortRange);
-      const dynamic = dynamicBands.get(cluster.name)!;
+      const key = formatSpan(cluster.nodePortRange);
+      byNodePortRange.set(key, [...(byNodePortRange.get(key) ?? []), cluster]);
+    }
+    for (const clusters of byNodePortRange.values()) {
+      const [first] = clusters as [Cluster, ...Cluster[]];
+      const band = staticBand(first.nodePortRange);
+      const dynamic = dynamicBands.get(first.name)!;
       if (dynamic.from > dynamic.to) continue;
       const inBand = registry.ranges.filter((range) => intersectSpans(range.spans, [dynamic]).length > 0);
       if (inBand.length === 0) continue;
+      const names = clusters.map((cluster) => cluster.name);
       report({
         messageId: 'dynamic',
         data: {
-          cluster: cluster.name,
+          clusters: `${names.length === 1 ? 'cluster' : 'clusters'} ${names.join(', ')}`,
+          verb: names.length === 1 ? 'hands' : 'hand',
           dynamicBand: formatSpan(dynamic),
           staticBand: band ? formatSpan(band) : 'none',
           ranges: inBand.map((range) => range.name).join(', '),
-          used: used.get(cluster.name) ?? 0,
+          used: names.reduce((sum, name) => sum + (used.get(name) ?? 0), 0),
         },
-        cluster: cluster.name,
+        ...(names.length === 1 ? { cluster: first.name } : {}),
+        clusters: names,
         port: dynamic.from,
-        locations: [cluster.nodePortRangeAt, ...inBand.map((range) => range.at)],
+        locations: [...clusters.map((cluster) => cluster.nodePortRangeAt), ...inBand.map((range) => range.at)],
       });
     }
   },

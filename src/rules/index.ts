@@ -24,6 +24,7 @@ import unknownRange from './unknown-range.ts';
 import unparsableFile from './unparsable-file.ts';
 import unregisteredPort from './unregistered-port.ts';
 import unreservedPort from './unreserved-port.ts';
+import unusedIgnore from './unused-ignore.ts';
 
 /** Every rule by id, sorted; the id is also the rule's file name, doc page and fixture folder. */
 export const rules: Readonly<Record<string, Rule>> = {
@@ -52,6 +53,7 @@ export const rules: Readonly<Record<string, Rule>> = {
   'unparsable-file': unparsableFile,
   'unregistered-port': unregisteredPort,
   'unreserved-port': unreservedPort,
+  'unused-ignore': unusedIgnore,
 };
 
 /** The rule ids, sorted. */

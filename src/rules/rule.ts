@@ -1,5 +1,5 @@
 import type { RangeIndex } from '../core/range-index.ts';
-import type { LiveObservation, PortClaim, Registry, Report, RepoObservation, Severity } from '../core/types.ts';
+import type { Ignore, LiveObservation, PortClaim, Registry, Report, RepoObservation, Severity } from '../core/types.ts';
 
 /** What a rule says about itself: the reference page and the SARIF rule are made from it. */
 export interface RuleMeta {
@@ -10,6 +10,8 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** Message templates by message id; `{{name}}` is filled from the report's data. */
   messages: Record<string, string>;
+  /** Runs after the ignores are applied, and sees the ignores that accepted nothing. */
+  afterIgnores?: boolean;
 }
 
 /** What a rule reports; the engine adds the rule id and severity. */
@@ -25,6 +27,10 @@ export interface RuleContext {
   observed?: RepoObservation;
   /** What the live clusters run, read from their API servers or from snapshots; undefined without --live. */
   live?: LiveObservation;
+  /** For a rule that runs after the ignores: the ignores that accepted no finding. */
+  unusedIgnores?: readonly Ignore[];
+  /** For a rule that runs after the ignores: every rule id, to tell a mistyped one. */
+  ruleIds?: readonly string[];
   report(report: Report): void;
 }
 

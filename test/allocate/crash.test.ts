@@ -13,7 +13,8 @@ ranges:
   big:
     ports: 20000-29999
 clusters:
-  only: {}
+  # Its API server's NodePort range holds the range: allocate gives no node port outside it.
+  only: { nodePortRange: 20000-32767 }
 services:
   first:
     range: big

@@ -84,7 +84,7 @@ test('a document without markers is never replaced: docs --write says how to ado
   for (const args of [['docs', '--write'], ['docs', '--check']]) {
     const run = await runCli(args, dir);
     assert.equal(run.code, 2, args.join(' '));
-    assert.match(run.stderr, /^PORTS\.md:1:1: PORTS\.md has no portolan markers, so it is not replaced$/m);
+    assert.match(run.stderr, /^portolan: PORTS\.md:1:1: PORTS\.md has no portolan markers, so it is not replaced$/m);
     assert.match(run.stderr, /portolan docs --write --adopt/);
     assert.equal(read(join(dir, 'PORTS.md')), handWritten);
   }
@@ -102,10 +102,10 @@ test('a document without markers is never replaced: docs --write says how to ado
 
 test('markers out of order are exit 2 with their line and column, and nothing is written', async () => {
   const cases: [string, RegExp][] = [
-    ['# P\n\n<!-- portolan:begin services -->\n| x |\n', /^PORTS\.md:3:1: portolan:begin services is never closed$/m],
-    ['# P\n\n  <!-- portolan:begin servics -->\n<!-- portolan:end -->\n', /^PORTS\.md:3:3: unknown portolan region "servics"$/m],
-    ['# P\n\n<!-- portolan:end -->\n', /^PORTS\.md:3:1: portolan:end without a portolan:begin above it$/m],
-    ['<!-- portolan:begin ranges -->\n<!-- portolan:begin services -->\n<!-- portolan:end -->\n', /^PORTS\.md:2:1: portolan:begin services inside the region ranges \(line 1\)$/m],
+    ['# P\n\n<!-- portolan:begin services -->\n| x |\n', /^portolan: PORTS\.md:3:1: portolan:begin services is never closed$/m],
+    ['# P\n\n  <!-- portolan:begin servics -->\n<!-- portolan:end -->\n', /^portolan: PORTS\.md:3:3: unknown portolan region "servics"$/m],
+    ['# P\n\n<!-- portolan:end -->\n', /^portolan: PORTS\.md:3:1: portolan:end without a portolan:begin above it$/m],
+    ['<!-- portolan:begin ranges -->\n<!-- portolan:begin services -->\n<!-- portolan:end -->\n', /^portolan: PORTS\.md:2:1: portolan:begin services inside the region ranges \(line 1\)$/m],
   ];
   for (const [text, message] of cases) {
     const dir = tempFolder({ 'portolan.yaml': REGISTRY, 'PORTS.md': text });

@@ -72,7 +72,7 @@ test('registryYaml writes the schema comment, the keys in their order, and text 
     },
     { header: ['Written by a test.'] },
   );
-  assert.equal(text.split('\n')[0], '# yaml-language-server: $schema=https://portolan.dev/schema/portolan.schema.json');
+  assert.equal(text.split('\n')[0], '# yaml-language-server: $schema=node_modules/portolan/schema/portolan.schema.json');
   assert.match(text, /^# Written by a test\.$/m);
   assert.ok(text.indexOf('version:') < text.indexOf('ranges:') && text.indexOf('ranges:') < text.indexOf('clusters:') && text.indexOf('clusters:') < text.indexOf('services:'));
   assert.match(text, /^ {4}ports: \[80, 30000-30099\]$/m);

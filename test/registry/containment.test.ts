@@ -50,7 +50,7 @@ for (const [how, docs] of [
     for (const args of [['allocate', 'ledger', '--range', 'apps'], ['docs', '--write'], ['docs', '--check']]) {
       const run = await runCli(args, repo);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
-      assert.match(run.stderr, /^portolan\.yaml:2:7: docs .*victim\.txt leaves the repository/m, args.join(' '));
+      assert.match(run.stderr, /^portolan: portolan\.yaml:2:7: docs .*victim\.txt leaves the repository/m, args.join(' '));
       assert.match(run.stderr, /--allow-outside-repo/);
       assert.doesNotMatch(run.stdout + run.stderr, /hunter2/, `${args.join(' ')} showed the outside file`);
       assert.equal(read(victim), VICTIM, `${args.join(' ')} wrote outside the repository`);

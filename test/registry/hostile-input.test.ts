@@ -42,7 +42,7 @@ function assertRefused(exit: Exit, pattern: RegExp): void {
 }
 
 test('check /dev/zero is refused before anything is read', async () => {
-  assertRefused(await cli(['check', '/dev/zero'], tempFolder()), /^\/dev\/zero is a device; only regular files are read/m);
+  assertRefused(await cli(['check', '/dev/zero'], tempFolder()), /^portolan: \/dev\/zero is a device; only regular files are read/m);
 });
 
 test('a FIFO as the registry, the import source or the docs file is refused, and nothing waits for it', async () => {
@@ -65,7 +65,7 @@ test('an import source over the limit is refused by its size, before it is read'
   const fd = openSync(huge, 'w');
   ftruncateSync(fd, 50 * 1024 * 1024);
   closeSync(fd);
-  assertRefused(await cli(['import', 'huge.md', '--out', '-'], dir), /^huge\.md:1:1: huge\.md is over 16 MiB; files that large are not read/m);
+  assertRefused(await cli(['import', 'huge.md', '--out', '-'], dir), /^portolan: huge\.md:1:1: huge\.md is over 16 MiB; files that large are not read/m);
 });
 
 test('random bytes are refused as binary, not imported as ranges and services', async () => {
@@ -73,7 +73,7 @@ test('random bytes are refused as binary, not imported as ranges and services', 
   // Random bytes without a NUL, so that only their control characters give them away.
   const bytes = Buffer.from([...randomBytes(2 * 1024 * 1024)].map((b) => b || 1));
   writeFileSync(join(dir, 'noise.md'), bytes);
-  assertRefused(await cli(['import', 'noise.md', '--out', '-'], dir), /^noise\.md:\d+:\d+: noise\.md is not a text file \(\d+ control characters in 2097152 bytes\)/m);
+  assertRefused(await cli(['import', 'noise.md', '--out', '-'], dir), /^portolan: noise\.md:\d+:\d+: noise\.md is not a text file \(\d+ control characters in 2097152 bytes\)/m);
 });
 
 test('a manifest over the limit in a scanned repository is reported by its size, and the scan goes on', async () => {

@@ -76,7 +76,7 @@ for (const [style, eol] of Object.entries(STYLES)) {
     const dir = tempFolder({ 'portolan.yaml': styled(REGISTRY.replace('    range: apps\n    port: 30100\n  loki', '    rnage: apps\n    port: 30100\n  loki'), eol) });
     const run = await runCli(['check'], dir);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /^portolan\.yaml:12:5: unknown key "rnage" in services\.grafana/m);
+    assert.match(run.stderr, /^portolan: portolan\.yaml:12:5: unknown key "rnage" in services\.grafana/m);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 }

@@ -169,14 +169,17 @@ services:
 });
 
 describe('the CLI on bad input', () => {
-  it('prints file:line:column and the hint, exits 2, prints nothing on stdout and writes nothing', () => {
+  it('prints file:line:column and the hint, exits 2, prints nothing on stdout (in text) and writes nothing', async () => {
     const dir = tempFolder({ 'portolan.yaml': BASE.replace('    range: ai-ml', '    rnage: ai-ml') });
-    return runCli(['check', '--format', 'json'], dir).then((run) => {
+    for (const format of ['text', 'markdown', 'json']) {
+      const run = await runCli(['check', '--format', format], dir);
       assert.equal(run.code, 2);
-      assert.equal(run.stdout, '');
-      assert.equal(run.stderr, 'portolan.yaml:9:5: unknown key "rnage" in services.vllm\n  did you mean "range"?\n');
+      // JSON reports the broken registry on stdout too (as SARIF does): see test/cli/check.test.ts.
+      if (format === 'json') assert.deepEqual(JSON.parse(run.stdout).findings, []);
+      else assert.equal(run.stdout, '');
+      assert.equal(run.stderr, 'portolan: portolan.yaml:9:5: unknown key "rnage" in services.vllm\n  did you mean "range"?\n');
       assert.equal(read(join(dir, 'portolan.yaml')), BASE.replace('    range: ai-ml', '    rnage: ai-ml'));
-    });
+    }
   });
 
   it('says which registry is missing', async () => {

@@ -34,7 +34,7 @@ test('check reports a change whose writer died halfway, and recover finishes it'
   writeFileSync(intentFileOf(registry), JSON.stringify({ state: 'committing', pid, files: [{ target: registry, temporary: join(dir, `.portolan.yaml.tmp-${pid}-89abcdef`) }, { target: join(dir, 'apps/web.yaml'), temporary }] }));
   const check = await runCli(['check'], dir);
   assert.equal(check.code, 2);
-  assert.match(check.stderr, /^portolan\.yaml: a change of portolan\.yaml, apps\/web\.yaml was interrupted halfway; these files may not agree\n {2}run `portolan recover`/);
+  assert.match(check.stderr, /^portolan: portolan\.yaml: a change of portolan\.yaml, apps\/web\.yaml was interrupted halfway; these files may not agree\n {2}run `portolan recover`/);
   const recover = await runCli(['recover'], dir);
   assert.equal(recover.code, 0, recover.stderr);
   assert.match(recover.stdout, /^finished the interrupted change of portolan\.yaml, apps\/web\.yaml/);

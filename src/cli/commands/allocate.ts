@@ -37,10 +37,10 @@ export function registerAllocate(program: Command, context: CommandContext): voi
       'after',
       '\nExamples:\n  $ portolan allocate agent-ripley --range ai-agents --cluster studio\n  $ portolan allocate agent-ripley --range ai-agents --cluster studio --names api,health --manifest deploy/agent-ripley.yaml --commit\n  $ portolan allocate grafana-tempo --port 30450 --dry-run',
     )
-    .action(async (service: string, flags: AllocateFlags) => {
+    .action(async (service: string, path: string | undefined, flags: AllocateFlags) => {
       await runChange(
         context,
-        flags,
+        { ...flags, path },
         (registry) => {
           const allocation = planAllocation(registry, {
             service,

@@ -5,6 +5,7 @@ import { runDocs } from '../../engine/docs.ts';
 import { displayPath } from '../../registry/load.ts';
 import { docsOutcomeReport } from '../../reporters/docs-outcome.ts';
 import type { CommandContext } from '../context.ts';
+import { REGISTRY_PATH_DESCRIPTION } from '../options.ts';
 import { EXIT } from '../exit.ts';
 import { writeFileAtomic } from '../write-file.ts';
 import { escapeControls } from '../../core/escape.ts';
@@ -26,7 +27,7 @@ export function registerDocs(program: Command, context: CommandContext): void {
     .description(
       "Render the port document from the registry: ranges and how full they are, each range's services per cluster, reserved ports, the allocation rules, cross-cluster addresses and what `check` found, each between `<!-- portolan:begin NAME -->` and `<!-- portolan:end -->` markers. On an existing document, --write rewrites only what lies between the markers and keeps the rest byte for byte; a document without markers is refused unless --adopt marks it. --check compares only the marked regions. FILE defaults to the registry's `docs:` path.",
     )
-    .argument('[path]', 'a registry file, or a folder that holds portolan.yaml (default: the nearest portolan.yaml)')
+    .argument('[path]', REGISTRY_PATH_DESCRIPTION)
     .option('-w, --write [file]', 'write the document to FILE instead of stdout')
     .option('--adopt', "with --write: put markers into a document that has none, around the parts Portolan writes, keeping the team's prose")
     .option('--check [file]', 'exit 1 and show a diff when the generated regions of FILE are not what the registry gives (for CI and pre-commit)')

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../context.ts';
 import { registerAllocate } from './allocate.ts';
 import { registerCheck } from './check.ts';
+import { registerCompletion } from './completion.ts';
 import { registerDocs } from './docs.ts';
 import { registerFree } from './free.ts';
 import { registerImport } from './import.ts';
@@ -33,4 +34,5 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerScan,
   registerSnapshot,
   registerSchema,
+  registerCompletion,
 ];

@@ -31,11 +31,11 @@ export function registerMove(program: Command, context: CommandContext): void {
     .option('--static-band', "keep out of each cluster's dynamic NodePort band");
   changeOptions(command, true)
     .addHelpText('after', '\nExamples:\n  $ portolan move flyte-console --next\n  $ portolan move grafana --to 30400 --manifest observability/grafana.yaml --commit')
-    .action(async (service: string, flags: MoveFlags) => {
+    .action(async (service: string, path: string | undefined, flags: MoveFlags) => {
       if ((flags.to === undefined) === (flags.next !== true)) throw new UsageError('give one of --to N or --next');
       await runChange(
         context,
-        flags,
+        { ...flags, path },
         (registry, text) => {
           const move = planMove(registry, {
             service,
@@ -60,7 +60,7 @@ export function registerMove(program: Command, context: CommandContext): void {
             service: move.service.name,
             range: move.range?.name ?? null,
             clusters: move.service.clusters,
-            ports: move.moves.map((m) => ({ name: m.port.name ?? null, from: m.from, port: m.to, protocol: m.port.protocol })),
+            ports: move.moves.map((m) => ({ name: m.port.name ?? null, from: m.from, port: m.to, protocol: m.port.protocol, ...(m.overrides.length ? { overrides: m.overrides.map((o) => ({ cluster: o.cluster, from: o.port })) } : {}) })),
             conflicts: move.conflicts.map((c) => ({ service: c.service, portName: c.portName ?? null, cluster: c.cluster, port: c.port })),
           }),
         },

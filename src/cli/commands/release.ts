@@ -19,10 +19,10 @@ export function registerRelease(program: Command, context: CommandContext): void
     .option('-c, --cluster <cluster>', 'only these clusters (repeat, or separate with commas)', collect);
   changeOptions(command, false)
     .addHelpText('after', '\nExamples:\n  $ portolan release agent-auditor --commit --reason "replaced by agent-auditor-service"\n  $ portolan release rabbitmq --cluster pro')
-    .action(async (service: string, flags: ReleaseFlags) => {
+    .action(async (service: string, path: string | undefined, flags: ReleaseFlags) => {
       await runChange(
         context,
-        flags,
+        { ...flags, path },
         (registry) => {
           const release = planRelease(registry, { service, clusters: flags.cluster ?? [] });
           return {

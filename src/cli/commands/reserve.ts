@@ -22,10 +22,10 @@ export function registerReserve(program: Command, context: CommandContext): void
     .option('-c, --cluster <cluster>', 'only in these clusters (repeat, or separate with commas)', collect);
   changeOptions(command, false)
     .addHelpText('after', '\nExamples:\n  $ portolan reserve 30290-30299 --reason "future agents"\n  $ portolan reserve 30500 --cluster studio --reason "kept for the old PostgreSQL" --commit')
-    .action(async (span: PortSpan, flags: ReserveFlags) => {
+    .action(async (span: PortSpan, path: string | undefined, flags: ReserveFlags) => {
       await runChange(
         context,
-        flags,
+        { ...flags, path },
         (registry) => {
           const reservation = planReservation(registry, { span, reason: flags.reason ?? '', clusters: flags.cluster ?? [] });
           return {
@@ -36,8 +36,15 @@ export function registerReserve(program: Command, context: CommandContext): void
           };
         },
         {
-          text: (reservation: PlannedReservation) => `reserved ${describeReservation(reservation)}`,
-          json: (reservation: PlannedReservation) => ({ action: 'reserve', ports: formatSpan(reservation.span), reason: reservation.reason, clusters: reservation.clusters }),
+          text: (reservation: PlannedReservation) =>
+            reservation.existing ? `already reserved: ${describeReservation({ ...reservation, reason: reservation.existing.reason })}` : `reserved ${describeReservation(reservation)}`,
+          json: (reservation: PlannedReservation) => ({
+            action: 'reserve',
+            ports: formatSpan(reservation.span),
+            reason: reservation.existing?.reason ?? reservation.reason,
+            clusters: reservation.clusters,
+            alreadyReserved: reservation.existing !== undefined,
+          }),
         },
       );
     });

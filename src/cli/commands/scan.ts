@@ -7,8 +7,9 @@ import { findRegistry, loadRegistry, REGISTRY_FILE } from '../../registry/load.t
 import { liveScanJson, liveScanText, scanJson, scanText } from '../../reporters/scan.ts';
 import { ruleIds } from '../../rules/index.ts';
 import { DEFAULT_EXCLUDES, scanRepo } from '../../sources/gitops-repo/index.ts';
-import { collect, formatOption, type CommandContext } from '../context.ts';
+import type { CommandContext } from '../context.ts';
 import { addLiveOptions, liveEngine, liveOptionsOf, wantsLive, type LiveFlags } from '../live-options.ts';
+import { collect, outputFormatOptions } from '../options.ts';
 import { progressLine } from '../progress.ts';
 
 /** `portolan scan DIR`: what a GitOps repository deploys, per cluster. */
@@ -19,8 +20,8 @@ export function registerScan(program: Command, context: CommandContext): void {
     .description(
       'Read a GitOps repository (plain manifests, kustomize, Flux Kustomizations and HelmReleases, Argo CD Applications and ApplicationSets, kind configs) and list the ports it deploys to each cluster. With a registry (--registry, or portolan.yaml in DIR) its clusters, paths, servers, kind configs and scan.exclude are used. Each cluster says how it was found. `--format registry` is the old form of `portolan init --dry-run`.',
     )
-    .argument('[dir]', 'the repository folder (none with --live)')
-    .addOption(formatOption(['json', 'registry', 'text']))
+    .argument('[dir]', 'the repository folder (none with --live)');
+  outputFormatOptions(command, ['json', 'registry', 'text'])
     .option('--allow-outside-repo', "let the registry's kind configs lie outside its repository")
     .option('-o, --output <file>', 'with --format registry: write the registry to FILE (which must not exist) instead of printing it')
     .option('--exclude <glob>', 'leave out more folders or files (repeatable, or comma-separated)', collect);

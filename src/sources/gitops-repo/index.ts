@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { annotationIgnores } from '../k8s-manifests/ignores.ts';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import type { ExcludedPath, FileProblem, Location, ObservedService, PortClaim, Registry, RepoObservation, SkippedValue } from '../../core/types.ts';
@@ -52,9 +53,8 @@ export const DEFAULT_CLUSTER = 'default';
 export function scanRepo(dir: string, options: ScanOptions = {}): RepoObservation {
   const cwd = options.cwd ?? process.cwd();
   const root = resolve(cwd, dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new InputError(`${dir}: no such folder`, undefined, 'give the root folder of a GitOps repository');
-  }
+  if (!existsSync(root)) throw new InputError(`${dir}: no such file or folder`, undefined, 'give the root folder of a GitOps repository');
+  if (!statSync(root).isDirectory()) throw new InputError(`${dir}: is a file, not a folder`, undefined, 'give the root folder of a GitOps repository (the folder that holds it, for instance)');
   return new RepoScan(root, cwd, options).run();
 }
 
@@ -205,6 +205,7 @@ class RepoScan implements RepoReader {
       }
     }
     for (const { cluster, application } of deployedApplications) deployedNames.get(cluster)?.add(application.name);
+    const deployedFiles = new Set([...services.map((s) => s.at.file), ...claims.map((c) => c.at.file)]);
     claims.push(...kindClaims);
 
     const known = (cluster: string) => !registry || registry.clusters.some((c) => c.name === cluster);
@@ -224,6 +225,8 @@ class RepoScan implements RepoReader {
       // A left-out folder that a deployed kustomization, Flux Kustomization or Application named was read after all.
       excluded: this.excluded.filter((e) => !this.readLate.has(e.path) && ![...this.readLate].some((file) => file.startsWith(`${e.path}/`))),
       clusterServers: clusterServers(registry, secrets),
+      // Only the annotations of what is deployed: a file nothing deploys accepts nothing, and says nothing.
+      ignores: [...this.manifests.values()].filter((m) => deployedFiles.has(m.file)).flatMap(annotationIgnores),
       filesSeen: scannedFiles.length,
       filesParsed: this.filesParsed,
     };

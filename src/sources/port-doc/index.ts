@@ -1,4 +1,4 @@
-import { InputError } from '../../core/errors.ts';
+import { fileError, InputError } from '../../core/errors.ts';
 import { readFileBytes } from '../../registry/read-file.ts';
 import { decodeDocument } from './encoding.ts';
 import { importPortDocument, type PortDocumentImport } from './import.ts';
@@ -44,7 +44,7 @@ export function loadPortDocument(file: string, shown = file): PortDocumentImport
   } catch (error) {
     const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
     if (code !== 'ENOENT') throw error;
-    throw new InputError(`${shown}: cannot read: ENOENT`, undefined, 'give the path of a Markdown port document', { cause: error });
+    throw fileError(shown, (error as Error).cause, 'give the path of a Markdown port document');
   }
   const binary = binaryAt(bytes);
   if (binary !== undefined) {

@@ -1,5 +1,4 @@
-import { formatSpan, intersectSpans, staticBand } from '../core/span.ts';
-import type { PortSpan } from '../core/types.ts';
+import { dynamicBand as dynamicBandOf, formatSpan, intersectSpans, staticBand } from '../core/span.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -49,8 +48,3 @@ export default defineRule({
   },
 });
 
-/** The part of a NodePort range above its static band. */
-function dynamicBandOf(range: PortSpan): PortSpan {
-  const band = staticBand(range);
-  return band ? { from: band.to + 1, to: range.to } : range;
-}

@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.ts';
 import { RangeIndex } from '../core/range-index.ts';
 import { formatSpan, formatSpans, inSpans } from '../core/span.ts';
 import type { Finding, Registry } from '../core/types.ts';
@@ -21,14 +22,15 @@ export interface AdmissionContext {
 
 /** Options for an admission context. */
 export interface AdmissionOptions {
-  cluster: string;
+  /** The cluster the webhook serves; may be left out when the registry plans only one. */
+  cluster?: string;
   mode?: PolicyMode;
   excludeNamespaces?: readonly string[];
 }
 
 /** Lays out the registry for answering admission requests of one cluster (named, else the registry's only one). */
 export function admissionContext(registry: Registry, options: AdmissionOptions): AdmissionContext {
-  const cluster = clusterNamed(registry, options.cluster);
+  const cluster = clusterNamed(registry, options.cluster ?? onlyCluster(registry));
   const findings = new Map<string, Finding[]>();
   for (const finding of checkRegistry(registry).findings) {
     if (finding.service === undefined || (finding.cluster !== undefined && finding.cluster !== cluster.name)) continue;
@@ -44,6 +46,12 @@ export function admissionContext(registry: Registry, options: AdmissionOptions):
     excluded: new Set([...SYSTEM_NAMESPACES, ...(options.excludeNamespaces ?? [])]),
     findings,
   };
+}
+
+/** The registry's one cluster, or an error that asks which one. */
+function onlyCluster(registry: Registry): string {
+  if (registry.clusters.length === 1) return registry.clusters[0]!.name;
+  throw new InputError(`say which cluster this is: --cluster ${registry.clusters.map((c) => c.name).join('|') || 'NAME'}`, undefined, `${registry.file} plans ${registry.clusters.length} clusters`);
 }
 
 /** Which webhook a review came to. */

@@ -1,5 +1,6 @@
 import type { Registry } from '../core/types.ts';
 import { admissionPolicies, type KubernetesObject, type PolicyOptions } from '../policy/validating-admission-policy.ts';
+import { webhookManifests, type WebhookManifestOptions } from '../policy/webhook-manifests.ts';
 import { clusterNamed } from './queries.ts';
 
 /** The ValidatingAdmissionPolicy objects of one cluster. */
@@ -17,4 +18,13 @@ export interface PolicyRequest extends PolicyOptions {
 export function clusterPolicies(registry: Registry, request: PolicyRequest): ClusterPolicy[] {
   const names = request.clusters && request.clusters.length > 0 ? request.clusters.map((name) => clusterNamed(registry, name).name) : registry.clusters.map((c) => c.name);
   return [...new Set(names)].map((cluster) => ({ cluster, objects: admissionPolicies(registry, cluster, request) }));
+}
+
+/** Options for `portolan webhook manifests`. */
+export type WebhookDeploymentRequest = WebhookManifestOptions;
+
+/** The objects that install the admission webhook for one cluster of the registry. */
+export function webhookDeployment(registry: Registry, registryText: string, request: WebhookDeploymentRequest): KubernetesObject[] {
+  const cluster = clusterNamed(registry, request.cluster);
+  return webhookManifests(registryText, { ...request, cluster: cluster.name });
 }

@@ -6,11 +6,13 @@ import { registerDocs } from './docs.ts';
 import { registerFree } from './free.ts';
 import { registerImport } from './import.ts';
 import { registerMove } from './move.ts';
+import { registerPolicy } from './policy.ts';
 import { registerPorts } from './ports.ts';
 import { registerRelease } from './release.ts';
 import { registerReserve } from './reserve.ts';
 import { registerScan } from './scan.ts';
 import { registerSchema } from './schema.ts';
+import { registerWebhook } from './webhook.ts';
 import { registerWho } from './who.ts';
 
 /** Every command, in the order `--help` lists them. */
@@ -26,5 +28,7 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerImport,
   registerDocs,
   registerScan,
+  registerPolicy,
+  registerWebhook,
   registerSchema,
 ];

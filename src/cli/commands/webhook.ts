@@ -48,6 +48,12 @@ export function registerWebhook(program: Command, context: CommandContext): void
   const webhook = program
     .command('webhook')
     .summary('serve the admission webhook that enforces the plan and fills in planned node ports')
+    .description('The admission webhook: `webhook [serve]` runs it, `webhook manifests` writes what installs it in a cluster, `webhook certs` makes a certificate for a test cluster.')
+    .addHelpText('after', '\nExamples:\n  $ portolan webhook --cluster studio --cert tls.crt --key tls.key --mode warn\n  $ portolan webhook manifests --cluster studio | kubectl apply -f -\n  $ portolan webhook certs --out tls/');
+  webhook
+    // The default: `portolan webhook PATH --cert FILE --key FILE` serves.
+    .command('serve', { isDefault: true })
+    .summary('serve the webhook over HTTPS')
     .description(
       'Serve an HTTPS admission webhook (AdmissionReview v1): POST /validate refuses what the plan does not allow, with the registry\'s own findings as warnings; POST /mutate gives a Service that leaves nodePort out the port the registry plans for it in this cluster, as a JSONPatch. GET /healthz and /readyz. The registry and the certificate are read again when their files change; a registry that fails to load keeps the last good one.',
     )
@@ -60,9 +66,8 @@ export function registerWebhook(program: Command, context: CommandContext): void
     .addOption(modeOption())
     .option('--exclude-namespace <namespace>', 'namespaces left alone, besides kube-system, kube-public and kube-node-lease (repeat, or separate with commas)', collect)
     .option('--interval <ms>', 'how often the registry and certificate files are looked at for changes', '2000')
-    .addHelpText('after', '\nExamples:\n  $ portolan webhook --cluster studio --cert tls.crt --key tls.key --mode warn\n  $ portolan webhook manifests --cluster studio | kubectl apply -f -\n  $ portolan webhook certs --out tls/')
+    .addHelpText('after', '\nExamples:\n  $ portolan webhook --cluster studio --cert tls.crt --key tls.key --mode warn\n  $ portolan webhook serve examples/homelab --cluster forge --cert tls/tls.crt --key tls/tls.key --port 9443')
     .action(async (path: string | undefined, options: ServeOptions) => {
-      // Not required options: commander would then ask for them before `webhook certs` too.
       if (options.cert === undefined || options.key === undefined) throw new UsageError('give the certificate and its key: --cert FILE --key FILE (`portolan webhook certs` makes a pair)');
       const port = wholeNumber(options.port, '--port', 0, 65535);
       const interval = wholeNumber(options.interval, '--interval', 50, 3_600_000);

@@ -1,19 +1,22 @@
 import { InputError } from '../core/errors.ts';
-import { RangeIndex } from '../core/range-index.ts';
 import { formatSpan, formatSpans, inSpans } from '../core/span.ts';
-import type { Finding, Registry } from '../core/types.ts';
+import type { Finding, Range, Registry, Reservation } from '../core/types.ts';
 import type { AdmissionCheckId } from '../policy/checks.ts';
 import { clusterPlan, plannedService, type ClusterPlan, type PlannedService } from '../policy/plan.ts';
 import { SYSTEM_NAMESPACES, type PolicyMode } from '../policy/validating-admission-policy.ts';
 import { checkRegistry } from './check.ts';
 import { clusterNamed } from './queries.ts';
 
-/** What the webhook knows while it answers: one cluster's plan, and the registry's own findings about it. */
+/** What the webhook knows while it answers: one cluster's plan, and the registry's own findings about it; plain data, so a worker can hand it over. */
 export interface AdmissionContext {
-  registry: Registry;
+  /** The registry file the plan was read from, as shown to people. */
+  file: string;
   plan: ClusterPlan;
+  /** The reservations that hold in this cluster, with their reasons. */
+  reserved: Reservation[];
   mode: PolicyMode;
-  ranges: RangeIndex;
+  /** The registry's ranges, to say which one holds a port. */
+  ranges: Range[];
   /** Namespaces left alone: Kubernetes' own and the ones given. */
   excluded: Set<string>;
   /** The registry's findings about each service in this cluster, by entry name. */
@@ -38,11 +41,14 @@ export function admissionContext(registry: Registry, options: AdmissionOptions):
     if (list) list.push(finding);
     else findings.set(finding.service, [finding]);
   }
+  // Only this cluster's part is kept: a webhook holds it for as long as it runs, and a small
+  // heap keeps garbage collection pauses short under load.
   return {
-    registry,
+    file: registry.file,
     plan: clusterPlan(registry, cluster),
+    reserved: registry.reserved.filter((r) => r.clusters.length === 0 || r.clusters.includes(cluster.name)),
     mode: options.mode ?? 'deny',
-    ranges: new RangeIndex(registry.ranges),
+    ranges: registry.ranges,
     excluded: new Set([...SYSTEM_NAMESPACES, ...(options.excludeNamespaces ?? [])]),
     findings,
   };
@@ -182,10 +188,10 @@ function judgeService(object: Record<string, unknown>, namespace: string, contex
 
 /** Why a node port is closed to unplanned Services: the range or the reservation that holds it, or the NodePort range. */
 function whyClosed(port: number, context: AdmissionContext): string {
-  const { plan, registry } = context;
-  const reservation = registry.reserved.find((r) => (r.clusters.length === 0 || r.clusters.includes(plan.cluster.name)) && inSpans(port, r.spans));
+  const { plan } = context;
+  const reservation = context.reserved.find((r) => inSpans(port, r.spans));
   if (reservation) return `it is reserved (${formatSpans(reservation.spans)}: ${reservation.reason})`;
-  const range = context.ranges.rangesOf(port)[0];
+  const range = context.ranges.find((r) => inSpans(port, r.spans));
   if (range) return `it lies in range ${range.name} (${formatSpans(range.spans)}), which only planned services use`;
   const open = plan.open.length > 0 ? formatSpans(plan.open) : 'none';
   return `it lies outside the ports open to unplanned Services (${open})`;

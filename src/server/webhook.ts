@@ -15,7 +15,7 @@ export interface WebhookEvent {
 /** How the admission webhook is served. */
 export interface WebhookOptions {
   /** Reads the registry and lays it out for admission; called at start and whenever `watch` changes. */
-  load: () => AdmissionContext;
+  load: () => AdmissionContext | Promise<AdmissionContext>;
   /** The files whose change reloads the registry. */
   watch: readonly string[];
   cert: string;
@@ -47,7 +47,7 @@ const DEFAULT_BODY_LIMIT = 6 * 1024 * 1024;
  * last good one.
  */
 export async function startWebhook(options: WebhookOptions): Promise<RunningWebhook> {
-  let context = options.load();
+  let context = await options.load();
   const emit = options.onEvent ?? (() => {});
   const interval = options.interval ?? 2000;
   const pair = { cert: readFileSync(options.cert), key: readFileSync(options.key) };
@@ -69,7 +69,7 @@ export async function startWebhook(options: WebhookOptions): Promise<RunningWebh
   app.post('/validate', answer('validate'));
   app.post('/mutate', answer('mutate'));
   app.get('/healthz', async (_, reply) => reply.type('text/plain').send('ok\n'));
-  app.get('/readyz', async (_, reply) => reply.type('text/plain').send(`ready: cluster ${context.plan.cluster.name}, registry ${context.registry.file}\n`));
+  app.get('/readyz', async (_, reply) => reply.type('text/plain').send(`ready: cluster ${context.plan.cluster.name}, registry ${context.file}\n`));
   // Bodies that are not JSON, too large, or of another type are the caller's mistake: 400, never a crash.
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? 400 : 500;
@@ -80,14 +80,27 @@ export async function startWebhook(options: WebhookOptions): Promise<RunningWebh
 
   await app.listen({ host: options.host, port: options.port });
 
+  // One reload at a time; a change seen during one is read by one more reload after it.
+  let reloading: Promise<void> | undefined;
+  let again = false;
   const reloadRegistry = () => {
-    try {
-      context = options.load();
-      emit({ kind: 'registry-reloaded' });
-    } catch (error) {
-      const problems = inputErrorsOf(error);
-      emit({ kind: 'registry-kept', reason: problems.length > 0 ? problems.map(formatInputError).join('\n') : String(error) });
+    if (reloading) {
+      again = true;
+      return;
     }
+    reloading = (async () => {
+      do {
+        again = false;
+        try {
+          context = await options.load();
+          emit({ kind: 'registry-reloaded' });
+        } catch (error) {
+          const problems = inputErrorsOf(error);
+          emit({ kind: 'registry-kept', reason: problems.length > 0 ? problems.map(formatInputError).join('\n') : String(error) });
+        }
+      } while (again);
+      reloading = undefined;
+    })();
   };
   const reloadCertificate = () => {
     try {
@@ -115,6 +128,7 @@ export async function startWebhook(options: WebhookOptions): Promise<RunningWebh
     port,
     async close() {
       for (const { file, listener } of watched) unwatchFile(file, listener);
+      await reloading;
       await app.close();
     },
   };

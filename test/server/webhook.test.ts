@@ -12,6 +12,7 @@ import { selfSignedPair, type CertificatePair } from '../../src/engine/certifica
 import { ADMISSION_CHECK_IDS, ADMISSION_CHECKS } from '../../src/policy/checks.ts';
 import { loadRegistry } from '../../src/registry/load.ts';
 import { ruleIds } from '../../src/rules/index.ts';
+import { loadAdmission } from '../../src/server/load-admission.ts';
 import { startWebhook, type RunningWebhook, type WebhookEvent } from '../../src/server/webhook.ts';
 import { fixture, ROOT, tempFolder } from '../helpers.ts';
 
@@ -110,9 +111,10 @@ describe('admission webhook over TLS', () => {
       else waiters.push(waiter);
     }
   };
+  // forge reads its registry in a worker thread, as `portolan webhook` does; studio in the test's own thread.
   const start = (cluster: string, mode: 'warn' | 'deny' = 'deny', watch = true) =>
     startWebhook({
-      load: () => admissionContext(loadRegistry(registryFile, { ruleIds }), { cluster, mode }),
+      load: watch ? () => loadAdmission({ file: registryFile, cwd: dir, options: { cluster, mode } }) : () => admissionContext(loadRegistry(registryFile, { ruleIds }), { cluster, mode }),
       watch: watch ? [registryFile] : [],
       cert: join(dir, 'tls.crt'),
       key: join(dir, 'tls.key'),
@@ -293,7 +295,7 @@ describe('admission webhook over TLS', () => {
     const kept = nextEvent('registry-kept');
     writeFileSync(registryFile, `${original}\nservices:\n  broken: [\n`);
     const event = await kept;
-    assert.match(event.reason!, /portolan\.yaml/);
+    assert.match(event.reason!, /^portolan\.yaml:\d+:\d+: /);
     assert.equal(patched(vllm, await send(forge, pair.cert, '/mutate', review(vllm))).spec.ports[0].nodePort, 30105);
     reloaded = nextEvent('registry-reloaded');
     writeFileSync(registryFile, original);

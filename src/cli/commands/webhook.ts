@@ -2,12 +2,12 @@ import { chmodSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.ts';
-import { admissionContext } from '../../engine/admission.ts';
 import { selfSignedPair } from '../../engine/certificates.ts';
 import { webhookDeployment } from '../../engine/policy.ts';
 import { webhookDnsNames } from '../../policy/webhook-manifests.ts';
 import { objectsYaml } from '../../policy/yaml.ts';
 import { displayPath } from '../../registry/load.ts';
+import { loadAdmission } from '../../server/load-admission.ts';
 import { startWebhook, type WebhookEvent } from '../../server/webhook.ts';
 import { version } from '../../version.ts';
 import { collect, type CommandContext } from '../context.ts';
@@ -72,12 +72,12 @@ export function registerWebhook(program: Command, context: CommandContext): void
       const port = wholeNumber(options.port, '--port', 0, 65535);
       const interval = wholeNumber(options.interval, '--interval', 50, 3_600_000);
       const registryFile = context.registryFile(path);
-      const load = () =>
-        admissionContext(context.registry(path), {
-          ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
-          mode: options.mode,
-          ...(options.excludeNamespace ? { excludeNamespaces: options.excludeNamespace } : {}),
-        });
+      const admission = {
+        ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+        mode: options.mode,
+        ...(options.excludeNamespace ? { excludeNamespaces: options.excludeNamespace } : {}),
+      };
+      const load = () => loadAdmission({ file: registryFile, cwd: io.cwd, options: admission });
       const log = (event: WebhookEvent) => io.stderr(`portolan webhook: ${event.kind.replace('-', ' ')}${event.reason ? `: ${event.reason.split('\n')[0]}` : ''}\n`);
       const cert = resolve(io.cwd, options.cert);
       const key = resolve(io.cwd, options.key);

@@ -7,7 +7,7 @@
 // Only 127.0.0.1 is ever a target; each run stops by itself after --duration seconds.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -59,6 +59,7 @@ async function benchmark() {
     { name: `portolan webhook (cluster ${cluster}, deny mode)`, args: ['dist/cli.js', 'webhook', registryFile, '--cluster', cluster, '--cert', CERT, '--key', KEY, '--port', '0', '--mode', 'deny'] },
   ];
   const rows = [];
+  const loadBefore = loadavg()[0];
   for (const run of runs) {
     const server = await startServer(run.args);
     const memory = sampleMemory(server.pid);
@@ -78,7 +79,7 @@ async function benchmark() {
   const date = new Date().toISOString().slice(0, 10);
   console.log(`${registryFile}: ${registry.services.length} services; cluster ${cluster} plans ${allocations} node ports of ${services.length} Services`);
   console.log(`${connections} connections, ${rate} AdmissionReviews/s for ${duration} s each, TLS on 127.0.0.1; bodies: ${bodies.map((b) => b.label).join(', ')}`);
-  console.log(`${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${date}\n`);
+  console.log(`${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${date}; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after\n`);
   console.log('| server | requests | non-2xx / errors | p50 | p90 | p99 | p99.9 | max | RSS start -> end (max) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const { run, result, memory } of rows) {

@@ -1,4 +1,5 @@
 import type { Registry } from '../core/types.ts';
+import { kyvernoPolicies } from '../policy/kyverno.ts';
 import { admissionPolicies, type KubernetesObject, type PolicyOptions } from '../policy/validating-admission-policy.ts';
 import { webhookManifests, type WebhookManifestOptions } from '../policy/webhook-manifests.ts';
 import { clusterNamed } from './queries.ts';
@@ -9,15 +10,18 @@ export interface ClusterPolicy {
   objects: KubernetesObject[];
 }
 
-/** Options for `portolan policy`: the clusters (every one when empty) and how to bind. */
+/** Options for `portolan policy`: the clusters (every one when empty), how to bind, and for which admission controller. */
 export interface PolicyRequest extends PolicyOptions {
   clusters?: readonly string[];
+  /** ValidatingAdmissionPolicies (the default), or Kyverno ClusterPolicies with the same CEL. */
+  format?: 'vap' | 'kyverno';
 }
 
 /** The policies, bindings and parameter ConfigMap that enforce the plan inside each named cluster. */
 export function clusterPolicies(registry: Registry, request: PolicyRequest): ClusterPolicy[] {
   const names = request.clusters && request.clusters.length > 0 ? request.clusters.map((name) => clusterNamed(registry, name).name) : registry.clusters.map((c) => c.name);
-  return [...new Set(names)].map((cluster) => ({ cluster, objects: admissionPolicies(registry, cluster, request) }));
+  const generate = request.format === 'kyverno' ? kyvernoPolicies : admissionPolicies;
+  return [...new Set(names)].map((cluster) => ({ cluster, objects: generate(registry, cluster, request) }));
 }
 
 /** Options for `portolan webhook manifests`. */

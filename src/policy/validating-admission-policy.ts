@@ -205,7 +205,7 @@ export function admissionPolicies(registry: Registry, clusterName: string, optio
       'enforce this cluster with `portolan webhook`, which reads the registry itself',
     );
   }
-  const excluded = [...new Set([...SYSTEM_NAMESPACES, ...(options.excludeNamespaces ?? [])])];
+  const excluded = excludedNamespaces(options);
   const labels = { 'app.kubernetes.io/managed-by': 'portolan', 'portolan.dev/cluster': cluster.name };
   const objects: KubernetesObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: options.namespace, labels } },
@@ -242,6 +242,11 @@ export function admissionPolicies(registry: Registry, clusterName: string, optio
     });
   }
   return objects;
+}
+
+/** The namespaces a cluster's policies leave alone: Kubernetes' own, then the ones given. */
+export function excludedNamespaces(options: Pick<PolicyOptions, 'excludeNamespaces'>): string[] {
+  return [...new Set([...SYSTEM_NAMESPACES, ...(options.excludeNamespaces ?? [])])];
 }
 
 /** Every span written `from-to`, a single port too, so the policy splits each one the same way. */

@@ -101,6 +101,28 @@ describe('admission fixtures', () => {
     });
   }
 
+  test('Kyverno ClusterPolicies (--format kyverno) carry the same CEL and judge every fixture the same way', () => {
+    for (const cluster of ['forge', 'studio']) {
+      const [generated] = clusterPolicies(registry, { clusters: [cluster], mode: 'deny', namespace: 'portolan', format: 'kyverno' });
+      const objects = JSON.parse(JSON.stringify(generated!.objects)) as { kind: string; metadata: { name: string }; data?: Record<string, string>; spec?: any }[];
+      assert.deepEqual(objects.map((o) => o.kind), ['Namespace', 'ConfigMap', 'ClusterPolicy', 'ClusterPolicy']);
+      assert.deepEqual(objects.slice(2).map((o) => o.spec.validationFailureAction), ['Enforce', 'Audit']);
+      const data = objects[1]!.data!;
+      const rules = objects.slice(2).flatMap((o) => o.spec.rules) as { match: { any: { resources: { kinds: string[] } }[] }; validate: { cel: { paramRef: { name: string }; variables: PolicyShape['variables']; expressions: { expression: string; messageExpression: string; reason: 'Invalid' }[] } } }[];
+      for (const rule of rules) assert.equal(rule.validate.cel.paramRef.name, objects[1]!.metadata.name);
+      for (const c of all.filter((x) => x.cluster === cluster)) {
+        const matching = rules.filter((rule) => rule.match.any[0]!.resources.kinds.some((kind) => kind.split('/').pop() === c.object.kind));
+        const results = matching.flatMap((rule) =>
+          evaluateShape(
+            { suffix: 'services', resourceRules: [], variables: rule.validate.cel.variables, validations: rule.validate.cel.expressions.map((e) => ({ ...e, id: /^'portolan\/([a-z-]+):/.exec(e.messageExpression)![1] as never })) },
+            { object: c.object, request: { namespace: c.object.metadata.namespace, operation: 'CREATE' }, params: { data } },
+          ),
+        );
+        assert.equal(results.find((r) => r.id === c.check)?.passed, c.expected === 'allow', `${c.check}/${c.file}`);
+      }
+    }
+  });
+
   test('warn mode turns every refusal into a warning and allows', () => {
     const context = admissionContext(registry, { cluster: 'forge', mode: 'warn' });
     const denied = all.filter((c) => c.expected === 'deny' && c.cluster === 'forge' && ADMISSION_CHECKS[c.check as keyof typeof ADMISSION_CHECKS].effect === 'refuse');

@@ -14,7 +14,7 @@ import { loadRegistry } from '../../src/registry/load.ts';
 import { ruleIds } from '../../src/rules/index.ts';
 import { loadAdmission } from '../../src/server/load-admission.ts';
 import { startWebhook, type RunningWebhook, type WebhookEvent } from '../../src/server/webhook.ts';
-import { fixture, ROOT, tempFolder } from '../helpers.ts';
+import { fixture, read, ROOT, tempFolder } from '../helpers.ts';
 
 // The webhook over real TLS on 127.0.0.1, with bodies shaped as the API server sends them.
 
@@ -328,12 +328,13 @@ describe('admission webhook over TLS', () => {
 });
 
 describe('portolan webhook, the command', () => {
-  test('serves until SIGTERM, then exits 0', async () => {
+  test('serves until SIGTERM, then exits 0; a registry it cannot load is logged on one printable line and the last good one kept', async () => {
     const dir = tempFolder();
+    copyFileSync(fixture('policy', 'portolan.yaml'), join(dir, 'portolan.yaml'));
     const pair = await selfSignedPair({ names: ['127.0.0.1'], days: 1 });
     writeFileSync(join(dir, 'tls.crt'), pair.cert);
     writeFileSync(join(dir, 'tls.key'), pair.key);
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'webhook', fixture('policy', 'portolan.yaml'), '--cluster', 'forge', '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--port', '0', '--mode', 'deny'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'webhook', join(dir, 'portolan.yaml'), '--cluster', 'forge', '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--port', '0', '--mode', 'deny', '--interval', '50'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
     let stderr = '';
     const url = await new Promise<string>((done, fail) => {
       child.stderr.on('data', (chunk: Buffer) => {
@@ -343,8 +344,19 @@ describe('portolan webhook, the command', () => {
       });
       child.on('exit', (code) => fail(new Error(`exited ${code}: ${stderr}`)));
     });
-    const health = await send({ url, port: 0, close: async () => {} }, pair.cert, '/healthz');
+    const running = { url, port: 0, close: async () => {} };
+    const health = await send(running, pair.cert, '/healthz');
     assert.equal(health.status, 200);
+    // Done once the whole line is in: stderr may come in pieces.
+    const keptLine = () => /registry kept[^\n]*\n/.test(stderr);
+    const kept = new Promise<void>((done) => child.stderr.on('data', () => keptLine() && done()));
+    writeFileSync(join(dir, 'portolan.yaml'), `${read(join(dir, 'portolan.yaml'))}"owner\\e[31m": x\n`);
+    await kept;
+    const line = stderr.split('\n').find((l) => l.includes('registry kept'))!;
+    assert.match(line, /^portolan webhook: registry kept: portolan\.yaml:\d+:\d+: .*owner\\u001b\[31m/);
+    assert.doesNotMatch(stderr, /\u001b/);
+    const vllm = service('ml-inference', 'vllm', 'NodePort', [{ name: 'http', port: 8000 }]);
+    assert.equal(patched(vllm, await send(running, pair.cert, '/mutate', review(vllm))).spec.ports[0].nodePort, 30100);
     const code = await new Promise<number | null>((done) => {
       child.removeAllListeners('exit');
       child.on('exit', (exitCode) => done(exitCode));

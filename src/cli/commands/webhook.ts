@@ -78,7 +78,7 @@ export function registerWebhook(program: Command, context: CommandContext): void
         ...(options.excludeNamespace ? { excludeNamespaces: options.excludeNamespace } : {}),
       };
       const load = () => loadAdmission({ file: registryFile, cwd: io.cwd, options: admission });
-      const log = (event: WebhookEvent) => io.stderr(`portolan webhook: ${event.kind.replace('-', ' ')}${event.reason ? `: ${event.reason.split('\n')[0]}` : ''}\n`);
+      const log = (event: WebhookEvent) => io.stderr(`portolan webhook: ${event.kind.replace('-', ' ')}${event.reason ? `: ${printable(event.reason)}` : ''}\n`);
       const cert = resolve(io.cwd, options.cert);
       const key = resolve(io.cwd, options.key);
       readable(cert, options.cert);
@@ -164,6 +164,11 @@ export function registerWebhook(program: Command, context: CommandContext): void
     });
 
   for (const command of webhook.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+}
+
+/** A message for the log, one line, with control characters (from a registry's text) shown as escapes. */
+function printable(text: string): string {
+  return text.replace(/\n/g, '; ').replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function wholeNumber(text: string, flag: string, min: number, max: number): number {

@@ -137,6 +137,19 @@ describe('admission fixtures', () => {
   });
 });
 
+describe('the CEL harness', () => {
+  test("split behaves as Kubernetes' strings library documents it: every piece kept, empty ones too", () => {
+    const shape = { suffix: 'services' as const, resourceRules: [], variables: [], validations: [] };
+    const split = (text: string) =>
+      evaluateShape(
+        { ...shape, validations: [{ id: 'open-node-port' as const, expression: `size('${text}'.split(',')) == 0`, messageExpression: `string(size('${text}'.split(',')))`, reason: 'Invalid' as const }] },
+        { object: {}, request: { namespace: 'default', operation: 'CREATE' }, params: { data: {} } },
+      )[0]!.message;
+    assert.equal(split(''), '1'); // [''], as Go's strings.Split
+    assert.equal(split('30300-30399,,30500-32767'), '3');
+  });
+});
+
 describe('generated policies', () => {
   test('warn mode binds Warn and Audit, deny mode Deny and Audit; advice always warns', () => {
     for (const mode of ['warn', 'deny'] as const) {

@@ -3,7 +3,7 @@ import { formatSpan, formatSpans, inSpans } from '../core/span.ts';
 import type { Finding, Range, Registry, Reservation } from '../core/types.ts';
 import type { AdmissionCheckId } from '../policy/checks.ts';
 import { clusterPlan, plannedService, type ClusterPlan, type PlannedService } from '../policy/plan.ts';
-import { SYSTEM_NAMESPACES, type PolicyMode } from '../policy/validating-admission-policy.ts';
+import { excludedNamespaces, type PolicyMode } from '../policy/validating-admission-policy.ts';
 import { checkRegistry } from './check.ts';
 import { clusterNamed } from './queries.ts';
 
@@ -49,7 +49,7 @@ export function admissionContext(registry: Registry, options: AdmissionOptions):
     reserved: registry.reserved.filter((r) => r.clusters.length === 0 || r.clusters.includes(cluster.name)),
     mode: options.mode ?? 'deny',
     ranges: registry.ranges,
-    excluded: new Set([...SYSTEM_NAMESPACES, ...(options.excludeNamespaces ?? [])]),
+    excluded: new Set(excludedNamespaces(options)),
     findings,
   };
 }
@@ -71,7 +71,7 @@ export interface AdmissionNote {
 
 /** One JSONPatch operation (RFC 6902) of a mutating answer. */
 export interface PatchOperation {
-  op: 'add' | 'replace';
+  op: 'add';
   path: string;
   value: unknown;
 }
@@ -108,7 +108,7 @@ export function decideAdmission(body: unknown, webhook: AdmissionWebhook, contex
   if (!isObject(object) || context.excluded.has(namespace)) return decision;
   const group = typeof kind.group === 'string' ? kind.group : '';
   if (group === '' && kind.kind === 'Service') {
-    if (webhook === 'mutate') fillPlannedPorts(object, namespace, context, decision);
+    if (webhook === 'mutate') fillPlannedPorts(object, isObject(request.oldObject) ? request.oldObject : undefined, namespace, context, decision);
     else judgeService(object, namespace, context, decision);
   } else if (webhook === 'validate' && typeof kind.kind === 'string' && WORKLOADS.has(`${group}/${kind.kind}`)) {
     judgeWorkload(kind.kind, object, namespace, context, decision);
@@ -197,14 +197,21 @@ function whyClosed(port: number, context: AdmissionContext): string {
   return `it lies outside the ports open to unplanned Services (${open})`;
 }
 
-/** Adds the planned node port to every port of a planned Service that leaves nodePort out. */
-function fillPlannedPorts(object: Record<string, unknown>, namespace: string, context: AdmissionContext, decision: AdmissionDecision): void {
+/**
+ * Adds the planned node port to every port of a planned Service that leaves nodePort out. On an
+ * update, a port that already had a node port keeps it (the API server carries it over), so a
+ * change of labels never moves a Service: the validating side says when its port is not the plan's.
+ */
+function fillPlannedPorts(object: Record<string, unknown>, oldObject: Record<string, unknown> | undefined, namespace: string, context: AdmissionContext, decision: AdmissionDecision): void {
   const shape = serviceShape(object);
   if (!shape.takesNodePorts) return;
   const planned = plannedService(context.plan, namespace, shape.name);
   if (!planned) return;
+  const before = oldObject ? serviceShape(oldObject).ports : [];
   for (const port of shape.ports) {
     if (port.nodePort !== undefined) continue;
+    const old = port.name !== undefined ? before.find((p) => p.name === port.name) : before[port.index];
+    if (old?.nodePort !== undefined) continue;
     const value = pairFor(planned, port, shape.ports);
     if (value === undefined) continue;
     decision.patch.push({ op: 'add', path: `/spec/ports/${port.index}/nodePort`, value });

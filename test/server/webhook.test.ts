@@ -202,13 +202,20 @@ describe('admission webhook over TLS', () => {
     }
   });
 
-  test('UPDATE is judged by the new object; DELETE is always allowed', async () => {
+  test('UPDATE is judged by the new object, and keeps the node ports it had; DELETE is always allowed', async () => {
     const good = service('observability', 'grafana', 'NodePort', [{ name: 'http', port: 80, nodePort: 30400 }]);
     const bad = service('observability', 'grafana', 'NodePort', [{ name: 'http', port: 80, nodePort: 30150 }]);
     const moved = await send(forge, pair.cert, '/validate', review(bad, { operation: 'UPDATE', oldObject: good }));
     assert.equal(moved.json.response.allowed, false);
     const kept = await send(forge, pair.cert, '/validate', review(good, { operation: 'UPDATE', oldObject: good }));
     assert.equal(kept.json.response.allowed, true);
+    // An update that leaves nodePort out keeps the port the Service had; a new port gets the plan's.
+    const legacy = service('observability', 'grafana', 'NodePort', [{ name: 'http', port: 80, nodePort: 30150 }]);
+    const relabelled = service('observability', 'grafana', 'NodePort', [{ name: 'http', port: 80 }]);
+    const kept2 = await send(forge, pair.cert, '/mutate', review(relabelled, { operation: 'UPDATE', oldObject: legacy }));
+    assert.equal(kept2.json.response.patch, undefined);
+    const fresh = await send(forge, pair.cert, '/mutate', review(relabelled, { operation: 'UPDATE', oldObject: service('observability', 'grafana', 'ClusterIP', [{ name: 'http', port: 80 }]) }));
+    assert.equal(patched(relabelled, fresh).spec.ports[0].nodePort, 30400);
     const deleted = await send(forge, pair.cert, '/validate', review(null, { operation: 'DELETE', oldObject: bad }));
     assert.equal(deleted.json.response.allowed, true);
     const deletedMutate = await send(forge, pair.cert, '/mutate', review(null, { operation: 'DELETE', oldObject: bad }));

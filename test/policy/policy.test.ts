@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { load } from 'js-yaml';
 import { admissionContext, decideAdmission, isDecision } from '../../src/engine/admission.ts';
+import { checkRegistry } from '../../src/engine/check.ts';
 import { clusterPolicies } from '../../src/engine/policy.ts';
+import { scanRepo } from '../../src/sources/gitops-repo/index.ts';
 import { ADMISSION_CHECK_IDS, ADMISSION_CHECKS } from '../../src/policy/checks.ts';
 import { clusterPlan } from '../../src/policy/plan.ts';
 import { POLICY_SHAPES, policyParameters, type PolicyShape } from '../../src/policy/validating-admission-policy.ts';
 import { loadRegistry } from '../../src/registry/load.ts';
-import { fixture } from '../helpers.ts';
+import { fixture, ROOT } from '../helpers.ts';
 import { evaluateShape } from './cel.ts';
 
 // Every admission check has a folder of objects under test/fixtures/policy/<check>/: the ones
@@ -134,6 +137,40 @@ describe('admission fixtures', () => {
       assert.deepEqual(decision.refusals, []);
       assert.ok(decision.warnings.some((note) => note.id === c.check), c.file);
     }
+  });
+});
+
+describe('the example GitOps repository', () => {
+  // What `check --repo` finds about the repository's Services, the clusters would refuse at the door.
+  test('the policy and the webhook refuse exactly the Services that port-mismatch and unregistered-port report', () => {
+    const gitops = loadRegistry(join(ROOT, 'examples', 'gitops', 'portolan.yaml'));
+    const observed = scanRepo(join(ROOT, 'examples', 'gitops'), { registry: gitops, cwd: ROOT });
+    const flagged = new Set(
+      checkRegistry(gitops, { observed })
+        .findings.filter((f) => f.ruleId === 'port-mismatch' || f.ruleId === 'unregistered-port')
+        .map((f) => `${f.cluster}/${f.service}`),
+    );
+    assert.deepEqual([...flagged].sort(), ['studio/agent-jamie', 'studio/grafana']);
+    const refusedByCel = new Set<string>();
+    const refusedByWebhook = new Set<string>();
+    for (const found of observed.services) {
+      const namespace = found.object.namespace ?? 'default';
+      const object = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: found.object.name, namespace },
+        spec: { type: found.type, ports: found.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol, nodePort: p.nodePort })) },
+      };
+      const cluster = gitops.clusters.find((c) => c.name === found.cluster)!;
+      const data = policyParameters(clusterPlan(gitops, cluster));
+      const cel = shapesFor('Service').flatMap((shape) => evaluateShape(shape, { object, request: { namespace, operation: 'CREATE' }, params: { data } }));
+      if (cel.some((r) => !r.passed && ADMISSION_CHECKS[r.id as keyof typeof ADMISSION_CHECKS].effect === 'refuse')) refusedByCel.add(`${cluster.name}/${found.object.name}`);
+      const decision = decideAdmission(review(object as Case['object']), 'validate', admissionContext(gitops, { cluster: cluster.name }));
+      assert.ok(isDecision(decision));
+      if (!decision.allowed) refusedByWebhook.add(`${cluster.name}/${found.object.name}`);
+    }
+    assert.deepEqual(refusedByCel, flagged);
+    assert.deepEqual(refusedByWebhook, flagged);
   });
 });
 

@@ -1,13 +1,6 @@
 import type { Registry } from '../core/types.ts';
 import { admissionPolicies, excludedNamespaces, POLICY_SHAPES, policyName, type KubernetesObject, type PolicyOptions, type PolicyShape } from './validating-admission-policy.ts';
 
-/** The Kubernetes kinds each policy shape matches, as Kyverno names them. */
-const KINDS: Record<PolicyShape['suffix'], string[]> = {
-  services: ['Service'],
-  workloads: ['Pod', 'ReplicationController', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet', 'apps/v1/ReplicaSet', 'batch/v1/Job', 'batch/v1/CronJob'],
-  advice: ['Service'],
-};
-
 /**
  * The same checks for teams that run Kyverno (1.11 and later): ClusterPolicies whose rules validate
  * with the generated CEL and read the same parameter ConfigMap. The advice gets a policy of its
@@ -20,7 +13,7 @@ export function kyvernoPolicies(registry: Registry, clusterName: string, options
   const labels = parameters!.metadata.labels;
   const rule = (shape: PolicyShape) => ({
     name: shape.suffix,
-    match: { any: [{ resources: { kinds: KINDS[shape.suffix], operations: ['CREATE', 'UPDATE'] } }] },
+    match: { any: [{ resources: { kinds: shape.kinds, operations: ['CREATE', 'UPDATE'] } }] },
     exclude: { any: [{ resources: { namespaces: excluded } }] },
     validate: {
       cel: {
@@ -37,7 +30,7 @@ export function kyvernoPolicies(registry: Registry, clusterName: string, options
     metadata: {
       name,
       labels,
-      // The workloads rule names its Pod controllers itself; no rules generated for them.
+      // The Pod template rules name the Pod controllers themselves; Kyverno generates none for them.
       annotations: { 'pod-policies.kyverno.io/autogen-controllers': 'none', 'policies.kyverno.io/title': `Port plan of cluster ${clusterName}` },
     },
     spec: { validationFailureAction: action, background: false, failurePolicy: action === 'Enforce' ? 'Fail' : 'Ignore', rules: shapes.map(rule) },

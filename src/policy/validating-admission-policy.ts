@@ -39,9 +39,11 @@ export interface PolicyVariable {
   expression: string;
 }
 
-/** The three policies of a cluster: Services, workloads (host ports), and advice that only ever warns. */
+/** The policies of a cluster: Services, then Pods and Pod templates (host ports) by where each kind keeps its Pod spec, and advice that only ever warns. */
 export interface PolicyShape {
-  suffix: 'services' | 'workloads' | 'advice';
+  suffix: 'services' | 'pods' | 'templates' | 'cronjobs' | 'advice';
+  /** The kinds it judges, as Kyverno names them (`group/version/Kind` outside the core group). */
+  kinds: string[];
   resourceRules: { apiGroups: string[]; apiVersions: string[]; operations: string[]; resources: string[] }[];
   variables: PolicyVariable[];
   validations: PolicyValidation[];
@@ -76,6 +78,7 @@ const CLUSTER = "params.data.cluster";
 
 const SERVICES: PolicyShape = {
   suffix: 'services',
+  kinds: ['Service'],
   resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }],
   variables: SERVICE_VARIABLES,
   validations: [
@@ -100,40 +103,52 @@ const SERVICES: PolicyShape = {
   ],
 };
 
-const POD_SPEC =
-  "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)";
+/**
+ * The host port check over one place of the Pod spec. Each kind keeps its Pod spec elsewhere, and
+ * the API server type-checks every expression against each kind a policy matches: one policy per
+ * place keeps that check clean.
+ */
+function hostPortShape(suffix: 'pods' | 'templates' | 'cronjobs', kinds: string[], resourceRules: PolicyShape['resourceRules'], podSpec: string): PolicyShape {
+  const unplanned = "has(c.ports) && c.ports.exists(p, has(p.hostPort) && p.hostPort > 0 && !(('host.' + string(p.hostPort)) in params.data))";
+  return {
+    suffix,
+    kinds,
+    resourceRules,
+    variables: [
+      { name: 'podSpec', expression: podSpec },
+      {
+        name: 'containers',
+        expression: "variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : [])",
+      },
+      { name: 'unplanned', expression: `variables.containers.filter(c, ${unplanned})` },
+    ],
+    validations: [
+      {
+        id: 'planned-host-port',
+        expression: 'size(variables.unplanned) == 0',
+        messageExpression: `'portolan/planned-host-port: ' + object.kind + ' ' + request.namespace + '/' + object.metadata.name + ': container ' + variables.unplanned[0].name + ' binds host port ' + string(variables.unplanned[0].ports.filter(p, has(p.hostPort) && p.hostPort > 0 && !(('host.' + string(p.hostPort)) in params.data))[0].hostPort) + ', which the registry gives to no service in cluster ' + ${CLUSTER} + '; plan it in portolan.yaml, or leave hostPort out'`,
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
 
-const WORKLOADS: PolicyShape = {
-  suffix: 'workloads',
-  resourceRules: [
-    { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'replicationcontrollers'] },
-    { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
-    { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'] },
-  ],
-  variables: [
-    { name: 'podSpec', expression: POD_SPEC },
-    {
-      name: 'containers',
-      expression: "variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : [])",
-    },
-    {
-      name: 'unplanned',
-      expression:
-        "variables.containers.filter(c, has(c.ports) && c.ports.exists(p, has(p.hostPort) && p.hostPort > 0 && !(('host.' + string(p.hostPort)) in params.data)))",
-    },
-  ],
-  validations: [
-    {
-      id: 'planned-host-port',
-      expression: 'size(variables.unplanned) == 0',
-      messageExpression: `'portolan/planned-host-port: ' + object.kind + ' ' + request.namespace + '/' + object.metadata.name + ': container ' + variables.unplanned[0].name + ' binds host port ' + string(variables.unplanned[0].ports.filter(p, has(p.hostPort) && p.hostPort > 0 && !(('host.' + string(p.hostPort)) in params.data))[0].hostPort) + ', which the registry gives to no service in cluster ' + ${CLUSTER} + '; plan it in portolan.yaml, or leave hostPort out'`,
-      reason: 'Forbidden',
-    },
-  ],
-};
+const rules = (group: string, resources: string[]) => ({ apiGroups: [group], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources });
+
+const PODS = hostPortShape('pods', ['Pod'], [rules('', ['pods'])], 'object.spec');
+
+const TEMPLATES = hostPortShape(
+  'templates',
+  ['ReplicationController', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet', 'apps/v1/ReplicaSet', 'batch/v1/Job'],
+  [rules('', ['replicationcontrollers']), rules('apps', ['deployments', 'statefulsets', 'daemonsets', 'replicasets']), rules('batch', ['jobs'])],
+  'object.spec.template.spec',
+);
+
+const CRONJOBS = hostPortShape('cronjobs', ['batch/v1/CronJob'], [rules('batch', ['cronjobs'])], 'object.spec.jobTemplate.spec.template.spec');
 
 const ADVICE: PolicyShape = {
   suffix: 'advice',
+  kinds: ['Service'],
   resourceRules: SERVICES.resourceRules,
   variables: [
     SERVICE_VARIABLES[0]!,
@@ -161,7 +176,7 @@ const ADVICE: PolicyShape = {
 };
 
 /** The shapes of the policies every cluster gets, in the order they are written. */
-export const POLICY_SHAPES: readonly PolicyShape[] = [SERVICES, WORKLOADS, ADVICE];
+export const POLICY_SHAPES: readonly PolicyShape[] = [SERVICES, PODS, TEMPLATES, CRONJOBS, ADVICE];
 
 /** The parameter ConfigMap's data for a cluster: every key the policies' expressions read. */
 export function policyParameters(plan: ClusterPlan): Record<string, string> {

@@ -42,7 +42,7 @@ function cases(): Case[] {
 }
 
 function shapesFor(kind: string): PolicyShape[] {
-  return POLICY_SHAPES.filter((shape) => (kind === 'Service') === (shape.suffix !== 'workloads'));
+  return POLICY_SHAPES.filter((shape) => shape.kinds.some((k) => k.split('/').pop() === kind));
 }
 
 function review(object: Case['object'], operation = 'CREATE') {
@@ -117,7 +117,7 @@ describe('admission fixtures', () => {
         const matching = rules.filter((rule) => rule.match.any[0]!.resources.kinds.some((kind) => kind.split('/').pop() === c.object.kind));
         const results = matching.flatMap((rule) =>
           evaluateShape(
-            { suffix: 'services', resourceRules: [], variables: rule.validate.cel.variables, validations: rule.validate.cel.expressions.map((e) => ({ ...e, id: /^'portolan\/([a-z-]+):/.exec(e.messageExpression)![1] as never })) },
+            { suffix: 'services', kinds: [], resourceRules: [], variables: rule.validate.cel.variables, validations: rule.validate.cel.expressions.map((e) => ({ ...e, id: /^'portolan\/([a-z-]+):/.exec(e.messageExpression)![1] as never })) },
             { object: c.object, request: { namespace: c.object.metadata.namespace, operation: 'CREATE' }, params: { data } },
           ),
         );
@@ -176,7 +176,7 @@ describe('the example GitOps repository', () => {
 
 describe('the CEL harness', () => {
   test("split behaves as Kubernetes' strings library documents it: every piece kept, empty ones too", () => {
-    const shape = { suffix: 'services' as const, resourceRules: [], variables: [], validations: [] };
+    const shape = { suffix: 'services' as const, kinds: [], resourceRules: [], variables: [], validations: [] };
     const split = (text: string) =>
       evaluateShape(
         { ...shape, validations: [{ id: 'open-node-port' as const, expression: `size('${text}'.split(',')) == 0`, messageExpression: `string(size('${text}'.split(',')))`, reason: 'Invalid' as const }] },
@@ -192,7 +192,7 @@ describe('generated policies', () => {
     for (const mode of ['warn', 'deny'] as const) {
       const [forge] = clusterPolicies(registry, { clusters: ['forge'], mode, namespace: 'portolan', excludeNamespaces: ['portolan'] });
       const bindings = forge!.objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
-      assert.deepEqual(bindings.map((b) => b.metadata.name), ['portolan-forge-services', 'portolan-forge-workloads', 'portolan-forge-advice']);
+      assert.deepEqual(bindings.map((b) => b.metadata.name), ['portolan-forge-services', 'portolan-forge-pods', 'portolan-forge-templates', 'portolan-forge-cronjobs', 'portolan-forge-advice']);
       for (const binding of bindings) {
         const actions = (binding.spec as { validationActions: string[] }).validationActions;
         const advice = binding.metadata.name.endsWith('-advice');

@@ -7,7 +7,7 @@ import { admissionProblemJson, admissionReviewJson } from '../reporters/admissio
 
 /** Something the webhook did on its own: a reload, or a reload it refused. */
 export interface WebhookEvent {
-  kind: 'registry-reloaded' | 'registry-kept' | 'certificate-reloaded' | 'certificate-kept';
+  kind: 'registry-reading' | 'registry-reloaded' | 'registry-kept' | 'certificate-reloaded' | 'certificate-kept';
   /** Why a reload was refused, for the `-kept` events. */
   reason?: string;
 }
@@ -91,6 +91,7 @@ export async function startWebhook(options: WebhookOptions): Promise<RunningWebh
     reloading = (async () => {
       do {
         again = false;
+        emit({ kind: 'registry-reading' });
         try {
           context = await options.load();
           emit({ kind: 'registry-reloaded' });

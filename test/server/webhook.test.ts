@@ -334,6 +334,51 @@ describe('admission webhook over TLS', () => {
   });
 });
 
+describe('admission webhook during a reload', () => {
+  test('answers while a large registry is read again in its worker thread', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = tempFolder();
+    const file = join(dir, 'portolan.yaml');
+    execFileSync(process.execPath, [join(ROOT, 'bench', 'generate-registry.mjs'), file, '10', '20000']);
+    const pair = await selfSignedPair({ names: ['127.0.0.1'], days: 1 });
+    writeFileSync(join(dir, 'tls.crt'), pair.cert);
+    writeFileSync(join(dir, 'tls.key'), pair.key);
+    let reading = false;
+    let answeredWhileReading = 0;
+    let reloaded!: () => void;
+    const done = new Promise<void>((resolve) => (reloaded = resolve));
+    const server = await startWebhook({
+      load: () => loadAdmission({ file, cwd: dir, options: { cluster: 'c-001' } }),
+      watch: [file],
+      cert: join(dir, 'tls.crt'),
+      key: join(dir, 'tls.key'),
+      host: '127.0.0.1',
+      port: 0,
+      interval: 50,
+      onEvent: (event) => {
+        if (event.kind === 'registry-reading') reading = true;
+        if (event.kind === 'registry-reloaded') {
+          reading = false;
+          reloaded();
+        }
+      },
+    });
+    try {
+      writeFileSync(file, `${read(file)}\n# changed\n`);
+      let finished = false;
+      void done.then(() => (finished = true));
+      while (!finished) {
+        const answer = await send(server, pair.cert, '/healthz');
+        assert.equal(answer.status, 200);
+        if (reading) answeredWhileReading++;
+      }
+      assert.ok(answeredWhileReading > 0, 'no request was answered while the registry was read');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('portolan webhook, the command', () => {
   test('serves until SIGTERM, then exits 0; a registry it cannot load is logged on one printable line and the last good one kept', async () => {
     const dir = tempFolder();

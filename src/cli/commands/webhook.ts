@@ -78,7 +78,7 @@ export function registerWebhook(program: Command, context: CommandContext): void
         ...(options.excludeNamespace ? { excludeNamespaces: options.excludeNamespace } : {}),
       };
       const load = () => loadAdmission({ file: registryFile, cwd: io.cwd, options: admission });
-      const log = (event: WebhookEvent) => io.stderr(`portolan webhook: ${event.kind.replace('-', ' ')}${event.reason ? `: ${printable(event.reason)}` : ''}\n`);
+      const log = (event: WebhookEvent) => event.kind !== 'registry-reading' && io.stderr(`portolan webhook: ${event.kind.replace('-', ' ')}${event.reason ? `: ${printable(event.reason)}` : ''}\n`);
       const cert = resolve(io.cwd, options.cert);
       const key = resolve(io.cwd, options.key);
       readable(cert, options.cert);

@@ -174,7 +174,7 @@ function judgeService(object: Record<string, unknown>, namespace: string, contex
     }
   }
   if (shape.takesNodePorts && plan.dynamicRanges.length > 0 && shape.ports.some((p) => p.nodePort === undefined)) {
-    note(decision.warnings, 'omitted-node-port', `${label} leaves nodePort out; cluster ${cluster} hands out automatic node ports from ${formatSpan(plan.dynamicBand)} first, where ranges ${plan.dynamicRanges.join(', ')} are planned; give it its planned port${planned ? ` (${planned.ports.map((p) => p.port).join(', ')})` : ''}`);
+    note(decision.warnings, 'omitted-node-port', `${label} leaves nodePort out; cluster ${cluster} hands out automatic node ports from ${formatSpan(plan.dynamicBand)} first, where ranges ${plan.dynamicRanges.join(', ')} are planned; ${planned ? `give it its planned port, ${planned.ports.map((p) => p.port).join(', ')} (portolan ports --service ${planned.entry} --cluster ${cluster})` : `plan one (portolan allocate ${shape.name} --range <range> --cluster ${cluster} --static-band)`}`);
   }
   if (plan.cluster.production && shape.type === 'NodePort') {
     note(decision.warnings, 'production-node-port', `${label} is a NodePort Service in production cluster ${cluster}; expose it through a LoadBalancer (exposure: LoadBalancer in portolan.yaml)`);
@@ -244,7 +244,7 @@ function judgeWorkload(kind: string, object: Record<string, unknown>, namespace:
       for (const port of container.ports) {
         if (!isObject(port) || typeof port.hostPort !== 'number' || port.hostPort <= 0) continue;
         if (context.plan.hostPorts.has(port.hostPort)) continue;
-        note(decision.refusals, 'planned-host-port', `${kind} ${namespace}/${name}: container ${String(container.name)} binds host port ${port.hostPort}, which the registry gives to no service in cluster ${context.plan.cluster.name}; plan it in portolan.yaml, or leave hostPort out`);
+        note(decision.refusals, 'planned-host-port', `${kind} ${namespace}/${name}: container ${String(container.name)} binds host port ${port.hostPort}, which the registry gives to no service in cluster ${context.plan.cluster.name}; plan it (portolan who ${port.hostPort} says who holds it in each cluster), or leave hostPort out`);
       }
     }
   }

@@ -126,7 +126,7 @@ function hostPortShape(suffix: 'pods' | 'templates' | 'cronjobs', kinds: string[
       {
         id: 'planned-host-port',
         expression: 'size(variables.unplanned) == 0',
-        messageExpression: `'portolan/planned-host-port: ' + object.kind + ' ' + request.namespace + '/' + object.metadata.name + ': container ' + variables.unplanned[0].name + ' binds host port ' + string(variables.unplanned[0].ports.filter(p, has(p.hostPort) && p.hostPort > 0 && !(('host.' + string(p.hostPort)) in params.data))[0].hostPort) + ', which the registry gives to no service in cluster ' + ${CLUSTER} + '; plan it in portolan.yaml, or leave hostPort out'`,
+        messageExpression: `'portolan/planned-host-port: ' + object.kind + ' ' + request.namespace + '/' + object.metadata.name + ': container ' + variables.unplanned[0].name + ' binds host port ' + string(variables.unplanned[0].ports.filter(p, has(p.hostPort) && p.hostPort > 0 && !(('host.' + string(p.hostPort)) in params.data))[0].hostPort) + ', which the registry gives to no service in cluster ' + ${CLUSTER} + '; plan it (portolan who ' + string(variables.unplanned[0].ports.filter(p, has(p.hostPort) && p.hostPort > 0 && !(('host.' + string(p.hostPort)) in params.data))[0].hostPort) + ' says who holds it in each cluster), or leave hostPort out'`,
         reason: 'Forbidden',
       },
     ],

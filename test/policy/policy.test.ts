@@ -86,6 +86,8 @@ describe('admission fixtures', () => {
         assert.ok(result.message!.startsWith(`portolan/${c.check}: `), result.message);
         assert.ok(result.message!.includes(c.object.metadata.name), result.message);
         assert.ok(result.message!.includes(`cluster ${c.cluster}`), result.message);
+        // Each message names the command that shows or gives the planned port (production-node-port names the registry's change).
+        if (c.check !== 'production-node-port') assert.match(result.message!, /\(portolan (ports --service|allocate|who) /, result.message);
       }
     });
 
@@ -99,6 +101,7 @@ describe('admission fixtures', () => {
       else {
         assert.equal(hits.length, 1, JSON.stringify(decision));
         assert.ok(hits[0]!.message.includes(c.object.metadata.name));
+        if (c.check !== 'production-node-port') assert.match(hits[0]!.message, /\(portolan (ports --service|allocate|who) /, hits[0]!.message);
         if (ADMISSION_CHECKS[c.check as keyof typeof ADMISSION_CHECKS].effect === 'refuse') assert.equal(decision.allowed, false);
       }
     });

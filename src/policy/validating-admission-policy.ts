@@ -151,8 +151,7 @@ const ADVICE: PolicyShape = {
   kinds: ['Service'],
   resourceRules: SERVICES.resourceRules,
   variables: [
-    SERVICE_VARIABLES[0]!,
-    SERVICE_VARIABLES[2]!,
+    ...SERVICE_VARIABLES.filter((v) => ['name', 'plannedKey', 'type', 'planned', 'entry'].includes(v.name)),
     {
       name: 'takesNodePorts',
       expression:
@@ -163,7 +162,7 @@ const ADVICE: PolicyShape = {
     {
       id: 'omitted-node-port',
       expression: "params.data.dynamicRanges == '' || !variables.takesNodePorts || !has(object.spec.ports) || object.spec.ports.all(p, has(p.nodePort) && p.nodePort > 0)",
-      messageExpression: `'portolan/omitted-node-port: Service ' + variables.name + ' leaves nodePort out; cluster ' + ${CLUSTER} + ' hands out automatic node ports from ' + params.data.dynamicBand + ' first, where ranges ' + params.data.dynamicRanges + ' are planned; give it its planned port (portolan ports --service ' + object.metadata.name + ' --cluster ' + ${CLUSTER} + ')'`,
+      messageExpression: `'portolan/omitted-node-port: Service ' + variables.name + ' leaves nodePort out; cluster ' + ${CLUSTER} + ' hands out automatic node ports from ' + params.data.dynamicBand + ' first, where ranges ' + params.data.dynamicRanges + ' are planned; ' + (variables.plannedKey != '' ? 'give it its planned port, ' + variables.planned + ' (portolan ports --service ' + variables.entry + ' --cluster ' + ${CLUSTER} + ')' : 'plan one (portolan allocate ' + object.metadata.name + ' --range <range> --cluster ' + ${CLUSTER} + ' --static-band)')`,
       reason: 'Invalid',
     },
     {

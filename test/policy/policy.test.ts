@@ -177,6 +177,24 @@ describe('the example GitOps repository', () => {
   });
 });
 
+describe('the documentation', () => {
+  test("the policy messages the README and docs/admission.md show are the policies' own, for examples/gitops", () => {
+    const gitops = loadRegistry(join(ROOT, 'examples', 'gitops', 'portolan.yaml'));
+    const data = policyParameters(clusterPlan(gitops, gitops.clusters.find((c) => c.name === 'studio')!));
+    const message = (namespace: string, name: string, nodePort: number) => {
+      const object = { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { type: 'NodePort', ports: [{ name: 'http', port: 80, nodePort }] } };
+      return evaluateShape(POLICY_SHAPES[0]!, { object, request: { namespace, operation: 'CREATE' }, params: { data } }).find((r) => !r.passed)!.message!;
+    };
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const guide = readFileSync(join(ROOT, 'docs', 'admission.md'), 'utf8');
+    const mismatch = `with binding 'portolan-studio-services': ${message('observability', 'grafana', 30401)}\n`;
+    assert.ok(readme.includes(mismatch), mismatch);
+    assert.ok(guide.includes(mismatch), mismatch);
+    const closed = `with binding 'portolan-studio-services' denied request: ${message('default', 'debug-shell', 30250)}\n`;
+    assert.ok(guide.includes(closed), closed);
+  });
+});
+
 describe('the CEL harness', () => {
   test("split behaves as Kubernetes' strings library documents it: every piece kept, empty ones too", () => {
     const shape = { suffix: 'services' as const, kinds: [], resourceRules: [], variables: [], validations: [] };

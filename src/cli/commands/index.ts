@@ -8,6 +8,7 @@ import { registerFree } from './free.ts';
 import { registerImport } from './import.ts';
 import { registerInit } from './init.ts';
 import { registerMove } from './move.ts';
+import { registerPolicy } from './policy.ts';
 import { registerPorts } from './ports.ts';
 import { registerRecover } from './recover.ts';
 import { registerRelease } from './release.ts';
@@ -15,6 +16,7 @@ import { registerReserve } from './reserve.ts';
 import { registerScan } from './scan.ts';
 import { registerSchema } from './schema.ts';
 import { registerSnapshot } from './snapshot.ts';
+import { registerWebhook } from './webhook.ts';
 import { registerWho } from './who.ts';
 
 /** Every command, in the order `--help` lists them. */
@@ -33,6 +35,8 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerDocs,
   registerScan,
   registerSnapshot,
+  registerPolicy,
+  registerWebhook,
   registerSchema,
   registerCompletion,
 ];

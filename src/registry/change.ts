@@ -82,7 +82,8 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
   const notes: string[] = [];
   const writes = new Map<string, string>();
 
-  const { text: edited, excerpt } = editYamlWithExcerpt(text, decision.edits);
+  // Nothing in a registry refers to a service entry by its lines: untouched ones need no second look.
+  const { text: edited, excerpt } = editYamlWithExcerpt(text, decision.edits, { leaveOut: ['services'] });
   // The registry as edited is read again only for the port document; otherwise the excerpt (the
   // edited entries and every top-level key but the untouched entries) is enough to check it.
   const after = registry.docs === undefined && excerpt !== undefined && validExcerpt(shown(file), excerpt, loadOptions) ? undefined : editedRegistry(shown(file), edited, loadOptions);

@@ -293,13 +293,14 @@ export interface EditedYaml {
 /**
  * Like editYaml, and says which part of the result is new: a large single-document file is edited
  * entry by entry, and each edited entry is checked on its own, so the result comes with an excerpt
- * that holds only those entries.
+ * that holds only those entries. The top-level keys in `leaveOut` are left out of the excerpt
+ * whole when no edit touches them (nothing else in the file refers to their entries).
  */
-export function editYamlWithExcerpt(text: string, edits: readonly YamlEdit[]): EditedYaml {
+export function editYamlWithExcerpt(text: string, edits: readonly YamlEdit[], options: { leaveOut?: readonly string[] } = {}): EditedYaml {
   if (edits.length === 0) return { text };
   const eol = lineEndOf(text);
   const lf = eol === '\n' ? text : toLf(text);
-  const byEntries = lf.length >= ENTRY_EDIT_MIN_CHARS ? editByEntries(lf, edits) : undefined;
+  const byEntries = lf.length >= ENTRY_EDIT_MIN_CHARS ? editByEntries(lf, edits, options.leaveOut ?? []) : undefined;
   if (byEntries) return { text: eol === '\n' ? byEntries.text : withLineEnd(byEntries.text, eol), excerpt: byEntries.excerpt };
   return { text: editYaml(text, edits) };
 }
@@ -319,7 +320,7 @@ export function entryText(text: string, top: string, child: string): string | un
  * values compared), and the edited lines must stay where they were: at the entry's indentation,
  * with no key written twice. The rest of the file is not parsed again.
  */
-function editByEntries(text: string, edits: readonly YamlEdit[]): { text: string; excerpt: string } | undefined {
+function editByEntries(text: string, edits: readonly YamlEdit[], leaveOut: readonly string[] = []): { text: string; excerpt: string } | undefined {
   if (/^(---|\.\.\.|%)/m.test(text)) return undefined;
   const blocks = topLevelBlocks(text);
   if (!blocks) return undefined;
@@ -371,7 +372,14 @@ function editByEntries(text: string, edits: readonly YamlEdit[]): { text: string
   }
   pieces.push(text.slice(at));
   excerpt.push(text.slice(excerptAt));
-  return { text: pieces.join(''), excerpt: excerpt.join('') };
+  let excerptText = excerpt.join('');
+  for (const key of leaveOut) {
+    const block = blocks.get(key);
+    if (!block || windows.some((w) => w.block === block || (w.start >= block.start && w.end <= block.end && w.start < w.end))) continue;
+    // Untouched, the block is in the excerpt as it is in the file: cut it by its own text.
+    excerptText = excerptText.replace(text.slice(block.start, block.end), '');
+  }
+  return { text: pieces.join(''), excerpt: excerptText };
 }
 
 /**

@@ -174,6 +174,12 @@ test('a large file edited entry by entry comes with an excerpt of only the edite
     excerpt,
     'version: 1\nranges:\n  agents:\n    ports: 20000-39999\nservices:\n  svc-10:\n    range: agents\n    port: 1\n  svc-30:\n    range: agents\n    port: 20030\n  added:\n    range: agents\n    port: 2\nreserved:\n  - ports: 1\n    reason: r\n',
   );
+  // A top-level key named to be left out goes when no edit touches it.
+  assert.equal(
+    editYamlWithExcerpt(big, [{ op: 'append', path: ['reserved'], value: { ports: 2, reason: 's' } }], { leaveOut: ['services'] }).excerpt,
+    'version: 1\nranges:\n  agents:\n    ports: 20000-39999\nreserved:\n  - ports: 1\n    reason: r\n  - ports: 2\n    reason: s\n',
+  );
+  assert.match(editYamlWithExcerpt(big, [{ op: 'append', path: ['reserved'], value: { ports: 2, reason: 's' } }]).excerpt!, /svc-6999:/);
   // Cutting entries only leaves the block out of the excerpt: nothing in it is new.
   assert.equal(editYamlWithExcerpt(big, [{ op: 'delete', path: ['services', 'svc-5'] }]).excerpt, 'version: 1\nranges:\n  agents:\n    ports: 20000-39999\nreserved:\n  - ports: 1\n    reason: r\n');
 });

@@ -144,6 +144,52 @@ export function generate(dir, { files = 20000, seed = 42 } = {}) {
   return { files: written, bytes, claims };
 }
 
+/**
+ * Writes a repository of large multi-document files under `dir`: per cluster, a Flux
+ * Kustomization whose kustomization.yaml lists `bundles` files, each holding `documents`
+ * documents separated by `---` (Deployments, ClusterIP and NodePort Services, ConfigMaps, as
+ * `kustomize build` or a Helm template dump writes them). Returns what it planted.
+ */
+export function generateMultiDocument(dir, { bundles = 8, documents = 3000, seed = 7 } = {}) {
+  rmSync(dir, { recursive: true, force: true });
+  const rand = random(seed);
+  let written = 0;
+  let bytes = 0;
+  let claims = 0;
+  const put = (path, text) => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+    written++;
+    bytes += text.length;
+  };
+  CLUSTERS.forEach((cluster, c) => {
+    put(
+      `clusters/${cluster}/flux-system/gotk-sync.yaml`,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps/${cluster}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`,
+    );
+    const files = [];
+    for (let b = 0; b < bundles; b++) {
+      const parts = [`# Source: rendered bundle ${b} for ${cluster}`];
+      for (let d = 0; d < documents; d++) {
+        const name = `bundle-${b}-app-${d}`;
+        const roll = d % 3;
+        if (roll === 0) parts.push(deployment(name, `ghcr.io/example/${name}:1.${d}.0`));
+        else if (roll === 1) {
+          // One Service in 40 is a NodePort, with a number unique in its cluster.
+          const nodePort = d % 120 === 1 ? 30000 + c * 3000 + b * 250 + Math.floor(d / 120) : undefined;
+          if (nodePort !== undefined) claims++;
+          parts.push(service(name, nodePort));
+        } else parts.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-config\ndata:\n  LOG_LEVEL: info\n  FEATURE: "${words[Math.floor(rand() * words.length)]}"\n`);
+      }
+      const file = `bundle-${b}.yaml`;
+      put(`apps/${cluster}/${file}`, `${parts.join('---\n')}`);
+      files.push(file);
+    }
+    put(`apps/${cluster}/kustomization.yaml`, `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${files.map((f) => `  - ${f}\n`).join('')}`);
+  });
+  return { files: written, bytes, claims };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dir = process.argv[2] ?? new URL('out/repo', import.meta.url).pathname;
   const files = Number(process.argv[3] ?? 20000);

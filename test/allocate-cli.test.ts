@@ -182,3 +182,38 @@ test('a manifest that does not exist is an input error, and nothing is written',
   assert.equal(read(join(dir, 'portolan.yaml')), EXAMPLE);
   assert.deepEqual(readdirSync(dir), ['portolan.yaml']);
 });
+
+test('on a large registry, allocate, move, release and reserve change only their lines, and a port document still follows', async () => {
+  // Over 256 KB: edited entry by entry and checked by the excerpt of the entries that changed.
+  let services = '';
+  for (let i = 0; i < 7000; i++) services += `  svc-${i}:   # entry ${i}\n    range: bulk\n    clusters: [${i % 2 ? 'forge' : 'pro'}]\n    port: ${20000 + i}\n`;
+  const registry = `# A large registry\nversion: 1\nranges:\n  bulk:\n    ports: 20000-29999\nclusters:\n  forge:\n    nodePortRange: 20000-32767\n  pro:\n    nodePortRange: 20000-32767\nservices:\n${services}`;
+  assert.ok(registry.length > 256 * 1024);
+  const dir = tempFolder({ 'portolan.yaml': registry });
+  const file = join(dir, 'portolan.yaml');
+  const run = async (args: string[]) => {
+    const result = await runCli(args, dir);
+    assert.equal(result.code, 0, result.stderr);
+  };
+  await run(['allocate', 'added', '--range', 'bulk', '--cluster', 'forge']);
+  let expected = `${registry}  added:\n    range: bulk\n    clusters: [forge]\n    port: 20000\n`;
+  assert.equal(read(file), expected);
+  await run(['move', 'svc-10', '--to', '29000']);
+  expected = expected.replace('    port: 20010\n', '    port: 29000\n');
+  assert.equal(read(file), expected);
+  await run(['release', 'svc-11']);
+  expected = expected.replace('  svc-11:   # entry 11\n    range: bulk\n    clusters: [forge]\n    port: 20011\n', '');
+  assert.equal(read(file), expected);
+  await run(['reserve', '29500-29509', '--reason', 'load test']);
+  expected = `${expected}reserved:\n  - ports: 29500-29509\n    reason: load test\n`;
+  assert.equal(read(file), expected);
+  // A port given by hand, just past the reservation, lands in place too.
+  await run(['allocate', 'after-reserve', '--range', 'bulk', '--cluster', 'pro', '--port', '29510']);
+  assert.match(read(file), /  after-reserve:\n    range: bulk\n    clusters: \[pro\]\n    port: 29510\n/);
+  assert.equal(parseRegistry('portolan.yaml', read(file)).services.length, 7001);
+  // With a port document named, the whole registry is read again and the document follows the edit.
+  writeFileSync(file, read(file).replace('version: 1\n', 'version: 1\ndocs: PORTS.md\n'));
+  await run(['docs', '--write', 'PORTS.md']);
+  await run(['move', 'svc-12', '--to', '29001']);
+  assert.match(read(join(dir, 'PORTS.md')), /`svc-12` \| 29001 \|/);
+});

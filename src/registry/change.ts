@@ -5,13 +5,13 @@ import type { Registry } from '../core/types.ts';
 import { setNodePorts, type NodePortTarget } from '../manifests/node-port-edit.ts';
 import { regenerateDocs } from '../engine/regenerate-docs.ts';
 import { commitFiles, gitWorkTree, uncommittedFiles } from './git.ts';
-import { displayPath, parseRegistry } from './load.ts';
+import { displayPath, parseRegistry, type LoadOptions } from './load.ts';
 import { writeTarget } from './atomic-write.ts';
 import { containedPath, repositoryRoot } from './contain.ts';
 import { isAlive, withFileLock, type LockHolder } from './lock.ts';
 import { readTextFile } from './read-file.ts';
 import { recoverChange, writeChange } from './transaction.ts';
-import { editYaml, type YamlEdit } from './yaml-edit.ts';
+import { editYamlWithExcerpt, type YamlEdit } from './yaml-edit.ts';
 
 /** What a command decided to change, given the registry as it is inside the lock. */
 export interface Decision<T> {
@@ -82,13 +82,11 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
   const notes: string[] = [];
   const writes = new Map<string, string>();
 
-  const edited = editYaml(text, decision.edits);
-  let after: Registry;
-  try {
-    after = parseRegistry(shown(file), edited, loadOptions);
-  } catch (error) {
-    throw new Error(`the edit would leave ${shown(file)} invalid`, { cause: error });
-  }
+  // Nothing in a registry refers to a service entry by its lines: untouched ones need no second look.
+  const { text: edited, excerpt } = editYamlWithExcerpt(text, decision.edits, { leaveOut: ['services'] });
+  // The registry as edited is read again only for the port document; otherwise the excerpt (the
+  // edited entries and every top-level key but the untouched entries) is enough to check it.
+  const after = registry.docs === undefined && excerpt !== undefined && validExcerpt(shown(file), excerpt, loadOptions) ? undefined : editedRegistry(shown(file), edited, loadOptions);
   if (edited !== text) writes.set(file, edited);
 
   const manifestChanges: string[] = [];
@@ -102,7 +100,7 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
     if (change.text !== before) writes.set(path, change.text);
   }
 
-  const docs = regenerateDocs(file, after, { allowOutside: options.allowOutside === true });
+  const docs = after ? regenerateDocs(file, after, { allowOutside: options.allowOutside === true }) : undefined;
   if (docs) {
     // A document checked out with Windows line ends (git's autocrlf) keeps them.
     const current = existsSync(docs.file) ? readTextFile(docs.file, shown(docs.file)) : undefined;
@@ -136,6 +134,25 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
     notes.push(`not committed: git commit failed: ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
   }
   return outcome;
+}
+
+/** The registry as edited; an edit that would leave it invalid is a bug, told with the registry's own complaint. */
+function editedRegistry(file: string, edited: string, options: LoadOptions): Registry {
+  try {
+    return parseRegistry(file, edited, options);
+  } catch (error) {
+    throw new Error(`the edit would leave ${file} invalid`, { cause: error });
+  }
+}
+
+/** Whether the excerpt of an edited registry reads as a valid registry; when not, the whole file says why, with its own lines. */
+function validExcerpt(file: string, excerpt: string, options: LoadOptions): boolean {
+  try {
+    parseRegistry(file, excerpt, options);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Why the change cannot be committed, or the work tree to commit in. */

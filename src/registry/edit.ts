@@ -1,7 +1,7 @@
 import jsYaml from 'js-yaml';
 import type { Allocation, Move, PlannedPort, PlannedReservation, Release } from '../allocate/plan.ts';
 import type { Registry } from '../core/types.ts';
-import type { YamlEdit } from './yaml-edit.ts';
+import { entryText, type YamlEdit } from './yaml-edit.ts';
 import type { YamlPath } from './yaml-source.ts';
 
 /** The registry file as plain values, to see how an entry is written (`port: 1` or `port: { port: 1 }`). */
@@ -10,6 +10,20 @@ export type RegistryText = Record<string, unknown>;
 /** Reads the registry text as plain values. */
 export function plainRegistry(text: string): RegistryText {
   return (jsYaml.load(text) ?? {}) as RegistryText;
+}
+
+/** One service's entry as plain values, in the registry's shape; read from the entry's own lines when the file allows, else from the whole file. */
+export function plainService(text: string, service: string): RegistryText {
+  const entry = entryText(text, 'services', service);
+  if (entry !== undefined) {
+    try {
+      const value = jsYaml.load(entry) as Record<string, unknown> | null;
+      if (value !== null && typeof value === 'object' && service in value) return { services: { [service]: value[service] } };
+    } catch {
+      // An entry that only reads within the whole file (an alias to elsewhere): read it all.
+    }
+  }
+  return plainRegistry(text);
 }
 
 /** The edits that add an allocation's service entry, after the last service of the same range. */

@@ -34,15 +34,15 @@ export function editYaml(text: string, edits: readonly YamlEdit[], document = 0)
   if (eol !== '\n') return withLineEnd(editYaml(toLf(text), edits, document), eol);
   if (document === 0 && text.length >= ENTRY_EDIT_MIN_CHARS) {
     const byEntries = editByEntries(text, edits);
-    if (byEntries !== undefined) return byEntries;
+    if (byEntries !== undefined) return byEntries.text;
   }
   return editWhole(text, edits, document);
 }
 
 /**
  * From this size on, a file is edited entry by entry: only the lines of the entries an edit
- * touches go through the yaml library's Document parser, which reads about 1 MB/s; the whole
- * file is only read by the fast parser, to check the result.
+ * touches go through the yaml library's Document parser, which reads about 1 MB/s, and only
+ * those entries are parsed again to check the result.
  */
 const ENTRY_EDIT_MIN_CHARS = 256 * 1024;
 
@@ -255,65 +255,221 @@ function isObject(value: unknown): value is object {
   return value !== null && typeof value === 'object';
 }
 
-/** The lines of one entry, edited on their own, and the edits with paths relative to that entry. */
+/** The lines of one entry (or one top-level key's block), edited on their own, with the edits relative to it. */
 interface EntryWindow {
   start: number;
   end: number;
   edits: YamlEdit[];
+  /** The indentation of the entry's key: 0 for a top-level key, the mapping's for one of its entries. */
+  column: number;
+  /** The keys already written at that indentation, which an edit must not write twice. */
+  siblings: ReadonlySet<string>;
+  /** The top-level block the window lies in, when it is one entry of it; undefined for a whole block. */
+  block?: TopLevelBlock;
+  /** The entry goes as a whole (its lines are cut). */
+  remove?: boolean;
 }
 
-/** Edits a large single-document file by cutting out the touched entries; undefined when its shape does not allow it. */
-function editByEntries(text: string, edits: readonly YamlEdit[]): string | undefined {
+/** A top-level key's lines: from its key line to the next top-level key. */
+interface TopLevelBlock {
+  key: string;
+  start: number;
+  /** Just after the key's own line, where its entries begin. */
+  body: number;
+  end: number;
+}
+
+/** The edited text and, when it was edited entry by entry, the file with only the entries that changed. */
+export interface EditedYaml {
+  text: string;
+  /**
+   * The edited file without the entries of its top-level mappings that no edit touched: every
+   * other top-level key and the edited entries as they now read. Parsing it checks what changed
+   * without reading the whole file again; its line numbers are not the file's.
+   */
+  excerpt?: string;
+}
+
+/**
+ * Like editYaml, and says which part of the result is new: a large single-document file is edited
+ * entry by entry, and each edited entry is checked on its own, so the result comes with an excerpt
+ * that holds only those entries. The top-level keys in `leaveOut` are left out of the excerpt
+ * whole when no edit touches them (nothing else in the file refers to their entries).
+ */
+export function editYamlWithExcerpt(text: string, edits: readonly YamlEdit[], options: { leaveOut?: readonly string[] } = {}): EditedYaml {
+  if (edits.length === 0) return { text };
+  const eol = lineEndOf(text);
+  const lf = eol === '\n' ? text : toLf(text);
+  const byEntries = lf.length >= ENTRY_EDIT_MIN_CHARS ? editByEntries(lf, edits, options.leaveOut ?? []) : undefined;
+  if (byEntries) return { text: eol === '\n' ? byEntries.text : withLineEnd(byEntries.text, eol), excerpt: byEntries.excerpt };
+  return { text: editYaml(text, edits) };
+}
+
+/** The text of `top`'s entry `child` (a top-level mapping's entry), cut out on its own; undefined when the file's shape does not allow it. */
+export function entryText(text: string, top: string, child: string): string | undefined {
+  const lf = toLf(text);
+  const block = topLevelBlocks(lf)?.get(top);
+  if (!block) return undefined;
+  const entry = childEntries(lf, block.body, block.end)?.find((e) => e.key === child);
+  return entry ? lf.slice(entry.start, entry.end) : undefined;
+}
+
+/**
+ * Edits a large single-document file by cutting out the touched entries; undefined when its shape
+ * does not allow it. Each window is edited and checked on its own (parsed before and after, the
+ * values compared), and the edited lines must stay where they were: at the entry's indentation,
+ * with no key written twice. The rest of the file is not parsed again.
+ */
+function editByEntries(text: string, edits: readonly YamlEdit[], leaveOut: readonly string[] = []): { text: string; excerpt: string } | undefined {
   if (/^(---|\.\.\.|%)/m.test(text)) return undefined;
+  const blocks = topLevelBlocks(text);
+  if (!blocks) return undefined;
   const windows: EntryWindow[] = [];
   for (const edit of edits) {
-    const found = entryWindow(text, edit);
+    const found = entryWindow(text, blocks, edit);
     if (!found) return undefined;
     const same = windows.find((w) => w.start === found.start && w.end === found.end);
-    if (same) same.edits.push(found.edit);
-    else windows.push({ start: found.start, end: found.end, edits: [found.edit] });
+    if (same) {
+      if (same.remove || found.remove) return undefined;
+      same.edits.push(...found.edits);
+    } else windows.push(found);
   }
-  windows.sort((a, b) => b.start - a.start);
-  let result = text;
-  let limit = Infinity;
+  windows.sort((a, b) => a.start - b.start);
+  const pieces: string[] = [];
+  const excerpt: string[] = [];
+  let at = 0;
+  let excerptAt = 0;
   try {
     for (const window of windows) {
-      if (window.end > limit) return undefined;
+      if (window.start < at) return undefined;
       const entry = text.slice(window.start, window.end);
+      // An anchored entry may be used elsewhere through its aliases: only the whole file can tell.
+      if (/(^|[\s[{,])&[^\s]/.test(entry)) return undefined;
       const lead = window.start > 0 && window.start === text.length && !text.endsWith('\n') ? '\n' : '';
-      const edited = entry === '' ? blockText(window.edits.reduce<unknown>(applyToValue, {}), 2) : editWhole(entry, window.edits, 0);
-      result = result.slice(0, window.start) + lead + edited + result.slice(window.end);
-      limit = window.start;
+      const edited = window.remove ? '' : entry === '' ? blockText(window.edits.reduce<unknown>(applyToValue, {}), 2) : editWhole(entry, window.edits, 0);
+      if (!window.remove && !staysInPlace(entry, edited, window, window.end === text.length)) return undefined;
+      pieces.push(text.slice(at, window.start), lead, edited);
+      at = window.end;
+      // The excerpt keeps the file up to this window, less the untouched entries of the block it lies in.
+      if (window.block) {
+        if (excerptAt < window.block.start) {
+          // A block whose edits only cut entries leaves nothing to check: it is left out, key and all.
+          const kept = windows.some((w) => w.block === window.block && !w.remove);
+          excerpt.push(text.slice(excerptAt, kept ? window.block.body : window.block.start));
+        }
+        excerptAt = Math.max(excerptAt, window.block.body);
+        excerpt.push(edited);
+        excerptAt = window.end;
+        const next = windows[windows.indexOf(window) + 1];
+        if (!next || next.block !== window.block) excerptAt = window.block.end;
+      } else {
+        excerpt.push(text.slice(excerptAt, window.start), lead, edited);
+        excerptAt = window.end;
+      }
     }
-    let expected = jsYaml.load(text);
-    for (const edit of edits) expected = applyToValue(expected, edit);
-    return isDeepStrictEqual(jsYaml.load(result), expected) ? result : undefined;
   } catch {
     return undefined;
   }
+  pieces.push(text.slice(at));
+  excerpt.push(text.slice(excerptAt));
+  let excerptText = excerpt.join('');
+  for (const key of leaveOut) {
+    const block = blocks.get(key);
+    if (!block || windows.some((w) => w.block === block || (w.start >= block.start && w.end <= block.end && w.start < w.end))) continue;
+    // Untouched, the block is in the excerpt as it is in the file: cut it by its own text.
+    excerptText = excerptText.replace(text.slice(block.start, block.end), '');
+  }
+  return { text: pieces.join(''), excerpt: excerptText };
+}
+
+/**
+ * Whether an edited window still reads as the same entry in the same place: each line at the
+ * window's indentation or deeper, ending in a newline (unless at the end of the file), and no key
+ * at that indentation that another entry already has.
+ */
+function staysInPlace(before: string, after: string, window: EntryWindow, atEnd: boolean): boolean {
+  if (after !== '' && !after.endsWith('\n') && !atEnd) return false;
+  const own = new Set(keysAt(before, window.column) ?? []);
+  const keys = keysAt(after, window.column);
+  if (!keys || keys.length === 0) return false;
+  for (const key of keys) if (window.siblings.has(key) && !own.has(key)) return false;
+  return new Set(keys).size === keys.length;
+}
+
+/** The plain keys written at `column` in `text`; undefined when a line is less indented, or one at `column` is not a plain key. */
+function keysAt(text: string, column: number): string[] | undefined {
+  const keys: string[] = [];
+  for (const line of text.split('\n')) {
+    const spaces = /^ */.exec(line)![0].length;
+    if (spaces === line.length || line[spaces] === '#') continue;
+    if (spaces < column) return undefined;
+    if (spaces > column) continue;
+    const key = /^([A-Za-z0-9_.\/-]+)[ \t]*:(?=[ \t]|$)/.exec(line.slice(spaces));
+    if (!key) return undefined;
+    keys.push(key[1]!);
+  }
+  return keys;
+}
+
+/**
+ * The file's top-level keys and their lines, when every line at column 0 is a plain key, a comment
+ * or blank, and no key comes twice; undefined for any other shape.
+ */
+function topLevelBlocks(text: string): Map<string, TopLevelBlock> | undefined {
+  const blocks = new Map<string, TopLevelBlock>();
+  let previous: TopLevelBlock | undefined;
+  const key = /([A-Za-z0-9_.\/-]+)[ \t]*:(?=[ \t\n]|$)/y;
+  for (let line = 0; line < text.length; line = endOfLine(text, line + 1)) {
+    const first = text.charCodeAt(line);
+    if (first === 32 || first === 10 || first === 35 /* # */) continue;
+    key.lastIndex = line;
+    const match = key.exec(text);
+    if (!match || blocks.has(match[1]!)) return undefined;
+    if (previous) previous.end = line;
+    previous = { key: match[1]!, start: line, body: endOfLine(text, line + 1), end: text.length };
+    blocks.set(previous.key, previous);
+  }
+  return blocks;
 }
 
 /** Where the entry an edit touches lies: a top-level key's block, or one entry of a top-level mapping. */
-function entryWindow(text: string, edit: YamlEdit): { start: number; end: number; edit: YamlEdit } | undefined {
+function entryWindow(text: string, blocks: Map<string, TopLevelBlock>, edit: YamlEdit): EntryWindow | undefined {
   const [top, child] = edit.path;
   if (typeof top !== 'string') return undefined;
-  const keyLine = new RegExp(`^${escapeRegExp(top)}[ \\t]*:[ \\t]*(#.*)?$`, 'm').exec(text);
-  if (!keyLine) {
+  const block = blocks.get(top);
+  if (!block) {
     // A new top-level key goes at the end of the file.
-    return edit.op === 'delete' ? undefined : { start: text.length, end: text.length, edit };
+    return edit.op === 'delete' ? undefined : { start: text.length, end: text.length, edits: [edit], column: 0, siblings: new Set(blocks.keys()) };
   }
-  const blockStart = keyLine.index;
-  const blockEnd = nextLineAtOrBelow(text, endOfLine(text, blockStart + keyLine[0].length), 0) ?? text.length;
-  if (edit.path.length === 1 || typeof child !== 'string') return { start: blockStart, end: blockEnd, edit };
-  const entries = childEntries(text, endOfLine(text, blockStart + keyLine[0].length), blockEnd);
-  if (!entries) return undefined;
+  const whole = (): EntryWindow => ({ start: block.start, end: block.end, edits: [edit], column: 0, siblings: new Set(blocks.keys()) });
+  if (edit.path.length === 1 || typeof child !== 'string') return whole();
+  const entries = childEntries(text, block.body, block.end);
+  if (!entries || entries.length === 0) return entries ? whole() : undefined;
+  const column = /^ */.exec(text.slice(entries[0]!.start, entries[0]!.start + 256))![0].length;
+  const siblings = new Set(entries.map((e) => e.key));
   const relative = (): YamlEdit => ({ ...edit, path: edit.path.slice(1) }) as YamlEdit;
   const entry = entries.find((e) => e.key === child);
-  if (entry) return { start: entry.start, end: entry.end, edit: relative() };
-  if (edit.op === 'delete' || entries.length === 0) return undefined;
+  if (entry) {
+    if (edit.op === 'delete' && edit.path.length === 2) {
+      // The whole entry goes: its lines up to its last one with content; the blank and comment lines after it stay.
+      if (entries.length === 1) return undefined;
+      return { start: entry.start, end: lastContentEnd(text, entry.start, entry.end), edits: [edit], column, siblings, block, remove: true };
+    }
+    return { start: entry.start, end: entry.end, edits: [relative()], column, siblings, block };
+  }
+  if (edit.op === 'delete') return undefined;
   const after = edit.op === 'set' && edit.after !== undefined ? entries.find((e) => e.key === edit.after) : undefined;
   const anchor = after ?? entries[entries.length - 1]!;
-  return { start: anchor.start, end: anchor.end, edit: { ...relative(), ...(edit.op === 'set' ? { after: anchor.key } : {}) } as YamlEdit };
+  return { start: anchor.start, end: anchor.end, edits: [{ ...relative(), ...(edit.op === 'set' ? { after: anchor.key } : {}) } as YamlEdit], column, siblings, block };
+}
+
+/** The end of the last line between `start` and `end` that is neither blank nor a comment. */
+function lastContentEnd(text: string, start: number, end: number): number {
+  let last = start;
+  for (let line = start; line < end; line = endOfLine(text, line + 1)) {
+    if (/^ *([^ \n#]|$)/.exec(text.slice(line, line + 256))?.[1]) last = endOfLine(text, line + 1);
+  }
+  return Math.min(Math.max(last, endOfLine(text, start + 1)), end);
 }
 
 /** The entries of a block mapping between two offsets, by their plain keys; undefined for another shape. */
@@ -349,21 +505,6 @@ function commentStart(text: string, start: number, end: number, indentation: num
     if (comment && comment[1]!.length <= indentation) cut = previous;
     else return cut;
   }
-}
-
-/** The start of the next line from `from` on whose content is indented `column` or less; blank lines do not count. */
-function nextLineAtOrBelow(text: string, from: number, column: number): number | undefined {
-  for (let line = from; line < text.length; line = endOfLine(text, line + 1)) {
-    const match = /( *)([^ \n])?/y;
-    match.lastIndex = line;
-    const [, spaces = '', first] = match.exec(text) ?? [];
-    if (first !== undefined && spaces.length <= column) return line;
-  }
-  return undefined;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The edit applied to a plain value (changed in place), to check the edited file against. */

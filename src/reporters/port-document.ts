@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { freePorts, takenByCluster } from '../allocate/taken.ts';
 import { formatSpan, formatSpans, spanSize } from '../core/span.ts';
-import type { CheckResult, Cluster, Finding, Range, Registry, Service, ServicePort } from '../core/types.ts';
+import type { CheckResult, Cluster, Finding, PortClaim, Range, Registry, Service, ServicePort } from '../core/types.ts';
 import { registryClaims } from '../engine/claims.ts';
 import { cell } from '../sources/port-doc/markdown.ts';
 import { beginMarker, DEFAULT_DOCS_TITLE, DOCS_SECTIONS, END_MARKER, type DocsSection, type ProsePlace } from '../core/docs.ts';
@@ -101,22 +101,38 @@ function clustersSection(registry: Registry): string[] {
 function servicesSection(registry: Registry, ranges: Range[], findings: readonly Finding[]): string[] {
   if (registry.services.length === 0) return [];
   const lines = ['## Services', ''];
+  // Each service's findings, and each range's services, gathered in one pass: the rows look them up.
+  const byService = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (finding.service === undefined) continue;
+    const own = byService.get(finding.service);
+    if (own) own.push(finding);
+    else byService.set(finding.service, [finding]);
+  }
+  const byRange = new Map<string | undefined, Service[]>();
+  for (const service of registry.services) {
+    const same = byRange.get(service.range);
+    if (same) same.push(service);
+    else byRange.set(service.range, [service]);
+  }
   const known = new Set(ranges.map((r) => r.name));
-  const headings: [string, Service[]][] = ranges.map((range) => [`${range.name} (${formatSpans(range.spans)})`, registry.services.filter((s) => s.range === range.name)]);
-  const undefinedRanges = [...new Set(registry.services.map((s) => s.range).filter((r): r is string => r !== undefined && !known.has(r)))].sort();
-  for (const name of undefinedRanges) headings.push([`${name} (undefined range)`, registry.services.filter((s) => s.range === name)]);
-  headings.push(['No range', registry.services.filter((s) => s.range === undefined)]);
+  const headings: [string, Service[]][] = ranges.map((range) => [`${range.name} (${formatSpans(range.spans)})`, byRange.get(range.name) ?? []]);
+  const undefinedRanges = [...byRange.keys()].filter((r): r is string => r !== undefined && !known.has(r)).sort();
+  for (const name of undefinedRanges) headings.push([`${name} (undefined range)`, byRange.get(name)!]);
+  headings.push(['No range', byRange.get(undefined) ?? []]);
   for (const [heading, services] of headings) {
     if (services.length === 0) continue;
     lines.push(`### ${heading}`, '');
     const groups = new Map<string, Service[]>();
     for (const service of services) {
       const key = service.allClusters ? '' : [...service.clusters].sort().join(',');
-      groups.set(key, [...(groups.get(key) ?? []), service]);
+      const group = groups.get(key);
+      if (group) group.push(service);
+      else groups.set(key, [service]);
     }
     for (const key of [...groups.keys()].sort()) {
       lines.push(`#### ${clusterHeading(registry, key)}`, '');
-      const rows = groups.get(key)!.sort(byFirstServicePort).flatMap((service) => serviceRows(service, findings));
+      const rows = groups.get(key)!.sort(byFirstServicePort).flatMap((service) => serviceRows(service, byService.get(service.name) ?? []));
       lines.push(...table(['Service', 'Port', 'Protocol', 'Exposure', 'Namespace', 'Status', 'Notes', 'Check'], rows), '');
     }
   }
@@ -137,10 +153,9 @@ function clusterLabel(cluster: Cluster | undefined, name: string): string {
 
 /**
  * One row for a service with one plain port; otherwise a row for the service and one row per
- * port under it, with the service cell left empty.
+ * port under it, with the service cell left empty. `own` holds the service's findings.
  */
-function serviceRows(service: Service, findings: readonly Finding[]): string[][] {
-  const own = findings.filter((f) => f.service === service.name);
+function serviceRows(service: Service, own: readonly Finding[]): string[][] {
   const checks = (list: readonly Finding[]) => [...new Set(list.map((f) => f.ruleId))].sort().map(code).join(', ');
   const name = service.title ? `${cell(service.title)} (${code(service.name)})` : code(service.name);
   const status = service.replacedBy ? `${service.status} (replaced by ${code(service.replacedBy)})` : service.status;
@@ -179,15 +194,21 @@ function crossClusterSection(registry: Registry): string[] {
   const clusters = registry.clusters.filter((c) => c.crossClusterUrl !== undefined).sort((a, b) => a.name.localeCompare(b.name));
   if (clusters.length === 0) return [];
   const lines = ['## Cross-cluster service access', ''];
-  const claims = registryClaims(registry);
+  const claimsByCluster = new Map<string, PortClaim[]>();
+  for (const claim of registryClaims(registry)) {
+    const here = claimsByCluster.get(claim.cluster);
+    if (here) here.push(claim);
+    else claimsByCluster.set(claim.cluster, [claim]);
+  }
+  const services = new Map(registry.services.map((s) => [s.name, s]));
   for (const cluster of clusters) {
     const pattern = cluster.crossClusterUrl!;
     lines.push(`### From any cluster to ${clusterLabel(cluster, cluster.name)}`, '', `Address pattern: ${code(pattern)}`, '');
     const addresses: string[] = [];
     const unnamed = new Set<string>();
-    const here = claims.filter((c) => c.cluster === cluster.name).sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
+    const here = (claimsByCluster.get(cluster.name) ?? []).sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
     for (const claim of here) {
-      const service = registry.services.find((s) => s.name === claim.service)!;
+      const service = services.get(claim.service)!;
       if (pattern.includes('{namespace}') && service.namespace === undefined) {
         unnamed.add(service.name);
         continue;

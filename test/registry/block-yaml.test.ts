@@ -58,6 +58,29 @@ describe('the fast block YAML reader', () => {
     assert.ok(outcomes.fast > 40 && outcomes.fallback > 20, JSON.stringify(outcomes));
   });
 
+  it('reads a file of several documents as js-yaml does, each document on its own', () => {
+    const outcomes = { fast: 0, fallback: 0 };
+    const plain = fc.dictionary(fc.constantFrom('apiVersion', 'kind', 'metadata', 'spec', 'ports'), fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom('v1', 'Service', 'NodePort', 'a b'), fc.dictionary(fc.constantFrom('name', 'nodePort', 'port'), fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom('web', 'TCP'))), fc.array(fc.dictionary(fc.constantFrom('name', 'nodePort'), fc.integer({ min: 0, max: 65535 }), { minKeys: 1 }), { maxLength: 2 })), { minKeys: 1, maxKeys: 4 });
+    const documents = fc.array(fc.oneof(plain, fc.dictionary(key, tree, { minKeys: 1, maxKeys: 3 })), { minLength: 2, maxLength: 4 });
+    fc.assert(
+      fc.property(documents, fc.constantFrom('---\n', '--- # next\n', '---   \n'), fc.boolean(), (values, separator, leading) => {
+        const pieces = values.map((value) => stringify(value, { flowCollectionPadding: false }));
+        const text = `${leading ? '# rendered\n---\n' : ''}${pieces.join(separator)}`;
+        const fast = YamlSource.parseAll('f.yaml', text);
+        const slow = YamlSource.parseAll('f.yaml', text, { fast: false });
+        assert.deepEqual(fast.map((d) => d.value), jsYaml.loadAll(text, undefined, { schema: CORE }), text);
+        fast.forEach((document, i) => {
+          for (const path of paths(document.value)) {
+            for (const part of ['value', 'key'] as const) assert.deepEqual(document.locate(path, part), slow[i]!.locate(path, part), `${part} of ${JSON.stringify(path)} in document ${i} of\n${text}`);
+          }
+        });
+        outcomes[pieces.every((piece) => readBlockYaml(piece)) ? 'fast' : 'fallback']++;
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(outcomes.fast > 20, JSON.stringify(outcomes));
+  });
+
   it('reads a registry in its usual shapes', () => {
     const text = [
       '# yaml-language-server: $schema=../schema.json',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { editYaml } from '../../src/registry/yaml-edit.ts';
+import { editYaml, editYamlWithExcerpt, entryText } from '../../src/registry/yaml-edit.ts';
 
 // A registry with comments everywhere, odd spacing, quoting of every kind, and no newline at the end.
 const REGISTRY = `# yaml-language-server: $schema=./schema.json
@@ -152,4 +152,60 @@ test('a large file is edited entry by entry, with the same byte-exact result', (
     once("    reason: 'future'   # single quotes\n", "    reason: 'future'   # single quotes\n  - ports: 5\n    reason: r\n"),
   );
   assert.equal(editYaml(big, [{ op: 'set', path: ['docs'], value: 'PORTS.md' }]), `${big}\ndocs: PORTS.md\n`);
+});
+
+/** A registry of `count` services, over 256 KB from about 6,000 on. */
+function bigRegistry(count: number, extra = ''): string {
+  let entries = '';
+  for (let i = 0; i < count; i++) entries += `  svc-${i}:\n    range: agents\n    port: ${20000 + i}\n`;
+  return `version: 1\nranges:\n  agents:\n    ports: 20000-39999\nservices:\n${entries}${extra}reserved:\n  - ports: 1\n    reason: r\n`;
+}
+
+test('a large file edited entry by entry comes with an excerpt of only the edited entries', () => {
+  const big = bigRegistry(7000);
+  const { text, excerpt } = editYamlWithExcerpt(big, [
+    { op: 'set', path: ['services', 'svc-10', 'port'], value: 1 },
+    { op: 'delete', path: ['services', 'svc-20'] },
+    { op: 'set', path: ['services', 'added'], value: { range: 'agents', port: 2 }, after: 'svc-30' },
+  ]);
+  assert.equal(text, editYaml(big, [{ op: 'set', path: ['services', 'svc-10', 'port'], value: 1 }, { op: 'delete', path: ['services', 'svc-20'] }, { op: 'set', path: ['services', 'added'], value: { range: 'agents', port: 2 }, after: 'svc-30' }]));
+  assert.ok(text.includes('  svc-10:\n    range: agents\n    port: 1\n') && !text.includes('svc-20:') && text.includes('    port: 20030\n  added:\n    range: agents\n    port: 2\n'));
+  assert.equal(
+    excerpt,
+    'version: 1\nranges:\n  agents:\n    ports: 20000-39999\nservices:\n  svc-10:\n    range: agents\n    port: 1\n  svc-30:\n    range: agents\n    port: 20030\n  added:\n    range: agents\n    port: 2\nreserved:\n  - ports: 1\n    reason: r\n',
+  );
+  // A top-level key named to be left out goes when no edit touches it.
+  assert.equal(
+    editYamlWithExcerpt(big, [{ op: 'append', path: ['reserved'], value: { ports: 2, reason: 's' } }], { leaveOut: ['services'] }).excerpt,
+    'version: 1\nranges:\n  agents:\n    ports: 20000-39999\nreserved:\n  - ports: 1\n    reason: r\n  - ports: 2\n    reason: s\n',
+  );
+  assert.match(editYamlWithExcerpt(big, [{ op: 'append', path: ['reserved'], value: { ports: 2, reason: 's' } }]).excerpt!, /svc-6999:/);
+  // Cutting entries only leaves the block out of the excerpt: nothing in it is new.
+  assert.equal(editYamlWithExcerpt(big, [{ op: 'delete', path: ['services', 'svc-5'] }]).excerpt, 'version: 1\nranges:\n  agents:\n    ports: 20000-39999\nreserved:\n  - ports: 1\n    reason: r\n');
+});
+
+test('a large file whose edited entry is anchored, or which repeats a top-level key, is edited whole', () => {
+  const anchored = bigRegistry(7000, '  base: &base\n    range: agents\n    port: 40000\n  copy: *base\n');
+  const edited = editYamlWithExcerpt(anchored, [{ op: 'set', path: ['services', 'base', 'port'], value: 40001 }]);
+  assert.equal(edited.excerpt, undefined);
+  assert.ok(edited.text.includes('  base: &base\n    range: agents\n    port: 40001\n  copy: *base\n'));
+  // js-yaml refuses the repeated key; the whole-file path says so rather than editing one of them.
+  const twice = `${bigRegistry(7000)}services:\n  other:\n    port: 3\n`;
+  assert.equal(topLevelBlocksRefused(twice), true);
+});
+
+/** Whether a file with a repeated top-level key is refused by the entry path (and so edited, or refused, whole). */
+function topLevelBlocksRefused(text: string): boolean {
+  try {
+    return editYamlWithExcerpt(text, [{ op: 'set', path: ['services', 'svc-1', 'port'], value: 9 }]).excerpt === undefined;
+  } catch {
+    return true;
+  }
+}
+
+test('an entry of a large file is read on its own', () => {
+  const big = bigRegistry(7000);
+  assert.equal(entryText(big, 'services', 'svc-6999'), '  svc-6999:\n    range: agents\n    port: 26999\n');
+  assert.equal(entryText(big, 'services', 'missing'), undefined);
+  assert.equal(entryText('a: 1\n---\nb: 2\n', 'b', 'c'), undefined);
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { planMove, type Move } from '../../allocate/plan.ts';
 import { UsageError } from '../../core/errors.ts';
 import { claimLabel } from '../../core/types.ts';
-import { moveEdits, plainRegistry } from '../../registry/edit.ts';
+import { moveEdits, plainService } from '../../registry/edit.ts';
 import { describeMove } from '../../reporters/changes.ts';
 import { changeOptions, runChange, type ChangeFlags } from '../change.ts';
 import { parsePort, type CommandContext } from '../context.ts';
@@ -47,7 +47,7 @@ export function registerMove(program: Command, context: CommandContext): void {
           const names = [move.service.kubernetesName, move.service.name].filter((n): n is string => n !== undefined);
           return {
             result: move,
-            edits: moveEdits(plainRegistry(text), move),
+            edits: moveEdits(plainService(text, move.service.name), move),
             subject: `move ${describeMove(move)}`,
             body: [`Why: ${flags.reason ?? defaultReason(move)}`],
             manifest: { names, ports: move.moves.map((m) => ({ ...(m.port.name ? { name: m.port.name } : {}), from: m.from, to: m.to })) },

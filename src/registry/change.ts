@@ -11,7 +11,7 @@ import { containedPath, repositoryRoot } from './contain.ts';
 import { isAlive, withFileLock, type LockHolder } from './lock.ts';
 import { readTextFile } from './read-file.ts';
 import { recoverChange, writeChange } from './transaction.ts';
-import { editYaml, type YamlEdit } from './yaml-edit.ts';
+import { editYaml, type YamlEdit } from '../yaml/yaml-edit.ts';
 
 /** What a command decided to change, given the registry as it is inside the lock. */
 export interface Decision<T> {

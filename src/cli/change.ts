@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
-import { changeRegistry, type ChangeOutcome, type Decision } from '../registry/change.ts';
+import { changeRegistry, type ChangeOutcome, type Decision } from '../engine/change.ts';
 import { ruleIds } from '../rules/index.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT } from './exit.ts';

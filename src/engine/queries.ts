@@ -1,9 +1,10 @@
 import { freePorts, takenByCluster } from '../allocate/taken.ts';
 import { InputError } from '../core/errors.ts';
 import { RangeIndex } from '../core/range-index.ts';
-import { inSpans, portsToSpans } from '../core/span.ts';
+import { inSpans, portsToSpans, spanSize } from '../core/span.ts';
 import { suggestion } from '../core/suggest.ts';
-import type { Cluster, PortClaim, PortSpan, Range, Registry, Reservation } from '../core/types.ts';
+import type { CheckResult, Cluster, PortClaim, PortSpan, Range, Registry, Reservation } from '../core/types.ts';
+import type { PortPlan, RangeUsage } from '../reporters/port-document.ts';
 import { registryClaims } from './claims.ts';
 
 /** Filters for `portolan ports`: each list keeps the claims that match one of its names; an empty list keeps all. */
@@ -86,4 +87,25 @@ export function rangeNamed(registry: Registry, name: string): Range {
   if (range) return range;
   const names = registry.ranges.map((r) => r.name);
   throw new InputError(`no range "${name}" in ${registry.file}`, undefined, suggestion(name, names, 'ranges'));
+}
+
+/** How full each range is: its size, the ports held in some cluster, and the next port free in every cluster; and per cluster. */
+export function rangeUsage(registry: Registry, claims: readonly PortClaim[] = registryClaims(registry)): RangeUsage[] {
+  const taken = takenByCluster(registry, claims);
+  const every = [...taken.values()];
+  return registry.ranges.map((range) => {
+    const size = spanSize(range.spans);
+    const free = freePorts(range.spans, every);
+    const clusters = registry.clusters.map((cluster) => {
+      const here = freePorts(range.spans, [taken.get(cluster.name)!]);
+      return { cluster: cluster.name, used: size - here.length, free: here.length, next: here[0] ?? null };
+    });
+    return { range, size, used: size - free.length, free: free.length, next: free[0] ?? null, clusters };
+  });
+}
+
+/** What the port document renders: the registry, what check found, how full each range is, and every claim. */
+export function portPlan(registry: Registry, result: CheckResult): PortPlan {
+  const claims = registryClaims(registry);
+  return { registry, result, ranges: rangeUsage(registry, claims), claims };
 }

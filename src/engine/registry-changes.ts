@@ -6,6 +6,7 @@ import { describeAllocation, describeMove, describeRelease } from '../reporters/
 import type { LockHolder } from '../registry/lock.ts';
 import { ruleIds } from '../rules/index.ts';
 import { changeRegistry, type ChangeOutcome } from './change.ts';
+import { etagOf } from './registry-cache.ts';
 
 export type { ChangeOutcome } from './change.ts';
 export type { Allocation, Move, PlannedPort, PlannedReservation, Release } from '../allocate/plan.ts';
@@ -28,6 +29,26 @@ export interface ChangeRun {
   lockTimeoutMs?: number;
   /** Called once when another process holds the lock. */
   onWait?: (holder: LockHolder | undefined) => void;
+  /** Change the registry only if it is still this version (an ETag), checked under the lock. */
+  ifMatch?: string;
+}
+
+/** The registry is no longer the version the change was asked against (If-Match). */
+export class StaleRegistryError extends Error {
+  override readonly name = 'StaleRegistryError';
+  constructor(readonly current: string) {
+    super(`the registry has changed: it is now version ${current}; read it again and retry`);
+  }
+}
+
+/** The decision, once the registry's version is what the caller expects. */
+function guarded<T>(run: ChangeRun, decide: Parameters<typeof changeRegistry<T>>[1]): Parameters<typeof changeRegistry<T>>[1] {
+  if (run.ifMatch === undefined) return decide;
+  return (registry, text) => {
+    const current = etagOf(text);
+    if (current !== run.ifMatch && run.ifMatch !== '*') throw new StaleRegistryError(current);
+    return decide(registry, text);
+  };
 }
 
 /** A new service and the ports it asks for. */
@@ -82,7 +103,7 @@ function changeOptions(run: ChangeRun) {
 export function allocatePorts(file: string, request: AllocateRequest, run: ChangeRun): Promise<ChangeOutcome<Allocation>> {
   return changeRegistry(
     file,
-    (registry) => {
+    guarded(run, (registry) => {
       const allocation = planAllocation(registry, {
         service: request.service,
         ...(request.range !== undefined ? { range: request.range } : {}),
@@ -100,7 +121,7 @@ export function allocatePorts(file: string, request: AllocateRequest, run: Chang
         body: [`Why: ${run.reason ?? `${request.service} is a new service and needs a port of its own.`}`],
         manifest: { names: [request.service], ports: allocation.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), to: p.port })) },
       };
-    },
+    }),
     changeOptions(run),
   );
 }
@@ -109,7 +130,7 @@ export function allocatePorts(file: string, request: AllocateRequest, run: Chang
 export function releaseService(file: string, request: ReleaseRequest, run: ChangeRun): Promise<ChangeOutcome<Release>> {
   return changeRegistry(
     file,
-    (registry) => {
+    guarded(run, (registry) => {
       const release = planRelease(registry, { service: request.service, clusters: [...(request.clusters ?? [])] });
       return {
         result: release,
@@ -117,7 +138,7 @@ export function releaseService(file: string, request: ReleaseRequest, run: Chang
         subject: `release ${describeRelease(release)}`,
         body: [`Why: ${run.reason ?? `${request.service} no longer runs ${release.deleted ? 'anywhere' : `in ${release.removed.join(', ')}`}.`}`],
       };
-    },
+    }),
     changeOptions(run),
   );
 }
@@ -126,7 +147,7 @@ export function releaseService(file: string, request: ReleaseRequest, run: Chang
 export function moveService(file: string, request: MoveRequest, run: ChangeRun): Promise<ChangeOutcome<Move>> {
   return changeRegistry(
     file,
-    (registry, text) => {
+    guarded(run, (registry, text) => {
       const move = planMove(registry, {
         service: request.service,
         ...(request.to !== undefined ? { to: request.to } : {}),
@@ -142,7 +163,7 @@ export function moveService(file: string, request: MoveRequest, run: ChangeRun):
         body: [`Why: ${run.reason ?? moveReason(move)}`],
         manifest: { names, ports: move.moves.map((m) => ({ ...(m.port.name ? { name: m.port.name } : {}), from: m.from, to: m.to })) },
       };
-    },
+    }),
     changeOptions(run),
   );
 }
@@ -151,7 +172,7 @@ export function moveService(file: string, request: MoveRequest, run: ChangeRun):
 export function reservePorts(file: string, request: ReserveRequest, run: ChangeRun): Promise<ChangeOutcome<PlannedReservation>> {
   return changeRegistry(
     file,
-    (registry) => {
+    guarded(run, (registry) => {
       const reservation = planReservation(registry, { span: request.span, reason: request.reason ?? run.reason ?? '', clusters: [...(request.clusters ?? [])] });
       return {
         result: reservation,
@@ -159,7 +180,7 @@ export function reservePorts(file: string, request: ReserveRequest, run: ChangeR
         subject: `reserve ${formatSpan(request.span)}${reservation.clusters.length ? ` in ${reservation.clusters.join(', ')}` : ''}`,
         body: [`Why: ${reservation.reason}`],
       };
-    },
+    }),
     changeOptions(run),
   );
 }

@@ -13,8 +13,10 @@ import { registerRecover } from './recover.ts';
 import { registerRelease } from './release.ts';
 import { registerReserve } from './reserve.ts';
 import { registerScan } from './scan.ts';
+import { registerServe } from './serve.ts';
 import { registerSchema } from './schema.ts';
 import { registerSnapshot } from './snapshot.ts';
+import { registerToken } from './token.ts';
 import { registerWho } from './who.ts';
 
 /** Every command, in the order `--help` lists them. */
@@ -32,6 +34,8 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerImport,
   registerDocs,
   registerScan,
+  registerServe,
+  registerToken,
   registerSnapshot,
   registerSchema,
   registerCompletion,

@@ -6,6 +6,7 @@ import { suggestion } from '../core/suggest.ts';
 import type { CheckResult, Cluster, PortClaim, PortSpan, Range, Registry, Reservation } from '../core/types.ts';
 import type { PortPlan, RangeUsage } from '../reporters/port-document.ts';
 import { registryClaims } from './claims.ts';
+import { ruleIds, rules } from '../rules/index.ts';
 
 /** Filters for `portolan ports`: each list keeps the claims that match one of its names; an empty list keeps all. */
 export interface PortFilter {
@@ -108,4 +109,22 @@ export function rangeUsage(registry: Registry, claims: readonly PortClaim[] = re
 export function portPlan(registry: Registry, result: CheckResult): PortPlan {
   const claims = registryClaims(registry);
   return { registry, result, ranges: rangeUsage(registry, claims), claims };
+}
+
+/** What a rule finds and how to fix it, from its metadata; an unknown id lists the valid ones. */
+export interface RuleExplanation {
+  id: string;
+  description: string;
+  remediation: string;
+  defaultSeverity: string;
+  messages: Record<string, string>;
+  /** The rule's reference page in the package. */
+  docs: string;
+}
+
+/** The explanation of rule `id`. */
+export function explainRule(id: string): RuleExplanation {
+  const rule = rules[id];
+  if (!rule) throw new InputError(`no rule "${id}"`, undefined, suggestion(id, ruleIds, 'rules'));
+  return { id, description: rule.meta.description, remediation: rule.meta.remediation, defaultSeverity: rule.meta.defaultSeverity, messages: rule.meta.messages, docs: `docs/rules/${id}.md` };
 }

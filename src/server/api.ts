@@ -10,7 +10,9 @@ import { allocatePorts, moveService, releaseService, reservePorts, type ChangeOu
 import { allocationJson, changeOutcomeJson, moveJson, releaseJson, reservationJson, type ChangeJson } from '../reporters/changes.ts';
 import { json as findingsJson } from '../reporters/json.ts';
 import { allocationsJson, freeJson, holdersJson, rangesJson, registryJson } from '../reporters/tables.ts';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { Gate, RateLimit, type AccessPolicy } from './auth.ts';
+import { createMcpServer } from './mcp.ts';
 import { openApiDocument, type RouteSpec } from './openapi.ts';
 import { problem, problemOf, type Problem } from './problem.ts';
 import * as S from './schemas.ts';
@@ -197,7 +199,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const writeRoutes = new Set(routes.filter((r) => r.write).map((r) => `${r.method} ${r.url}`));
   app.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions.url;
-    if (url === undefined || !(url.startsWith('/v1/') || url === '/openapi.json')) return;
+    if (url === undefined || !(url.startsWith('/v1/') || url === '/openapi.json' || url === '/mcp')) return;
     const access = gate.check(request.headers.authorization, writeRoutes.has(`${request.method} ${url}`));
     if ('refused' in access) {
       if (access.challenge) reply.header('www-authenticate', 'Bearer realm="portolan"');
@@ -217,6 +219,31 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       handler: route.handler,
     });
   }
+  // MCP over Streamable HTTP: reads as the API's, and a confirmed change only with a write token.
+  app.route({
+    method: ['GET', 'POST', 'DELETE'],
+    url: '/mcp',
+    handler: async (request, reply) => {
+      const access = gate.check(request.headers.authorization, true);
+      const mcp = createMcpServer({
+        file: options.file,
+        cwd: options.cwd,
+        ...(options.repo !== undefined ? { repo: options.repo } : {}),
+        registry: held,
+        commit: options.commit === true,
+        serially,
+        ...('refused' in access ? { writeRefusal: access.refused.detail } : {}),
+      });
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      reply.hijack();
+      reply.raw.on('close', () => {
+        void transport.close();
+        void mcp.close();
+      });
+      await mcp.connect(transport);
+      await transport.handleRequest(request.raw, reply.raw, request.body);
+    },
+  });
   const document = openApiDocument(routes);
   app.get('/openapi.json', (_request, reply) => reply.type('application/json').send(document));
   app.get('/healthz', (_request, reply) => reply.type('application/json').send({ status: 'ok' }));

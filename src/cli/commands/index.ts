@@ -7,6 +7,7 @@ import { registerDocs } from './docs.ts';
 import { registerFree } from './free.ts';
 import { registerImport } from './import.ts';
 import { registerInit } from './init.ts';
+import { registerMcp } from './mcp.ts';
 import { registerMove } from './move.ts';
 import { registerPorts } from './ports.ts';
 import { registerRecover } from './recover.ts';
@@ -35,6 +36,7 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerDocs,
   registerScan,
   registerServe,
+  registerMcp,
   registerToken,
   registerSnapshot,
   registerSchema,

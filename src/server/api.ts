@@ -13,6 +13,7 @@ import { allocationsJson, freeJson, holdersJson, rangesJson, registryJson } from
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { Gate, RateLimit, type AccessPolicy } from './auth.ts';
 import { createMcpServer } from './mcp.ts';
+import { serverMetrics } from './metrics.ts';
 import { openApiDocument, type RouteSpec } from './openapi.ts';
 import { problem, problemOf, type Problem } from './problem.ts';
 import * as S from './schemas.ts';
@@ -51,6 +52,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
   });
   const cache = new RegistryCache(options.file, options.cwd);
+  const metrics = serverMetrics(cache);
   const gate = new Gate(options);
   const limit = new RateLimit(options.ratePerSecond ?? 200, options.ratePerSecond ?? 200);
   const answered = new Map<string, { fingerprint: string; reply: Promise<{ status: number; body: string }> }>();
@@ -78,6 +80,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const key = request.headers['idempotency-key'];
     const attempt = async () => {
       const outcome = await serially(perform);
+      const action = own(outcome.result).action as 'allocate' | 'move' | 'release' | 'reserve';
+      if (!dryRun && outcome.files.length > 0) metrics.changed(action);
       return { status: dryRun ? 200 : created, body: `${JSON.stringify(changeOutcomeJson(own(outcome.result), outcome, dryRun === true))}\n` };
     };
     if (typeof key !== 'string') return send(reply, await attempt());
@@ -199,7 +203,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const writeRoutes = new Set(routes.filter((r) => r.write).map((r) => `${r.method} ${r.url}`));
   app.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions.url;
-    if (url === undefined || !(url.startsWith('/v1/') || url === '/openapi.json' || url === '/mcp')) return;
+    if (url === undefined || !(url.startsWith('/v1/') || url === '/openapi.json' || url === '/mcp' || url === '/metrics')) return;
     const access = gate.check(request.headers.authorization, writeRoutes.has(`${request.method} ${url}`));
     if ('refused' in access) {
       if (access.challenge) reply.header('www-authenticate', 'Bearer realm="portolan"');
@@ -246,6 +250,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   const document = openApiDocument(routes);
   app.get('/openapi.json', (_request, reply) => reply.type('application/json').send(document));
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observe(request.routeOptions.url ?? 'unknown', request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
   app.get('/healthz', (_request, reply) => reply.type('application/json').send({ status: 'ok' }));
   app.get('/readyz', (_request, reply) => {
     try {

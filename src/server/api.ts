@@ -5,6 +5,7 @@ import type { Severity } from '../core/types.ts';
 import { runCheck } from '../engine/check-run.ts';
 import { runDocs } from '../engine/docs.ts';
 import { findFree, listAllocations, rangeUsage, whoHolds } from '../engine/queries.ts';
+import { changeAndPush, pushTarget } from '../engine/push.ts';
 import { RegistryCache } from '../engine/registry-cache.ts';
 import { allocatePorts, moveService, releaseService, reservePorts, type ChangeOutcome, type ChangeRun } from '../engine/registry-changes.ts';
 import { allocationJson, changeOutcomeJson, moveJson, releaseJson, reservationJson, type ChangeJson } from '../reporters/changes.ts';
@@ -27,6 +28,8 @@ export interface ApiOptions extends AccessPolicy {
   repo?: string;
   /** Commit each change with git. */
   commit?: boolean;
+  /** Push each commit to the clone's remote branch, deciding the change again when the push is rejected. */
+  push?: boolean;
   /** The largest request body, in bytes (64 KiB by default). */
   bodyLimit?: number;
   /** Requests a second per token (or per address without one), with as many at once. */
@@ -53,6 +56,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   const cache = new RegistryCache(options.file, options.cwd);
   const metrics = serverMetrics(cache);
+  const target = options.push ? pushTarget(options.file) : undefined;
   const gate = new Gate(options);
   const limit = new RateLimit(options.ratePerSecond ?? 200, options.ratePerSecond ?? 200);
   const answered = new Map<string, { fingerprint: string; reply: Promise<{ status: number; body: string }> }>();
@@ -68,7 +72,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const ifMatch = request.headers['if-match'];
     return {
       dryRun: dryRun === true,
-      commit: options.commit === true,
+      commit: options.commit === true || options.push === true,
       cwd: options.cwd,
       ...(reason !== undefined ? { reason } : {}),
       ...(typeof ifMatch === 'string' ? { ifMatch } : {}),
@@ -79,7 +83,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const change = async <T>(request: FastifyRequest, reply: FastifyReply, dryRun: boolean | undefined, perform: () => Promise<ChangeOutcome<T>>, own: (result: T) => ChangeJson, created: number) => {
     const key = request.headers['idempotency-key'];
     const attempt = async () => {
-      const outcome = await serially(perform);
+      const outcome = await serially(() => (target && !dryRun ? changeAndPush(target, perform) : perform()));
       const action = own(outcome.result).action as 'allocate' | 'move' | 'release' | 'reserve';
       if (!dryRun && outcome.files.length > 0) metrics.changed(action);
       return { status: dryRun ? 200 : created, body: `${JSON.stringify(changeOutcomeJson(own(outcome.result), outcome, dryRun === true))}\n` };

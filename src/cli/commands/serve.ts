@@ -12,6 +12,7 @@ interface ServeFlags {
   listen: string;
   tokens?: string;
   commit?: boolean;
+  push?: boolean;
   publicReads?: boolean;
 }
 
@@ -27,6 +28,7 @@ export function registerServe(program: Command, context: CommandContext): void {
     .option('--listen <address>', 'HOST:PORT to listen on', '127.0.0.1:7420')
     .option('--tokens <file>', 'the tokens file from `portolan token add` (default: portolan-tokens.json beside the registry, when it exists)')
     .option('--commit', 'commit each change with git')
+    .option('--push', "commit each change and push it to the clone's remote branch; a rejected push is fetched, decided again and retried (give the server a clone of its own)")
     .option('--public-reads', 'answer reads without a token even when not on loopback');
   registryPathArgument(command)
     .addHelpText('after', '\nExamples:\n  $ portolan serve\n  $ portolan serve examples/homelab --listen 127.0.0.1:7420 --commit\n  $ portolan serve --listen 0.0.0.0:7420 --tokens /etc/portolan/tokens.json')
@@ -38,7 +40,7 @@ export function registerServe(program: Command, context: CommandContext): void {
       const tokensFile = flags.tokens !== undefined || existsSync(named) ? named : undefined;
       const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost';
       const { buildApi } = await import('../../server/api.ts');
-      const app = await buildApi({ file, cwd: context.io.cwd, ...(flags.repo !== undefined ? { repo: flags.repo } : {}), commit: flags.commit === true, ...(tokensFile ? { tokensFile } : {}), openReads: loopback || flags.publicReads === true });
+      const app = await buildApi({ file, cwd: context.io.cwd, ...(flags.repo !== undefined ? { repo: flags.repo } : {}), commit: flags.commit === true, push: flags.push === true, ...(tokensFile ? { tokensFile } : {}), openReads: loopback || flags.publicReads === true });
       const address = await app.listen({ host, port });
       context.io.stderr(escapeControls(`portolan: serving ${displayPath(file, context.io.cwd)} on ${address}${tokensFile ? `, tokens from ${displayPath(tokensFile, context.io.cwd)}` : ', taking no writes (no tokens file)'}\n`));
       // SIGTERM: stop taking requests, let the ones in flight (writes too) finish, then exit.

@@ -65,13 +65,30 @@ export interface Holders {
 
 /** The holders of `port`, cluster by cluster. */
 export function whoHolds(registry: Registry, port: number): Holders {
-  const claims = registryClaims(registry).filter((claim) => claim.port === port);
+  const claims = claimsByPort(registry).get(port) ?? [];
   return {
     port,
     ranges: new RangeIndex(registry.ranges).rangesOf(port),
     reservations: registry.reserved.filter((reservation) => inSpans(port, reservation.spans)),
     clusters: registry.clusters.map((cluster) => ({ cluster, claims: claims.filter((claim) => claim.cluster === cluster.name) })),
   };
+}
+
+// A server asks who holds a port many times over one registry: its claims are indexed by port once.
+const byPort = new WeakMap<Registry, Map<number, PortClaim[]>>();
+
+function claimsByPort(registry: Registry): Map<number, PortClaim[]> {
+  let index = byPort.get(registry);
+  if (!index) {
+    index = new Map();
+    for (const claim of registryClaims(registry)) {
+      const list = index.get(claim.port);
+      if (list) list.push(claim);
+      else index.set(claim.port, [claim]);
+    }
+    byPort.set(registry, index);
+  }
+  return index;
 }
 
 /** The cluster called `name`, or an error that lists the valid ones. */

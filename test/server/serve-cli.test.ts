@@ -25,11 +25,14 @@ test('token add prints the token once and keeps only its SHA-256; a second token
   assert.match(scope.stderr, /Allowed choices are read, write/);
 });
 
-test('serve --listen with a bad address is a usage error', async () => {
+test('serve --listen with a bad address, or a --rate that is no rate, is a usage error', async () => {
   const dir = tempFolder({ 'portolan.yaml': REGISTRY });
   const run = await runCli(['serve', '--listen', 'localhost'], dir);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--listen "localhost" is not HOST:PORT; give one such as 127.0.0.1:7420/);
+  const rate = await runCli(['serve', '--rate', '0'], dir);
+  assert.equal(rate.code, 2);
+  assert.match(rate.stderr, /--rate "0" is not a number of requests a second/);
 });
 
 test('portolan serve answers over loopback, takes a write with a token, and stops cleanly on SIGTERM with the write kept', { timeout: 120_000 }, async () => {

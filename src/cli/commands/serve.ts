@@ -14,6 +14,7 @@ interface ServeFlags {
   commit?: boolean;
   push?: boolean;
   publicReads?: boolean;
+  rate: number;
 }
 
 /** `portolan serve [PATH]`: the HTTP API over the same engine as the CLI, until SIGTERM or SIGINT. */
@@ -29,7 +30,12 @@ export function registerServe(program: Command, context: CommandContext): void {
     .option('--tokens <file>', 'the tokens file from `portolan token add` (default: portolan-tokens.json beside the registry, when it exists)')
     .option('--commit', 'commit each change with git')
     .option('--push', "commit each change and push it to the clone's remote branch; a rejected push is fetched, decided again and retried (give the server a clone of its own)")
-    .option('--public-reads', 'answer reads without a token even when not on loopback');
+    .option('--public-reads', 'answer reads without a token even when not on loopback')
+    .option('--rate <per-second>', 'requests a second each token (or address, without one) may make; more get 429', (text: string) => {
+      const rate = Number(text);
+      if (!Number.isFinite(rate) || rate <= 0) throw new UsageError(`--rate "${text}" is not a number of requests a second; give one such as 200`);
+      return rate;
+    }, 200);
   registryPathArgument(command)
     .addHelpText('after', '\nExamples:\n  $ portolan serve\n  $ portolan serve examples/homelab --listen 127.0.0.1:7420 --commit\n  $ portolan serve --listen 0.0.0.0:7420 --tokens /etc/portolan/tokens.json')
     .action(async (path: string | undefined, flags: ServeFlags) => {
@@ -40,7 +46,7 @@ export function registerServe(program: Command, context: CommandContext): void {
       const tokensFile = flags.tokens !== undefined || existsSync(named) ? named : undefined;
       const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost';
       const { buildApi } = await import('../../server/api.ts');
-      const app = await buildApi({ file, cwd: context.io.cwd, ...(flags.repo !== undefined ? { repo: flags.repo } : {}), commit: flags.commit === true, push: flags.push === true, ...(tokensFile ? { tokensFile } : {}), openReads: loopback || flags.publicReads === true });
+      const app = await buildApi({ file, cwd: context.io.cwd, ...(flags.repo !== undefined ? { repo: flags.repo } : {}), commit: flags.commit === true, push: flags.push === true, ...(tokensFile ? { tokensFile } : {}), openReads: loopback || flags.publicReads === true, ratePerSecond: flags.rate });
       const address = await app.listen({ host, port });
       context.io.stderr(escapeControls(`portolan: serving ${displayPath(file, context.io.cwd)} on ${address}${tokensFile ? `, tokens from ${displayPath(tokensFile, context.io.cwd)}` : ', taking no writes (no tokens file)'}\n`));
       // SIGTERM: stop taking requests, let the ones in flight (writes too) finish, then exit.

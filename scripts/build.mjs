@@ -5,7 +5,8 @@ import { readFileSync, rmSync } from 'node:fs';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  // The admission worker is an entry of its own: the webhook starts it as a worker thread by file.
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', 'admission-worker': 'src/server/admission-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -13,3 +13,7 @@ export { main } from './cli/main.ts';
 export { registryYaml } from './registry/write.ts';
 export { importPortDocument, loadPortDocument } from './sources/port-doc/index.ts';
 export { portDocument } from './reporters/port-document.ts';
+export { admissionContext, decideAdmission, isDecision } from './engine/admission.ts';
+export { clusterPolicies, webhookDeployment } from './engine/policy.ts';
+export { admissionReviewJson } from './reporters/admission-review.ts';
+export { startWebhook } from './server/webhook.ts';

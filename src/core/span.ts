@@ -88,3 +88,29 @@ export function staticBand(range: PortSpan): PortSpan | undefined {
   const offset = Math.min(Math.max(16, Math.floor(size / 32)), 128);
   return { from: range.from, to: range.from + offset - 1 };
 }
+
+/**
+ * The part of a NodePort range above its static band, where the API server hands out automatic
+ * NodePorts first; the whole range when it has no static band.
+ */
+export function dynamicBand(range: PortSpan): PortSpan {
+  const band = staticBand(range);
+  return band ? { from: band.to + 1, to: range.to } : range;
+}
+
+/** The ports of `spans` that none of `removed` holds, as sorted spans. */
+export function subtractSpans(spans: readonly PortSpan[], removed: readonly PortSpan[]): PortSpan[] {
+  let left = mergeSpans(spans);
+  for (const cut of mergeSpans(removed)) {
+    const next: PortSpan[] = [];
+    for (const span of left) {
+      if (cut.to < span.from || cut.from > span.to) next.push(span);
+      else {
+        if (span.from < cut.from) next.push({ from: span.from, to: cut.from - 1 });
+        if (span.to > cut.to) next.push({ from: cut.to + 1, to: span.to });
+      }
+    }
+    left = next;
+  }
+  return left;
+}

@@ -1,5 +1,5 @@
-import { formatSpan, intersectSpans, staticBand } from '../core/span.ts';
-import type { Cluster, PortSpan } from '../core/types.ts';
+import { dynamicBand as dynamicBandOf, formatSpan, intersectSpans, staticBand } from '../core/span.ts';
+import type { Cluster } from '../core/types.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -59,8 +59,3 @@ export default defineRule({
   },
 });
 
-/** The part of a NodePort range above its static band. */
-function dynamicBandOf(range: PortSpan): PortSpan {
-  const band = staticBand(range);
-  return band ? { from: band.to + 1, to: range.to } : range;
-}

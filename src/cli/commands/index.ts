@@ -9,6 +9,7 @@ import { registerImport } from './import.ts';
 import { registerInit } from './init.ts';
 import { registerMcp } from './mcp.ts';
 import { registerMove } from './move.ts';
+import { registerPolicy } from './policy.ts';
 import { registerPorts } from './ports.ts';
 import { registerRecover } from './recover.ts';
 import { registerRelease } from './release.ts';
@@ -18,6 +19,7 @@ import { registerServe } from './serve.ts';
 import { registerSchema } from './schema.ts';
 import { registerSnapshot } from './snapshot.ts';
 import { registerToken } from './token.ts';
+import { registerWebhook } from './webhook.ts';
 import { registerWho } from './who.ts';
 
 /** Every command, in the order `--help` lists them. */
@@ -39,6 +41,8 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerMcp,
   registerToken,
   registerSnapshot,
+  registerPolicy,
+  registerWebhook,
   registerSchema,
   registerCompletion,
 ];

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { recoverRegistry } from '../../engine/recover.ts';
 import { displayPath } from '../../engine/registry.ts';
 import type { CommandContext } from '../context.ts';
+import { REGISTRY_PATH_DESCRIPTION } from '../options.ts';
 import { escapeControls } from '../../core/escape.ts';
 
 /** `portolan recover [PATH]`: finish a change of several files that a crash or a full disk interrupted. */
@@ -12,7 +13,7 @@ export function registerRecover(program: Command, context: CommandContext): void
     .description(
       "Finish a change of several files (registry, manifests, port document) that a crash, a kill or a full disk interrupted, as recorded beside the registry: every file gets its new text, or, when none had been replaced yet, the change is undone. Every command that changes the registry does this first; `check` exits 2 while one is pending.",
     )
-    .argument('[path]', 'a registry file, or a folder that holds portolan.yaml (default: the nearest portolan.yaml)')
+    .argument('[path]', REGISTRY_PATH_DESCRIPTION)
     .option('--allow-outside-repo', "follow a record that names files outside the registry's repository")
     .addHelpText('after', '\nExamples:\n  $ portolan recover\n  $ portolan recover examples/homelab')
     .action(async (path: string | undefined, options: { allowOutsideRepo?: boolean }) => {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkRegistry } from '../src/engine/check.ts';
+import { portPlan } from '../src/engine/queries.ts';
 import { loadRegistry } from '../src/registry/load.ts';
 import { portDocument } from '../src/reporters/port-document.ts';
 import { importPortDocument } from '../src/sources/port-doc/index.ts';
@@ -70,7 +71,7 @@ test('docs is deterministic, and prints a date only when asked', async () => {
   const second = await runCli(['docs', 'portolan.yaml'], dir);
   assert.equal(first.stdout, second.stdout);
   const registry = loadRegistry(join(dir, 'portolan.yaml'), { cwd: dir });
-  assert.equal(portDocument(registry, checkRegistry(registry)), first.stdout);
+  assert.equal(portDocument(portPlan(registry, checkRegistry(registry))), first.stdout);
   const dated = await runCli(['docs', '--date', '2025-11-07'], dir);
   assert.match(dated.stdout, /^> Last updated: 2025-11-07$/m);
   const today = await runCli(['docs', '--date'], dir);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { generate } from '../bench/generate.mjs';
 import { main } from '../src/cli/main.ts';
 import { parseRegistry } from '../src/registry/load.ts';
-import { YamlSource } from '../src/registry/yaml-source.ts';
+import { YamlSource } from '../src/yaml/yaml-source.ts';
 import { ruleIds } from '../src/rules/index.ts';
 import { scanRepo } from '../src/sources/gitops-repo/index.ts';
 import { runCli, tempFolder } from './helpers.ts';

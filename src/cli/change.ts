@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
-import type { Registry } from '../core/types.ts';
-import { changeRegistry, type ChangeOutcome, type Decision } from '../registry/change.ts';
-import { ruleIds } from '../rules/index.ts';
+import type { ChangeOutcome, ChangeRun } from '../engine/registry-changes.ts';
+import { changeOutcomeJson, changeOutcomeText, type ChangeJson } from '../reporters/changes.ts';
 import type { CommandContext } from './context.ts';
 import { EXIT } from './exit.ts';
 import { collect, outputFormatOptions, registryPathArgument } from './options.ts';
@@ -45,21 +44,22 @@ export function changeOptions(command: Command, manifests: boolean): Command {
   );
 }
 
-/** Runs a registry change for a command and prints its outcome as text or JSON. */
+/** Runs a registry change through the engine for a command and prints its outcome as text or JSON. */
 export async function runChange<T>(
   context: CommandContext,
   flags: ChangeFlags,
-  decide: (registry: Registry, text: string) => Decision<T>,
-  report: { text: (result: T) => string; json: (result: T) => Record<string, unknown> },
+  perform: (file: string, run: ChangeRun) => Promise<ChangeOutcome<T>>,
+  report: { text: (result: T) => string; json: (result: T) => ChangeJson },
 ): Promise<ChangeOutcome<T>> {
   const { io } = context;
   const json = flags.format === 'json';
-  const outcome = await changeRegistry(context.registryFile(flags.path), decide, {
-    dryRun: flags.dryRun === true,
+  const dryRun = flags.dryRun === true;
+  const outcome = await perform(context.registryFile(flags.path), {
+    dryRun,
     commit: flags.commit === true,
     manifests: flags.manifest ?? [],
     ...(flags.valuesPath ? { valuesPath: flags.valuesPath } : {}),
-    ruleIds,
+    ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
     cwd: io.cwd,
     allowOutside: flags.allowOutsideRepo === true,
     lockTimeoutMs: flags.wait * 1000,
@@ -68,31 +68,12 @@ export async function runChange<T>(
     },
   });
   // `allocate --commit && git push` must not push when nothing was committed.
-  if (flags.commit && !flags.dryRun && outcome.files.length > 0 && outcome.commit === undefined) context.exit(EXIT.findings);
+  if (flags.commit && !dryRun && outcome.files.length > 0 && outcome.commit === undefined) context.exit(EXIT.findings);
   if (json) {
-    io.stdout(
-      `${JSON.stringify(
-        {
-          ...report.json(outcome.result),
-          dryRun: flags.dryRun === true,
-          files: outcome.files,
-          manifestChanges: outcome.manifestChanges,
-          commit: outcome.commit ?? null,
-          notes: outcome.notes,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    io.stdout(`${JSON.stringify(changeOutcomeJson(report.json(outcome.result), outcome, dryRun), null, 2)}\n`);
     return outcome;
   }
-  const lines = [report.text(outcome.result)];
-  const verb = flags.dryRun ? 'would write' : 'wrote';
-  for (const file of outcome.files) lines.push(`  ${verb} ${file}`);
-  for (const change of outcome.manifestChanges) lines.push(`    ${change}`);
-  if (outcome.files.length === 0) lines.push('  nothing to change');
-  if (outcome.commit) lines.push(`  committed ${outcome.commit.slice(0, 12)}`);
-  io.stdout(escapeControls(`${lines.join('\n')}\n`));
+  io.stdout(escapeControls(changeOutcomeText(report.text(outcome.result), outcome, dryRun)));
   for (const note of outcome.notes) io.stderr(escapeControls(`portolan: ${note}\n`));
   return outcome;
 }

@@ -1,7 +1,6 @@
 import { UsageError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
-import { findRegistry, loadRegistry } from '../registry/load.ts';
-import { ruleIds } from '../rules/index.ts';
+import { readRegistry, registryFileOf } from '../engine/registry.ts';
 import type { CliIo } from './io.ts';
 
 /** What every command gets: where to write, how to read the registry, and where to put its exit code. */
@@ -28,11 +27,11 @@ export function createContext(io: CliIo, globals: () => { registry?: string; col
     if (path !== undefined && named !== undefined) {
       throw new UsageError(`the registry is given twice, as ${path} and as --registry ${named}; give one of them`);
     }
-    return findRegistry(path ?? named, io.cwd);
+    return registryFileOf(path ?? named, io.cwd);
   };
   return {
     io,
-    registry: (path) => loadRegistry(registryFile(path), { ruleIds, cwd: io.cwd }),
+    registry: (path) => readRegistry(registryFile(path), io.cwd),
     registryFile,
     registryOption: () => globals().registry,
     exit: setExit,

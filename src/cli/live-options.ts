@@ -1,8 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
-import type { Registry } from '../core/types.ts';
-import type { LiveOptions } from '../engine/live.ts';
-import type { ClusterEvent } from '../sources/live-cluster/read.ts';
+import type { ClusterEvent, LiveOptions } from '../engine/live.ts';
 import { collect, type CommandContext } from './context.ts';
 
 /** The live options as commander hands them over. */
@@ -41,10 +39,9 @@ export function wantsLive(flags: LiveFlags, options: { clusterFilters?: boolean 
   return live;
 }
 
-/** The engine's live options from the flags, and a progress line per cluster on a terminal. */
-export function liveOptionsOf(flags: LiveFlags, registry: Registry, context: CommandContext, progress: boolean): LiveOptions {
+/** The engine's live options from the flags (all but the registry), and a progress line per cluster on a terminal. */
+export function liveOptionsOf(flags: LiveFlags, context: CommandContext, progress: boolean): Omit<LiveOptions, 'registry'> {
   return {
-    registry,
     ...(flags.cluster ? { clusters: flags.cluster } : {}),
     ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
     ...(flags.liveSnapshot ? { snapshots: flags.liveSnapshot } : {}),

@@ -29,7 +29,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     outputError: (text: string, write: (text: string) => void) => write(text.replace(/^error: /, 'portolan: ')),
   };
   program.configureOutput(output);
-  for (const command of program.commands) command.exitOverride().configureOutput(output);
+  // Subcommands of subcommands (`token add`) too.
+  const configure = (command: Command): void => {
+    for (const sub of command.commands) configure(sub.exitOverride().configureOutput(output));
+  };
+  configure(program);
 
   // Bare `portolan` is a question, not a mistake: the help goes to stdout.
   if (argv.length === 0) {

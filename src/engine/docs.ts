@@ -8,6 +8,7 @@ import { markedRegion, portDocument, portDocumentRegions, type PortDocumentOptio
 import { importPortDocument, markedOrder } from '../sources/port-doc/index.ts';
 import { fencedLines } from '../sources/port-doc/markdown.ts';
 import { checkRegistry } from './check.ts';
+import { portPlan } from './queries.ts';
 import { containedPath, repositoryRoot } from '../registry/contain.ts';
 import { readTextFile } from '../registry/read-file.ts';
 import { lineEndOf, toLf, withLineEnd } from '../core/line-ends.ts';
@@ -50,13 +51,13 @@ interface FoundRegion {
 export function runDocs(request: DocsRequest): DocsOutcome {
   const { registry } = request;
   const options: PortDocumentOptions = { ...(request.title !== undefined ? { title: request.title } : {}), ...(request.date !== undefined ? { date: request.date } : {}) };
-  const result = checkRegistry(registry);
-  if (request.mode === 'print') return { mode: 'print', text: portDocument(registry, result, options) };
+  const plan = portPlan(registry, checkRegistry(registry));
+  if (request.mode === 'print') return { mode: 'print', text: portDocument(plan, options) };
   const file = request.file ?? docsFile(request.registryFile, registry, request);
   if (file === undefined) throw new UsageError(`${request.mode === 'write' ? '--write' : '--check'} needs FILE, or \`docs: PORTS.md\` in ${registry.file}`);
   const shown = request.shown?.(file) ?? file;
   if (existsSync(file) && statSync(file).isDirectory()) throw fileError(shown, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), "give the document's file, such as PORTS.md");
-  const regions = portDocumentRegions(registry, result, options);
+  const regions = portDocumentRegions(plan, options);
   const existing = existsSync(file) ? readTextFile(file, shown) : undefined;
   if (request.mode === 'check') {
     if (existing === undefined) return { mode: 'check', file, status: 'missing' };
@@ -67,7 +68,7 @@ export function runDocs(request: DocsRequest): DocsOutcome {
     if (expected === current) return { mode: 'check', file, status: 'current' };
     return { mode: 'check', file, status: 'stale', diff: unifiedDiff(current, expected, { before: `${shown} (on disk)`, after: `${shown} (from ${registry.file})` }) };
   }
-  if (existing === undefined) return { mode: 'write', file, text: portDocument(registry, result, options), changed: true, how: 'created' };
+  if (existing === undefined) return { mode: 'write', file, text: portDocument(plan, options), changed: true, how: 'created' };
   const eol = lineEndOf(existing);
   const current = toLf(existing);
   const found = regionsOf(current, shown);

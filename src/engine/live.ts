@@ -8,6 +8,8 @@ import { scanRepo, type ScanOptions } from '../sources/gitops-repo/index.ts';
 import { clusterClaims, loadKubeconfig, readClusters, readSnapshot, snapshotText, type ClusterEvent, type ClusterTarget } from '../sources/live-cluster/index.ts';
 import { checkRegistry, type CheckOptions } from './check.ts';
 
+export type { ClusterEvent } from '../sources/live-cluster/index.ts';
+
 /** Where to read the live clusters from, and how. */
 export interface LiveOptions {
   registry: Registry;

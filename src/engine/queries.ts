@@ -1,10 +1,12 @@
 import { freePorts, takenByCluster } from '../allocate/taken.ts';
 import { InputError } from '../core/errors.ts';
 import { RangeIndex } from '../core/range-index.ts';
-import { inSpans, portsToSpans } from '../core/span.ts';
+import { inSpans, portsToSpans, spanSize } from '../core/span.ts';
 import { suggestion } from '../core/suggest.ts';
-import type { Cluster, PortClaim, PortSpan, Range, Registry, Reservation } from '../core/types.ts';
+import type { CheckResult, Cluster, PortClaim, PortSpan, Range, Registry, Reservation } from '../core/types.ts';
+import type { PortPlan, RangeUsage } from '../reporters/port-document.ts';
 import { registryClaims } from './claims.ts';
+import { ruleIds, rules } from '../rules/index.ts';
 
 /** Filters for `portolan ports`: each list keeps the claims that match one of its names; an empty list keeps all. */
 export interface PortFilter {
@@ -63,13 +65,30 @@ export interface Holders {
 
 /** The holders of `port`, cluster by cluster. */
 export function whoHolds(registry: Registry, port: number): Holders {
-  const claims = registryClaims(registry).filter((claim) => claim.port === port);
+  const claims = claimsByPort(registry).get(port) ?? [];
   return {
     port,
     ranges: new RangeIndex(registry.ranges).rangesOf(port),
     reservations: registry.reserved.filter((reservation) => inSpans(port, reservation.spans)),
     clusters: registry.clusters.map((cluster) => ({ cluster, claims: claims.filter((claim) => claim.cluster === cluster.name) })),
   };
+}
+
+// A server asks who holds a port many times over one registry: its claims are indexed by port once.
+const byPort = new WeakMap<Registry, Map<number, PortClaim[]>>();
+
+function claimsByPort(registry: Registry): Map<number, PortClaim[]> {
+  let index = byPort.get(registry);
+  if (!index) {
+    index = new Map();
+    for (const claim of registryClaims(registry)) {
+      const list = index.get(claim.port);
+      if (list) list.push(claim);
+      else index.set(claim.port, [claim]);
+    }
+    byPort.set(registry, index);
+  }
+  return index;
 }
 
 /** The cluster called `name`, or an error that lists the valid ones. */
@@ -86,4 +105,43 @@ export function rangeNamed(registry: Registry, name: string): Range {
   if (range) return range;
   const names = registry.ranges.map((r) => r.name);
   throw new InputError(`no range "${name}" in ${registry.file}`, undefined, suggestion(name, names, 'ranges'));
+}
+
+/** How full each range is: its size, the ports held in some cluster, and the next port free in every cluster; and per cluster. */
+export function rangeUsage(registry: Registry, claims: readonly PortClaim[] = registryClaims(registry)): RangeUsage[] {
+  const taken = takenByCluster(registry, claims);
+  const every = [...taken.values()];
+  return registry.ranges.map((range) => {
+    const size = spanSize(range.spans);
+    const free = freePorts(range.spans, every);
+    const clusters = registry.clusters.map((cluster) => {
+      const here = freePorts(range.spans, [taken.get(cluster.name)!]);
+      return { cluster: cluster.name, used: size - here.length, free: here.length, next: here[0] ?? null };
+    });
+    return { range, size, used: size - free.length, free: free.length, next: free[0] ?? null, clusters };
+  });
+}
+
+/** What the port document renders: the registry, what check found, how full each range is, and every claim. */
+export function portPlan(registry: Registry, result: CheckResult): PortPlan {
+  const claims = registryClaims(registry);
+  return { registry, result, ranges: rangeUsage(registry, claims), claims };
+}
+
+/** What a rule finds and how to fix it, from its metadata; an unknown id lists the valid ones. */
+export interface RuleExplanation {
+  id: string;
+  description: string;
+  remediation: string;
+  defaultSeverity: string;
+  messages: Record<string, string>;
+  /** The rule's reference page in the package. */
+  docs: string;
+}
+
+/** The explanation of rule `id`. */
+export function explainRule(id: string): RuleExplanation {
+  const rule = rules[id];
+  if (!rule) throw new InputError(`no rule "${id}"`, undefined, suggestion(id, ruleIds, 'rules'));
+  return { id, description: rule.meta.description, remediation: rule.meta.remediation, defaultSeverity: rule.meta.defaultSeverity, messages: rule.meta.messages, docs: `docs/rules/${id}.md` };
 }

@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { InputError } from '../core/errors.ts';
-import { editYaml, type YamlEdit } from '../registry/yaml-edit.ts';
-import type { YamlPath } from '../registry/yaml-source.ts';
+import { editYaml, type YamlEdit } from '../yaml/yaml-edit.ts';
+import type { YamlPath } from '../yaml/yaml-source.ts';
 import { lineEndOf, toLf, withLineEnd } from '../core/line-ends.ts';
 
 /** One port to set in a manifest: found by its name, or by the number it has now. */

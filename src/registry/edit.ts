@@ -1,8 +1,8 @@
 import jsYaml from 'js-yaml';
 import type { Allocation, Move, PlannedPort, PlannedReservation, Release } from '../allocate/plan.ts';
 import type { Registry } from '../core/types.ts';
-import { entryText, type YamlEdit } from './yaml-edit.ts';
-import type { YamlPath } from './yaml-source.ts';
+import { entryText, type YamlEdit } from '../yaml/yaml-edit.ts';
+import type { YamlPath } from '../yaml/yaml-source.ts';
 
 /** The registry file as plain values, to see how an entry is written (`port: 1` or `port: { port: 1 }`). */
 export type RegistryText = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { suggestion } from '../core/suggest.ts';
-import type { YamlPath } from './yaml-source.ts';
+import type { YamlPath } from '../yaml/yaml-source.ts';
 
 /** One reason a value does not fit the schema, in words a person can act on. */
 export interface SchemaProblem {

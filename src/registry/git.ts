@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { relative } from 'node:path';
 
 /** Runs git in `cwd` and returns its output, trimmed; throws when git fails or is missing. */
-function git(cwd: string, args: readonly string[]): string {
+export function git(cwd: string, args: readonly string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 

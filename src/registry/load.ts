@@ -21,7 +21,7 @@ import type { DocsSettings } from '../core/docs.ts';
 import { explain, where } from './explain.ts';
 import { RegistrySchema, type PortDocument, type RegistryDocument, type ServiceDocument } from './schema.ts';
 import { readTextFile } from './read-file.ts';
-import { MAX_YAML_BYTES, YamlSource, type YamlPath } from './yaml-source.ts';
+import { MAX_YAML_BYTES, YamlSource, type YamlPath } from '../yaml/yaml-source.ts';
 
 /** The registry's file name, looked for from the current folder upwards. */
 export const REGISTRY_FILE = 'portolan.yaml';

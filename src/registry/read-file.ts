@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { fileError, InputError } from '../core/errors.ts';
-import { MAX_YAML_BYTES } from './yaml-source.ts';
+import { MAX_YAML_BYTES } from '../yaml/yaml-source.ts';
 
 /** What a file that is not a regular file is, for the message that refuses it. */
 function kindOf(stats: Stats): string {

@@ -1,8 +1,6 @@
 import { basename } from 'node:path';
-import { freePorts, takenByCluster } from '../allocate/taken.ts';
 import { formatSpan, formatSpans, spanSize } from '../core/span.ts';
 import type { CheckResult, Cluster, Finding, PortClaim, Range, Registry, Service, ServicePort } from '../core/types.ts';
-import { registryClaims } from '../engine/claims.ts';
 import { cell } from '../sources/port-doc/markdown.ts';
 import { beginMarker, DEFAULT_DOCS_TITLE, DOCS_SECTIONS, END_MARKER, type DocsSection, type ProsePlace } from '../core/docs.ts';
 import { escapeControls } from '../core/escape.ts';
@@ -15,6 +13,27 @@ export interface PortDocumentOptions {
   date?: string;
 }
 
+/** How full one range is, overall (free in every cluster) and in each cluster. */
+export interface RangeUsage {
+  range: Range;
+  size: number;
+  /** Ports of the range held in at least one cluster. */
+  used: number;
+  /** Ports free in every cluster. */
+  free: number;
+  /** The lowest port free in every cluster, or null when the range is full. */
+  next: number | null;
+  clusters: { cluster: string; used: number; free: number; next: number | null }[];
+}
+
+/** What the port document renders, as the engine hands it over. */
+export interface PortPlan {
+  registry: Registry;
+  result: CheckResult;
+  ranges: readonly RangeUsage[];
+  claims: readonly PortClaim[];
+}
+
 /** The lines of each generated region, without the markers. */
 export type PortDocumentRegions = Record<DocsSection, string[]>;
 
@@ -23,7 +42,8 @@ export type PortDocumentRegions = Record<DocsSection, string[]>;
  * each range's services per cluster, reserved ports, the allocation rules, cross-cluster addresses
  * and what `check` found. Pure and deterministic: the same registry gives the same lines.
  */
-export function portDocumentRegions(registry: Registry, result: CheckResult, options: PortDocumentOptions = {}): PortDocumentRegions {
+export function portDocumentRegions(plan: PortPlan, options: PortDocumentOptions = {}): PortDocumentRegions {
+  const { registry, result } = plan;
   const notice = [
     `> Generated from \`${basename(registry.file)}\` by \`portolan docs\`: edit the registry, then run \`portolan docs --write\`.`,
     '> Text outside the `portolan:begin`/`portolan:end` markers is yours: `portolan docs --write` keeps it as it is.',
@@ -37,12 +57,12 @@ export function portDocumentRegions(registry: Registry, result: CheckResult, opt
   };
   return {
     notice: notice.map(escapeControls),
-    ranges: trimmed(rangesSection(registry, ranges)),
+    ranges: trimmed(rangesSection(plan, ranges)),
     clusters: trimmed(clustersSection(registry)),
     services: trimmed(servicesSection(registry, ranges, result.findings)),
     reserved: trimmed(reservedSection(registry)),
     rules: trimmed(rulesSection(registry)),
-    access: trimmed(crossClusterSection(registry)),
+    access: trimmed(crossClusterSection(registry, plan.claims)),
     findings: trimmed(findingsSection(result)),
   };
 }
@@ -56,8 +76,9 @@ export function markedRegion(section: DocsSection, lines: readonly string[]): st
  * The whole Markdown port document of a registry, as a new file: the title, the team's prose
  * from `docs.prose`, and every generated region between its markers. Pure and deterministic.
  */
-export function portDocument(registry: Registry, result: CheckResult, options: PortDocumentOptions = {}): string {
-  const regions = portDocumentRegions(registry, result, options);
+export function portDocument(plan: PortPlan, options: PortDocumentOptions = {}): string {
+  const { registry } = plan;
+  const regions = portDocumentRegions(plan, options);
   const prose = registry.docsSettings?.prose ?? [];
   const title = options.title ?? registry.docsSettings?.title ?? DEFAULT_DOCS_TITLE;
   const lines: string[] = [`# ${title}`, ''];
@@ -73,13 +94,12 @@ export function portDocument(registry: Registry, result: CheckResult, options: P
   return escapeControls(`${lines.join('\n')}\n`);
 }
 
-function rangesSection(registry: Registry, ranges: Range[]): string[] {
+function rangesSection(plan: PortPlan, ranges: Range[]): string[] {
   if (ranges.length === 0) return [];
-  const taken = [...takenByCluster(registry, registryClaims(registry)).values()];
+  const usage = new Map(plan.ranges.map((u) => [u.range, u]));
   const rows = ranges.map((range) => {
-    const free = freePorts(range.spans, taken);
-    const size = spanSize(range.spans);
-    return [code(range.name), formatSpans(range.spans), cell(range.description ?? ''), `${size - free.length} / ${size}`, free.length > 0 ? String(free[0]) : 'full'];
+    const { used, size, next } = usage.get(range)!;
+    return [code(range.name), formatSpans(range.spans), cell(range.description ?? ''), `${used} / ${size}`, next !== null ? String(next) : 'full'];
   });
   return ['## Port ranges', '', ...table(['Range', 'Ports', 'Purpose', 'Used', 'Next free'], rows), ''];
 }
@@ -190,12 +210,12 @@ function rulesSection(registry: Registry): string[] {
   return ['## Port allocation rules', '', ...registry.notes.map((note, i) => `${i + 1}. ${note.replace(/\s*\n\s*/g, ' ')}`), ''];
 }
 
-function crossClusterSection(registry: Registry): string[] {
+function crossClusterSection(registry: Registry, claims: readonly PortClaim[]): string[] {
   const clusters = registry.clusters.filter((c) => c.crossClusterUrl !== undefined).sort((a, b) => a.name.localeCompare(b.name));
   if (clusters.length === 0) return [];
   const lines = ['## Cross-cluster service access', ''];
   const claimsByCluster = new Map<string, PortClaim[]>();
-  for (const claim of registryClaims(registry)) {
+  for (const claim of claims) {
     const here = claimsByCluster.get(claim.cluster);
     if (here) here.push(claim);
     else claimsByCluster.set(claim.cluster, [claim]);

@@ -1,5 +1,6 @@
 import { formatSpan, formatSpans } from '../core/span.ts';
-import { claimLabel, type PortClaim } from '../core/types.ts';
+import { claimLabel, type PortClaim, type Registry } from '../core/types.ts';
+import type { RangeUsage } from './port-document.ts';
 import type { FreeReport, Holders } from '../engine/queries.ts';
 import { escapeControls } from '../core/escape.ts';
 
@@ -74,4 +75,21 @@ export function holdersJson(holders: Holders): string {
     null,
     2,
   )}\n`;
+}
+
+/** The registry as JSON: clusters, ranges, services and reservations, without positions. */
+export function registryJson(registry: Registry, etag: string): string {
+  return `${JSON.stringify({
+    file: registry.file,
+    etag,
+    clusters: registry.clusters.map((c) => ({ name: c.name, title: c.title ?? null, production: c.production, nodePortRange: formatSpan(c.nodePortRange) })),
+    ranges: registry.ranges.map((r) => ({ name: r.name, ports: formatSpans(r.spans), description: r.description ?? null })),
+    services: registry.services.map((s) => ({ name: s.name, range: s.range ?? null, clusters: s.clusters, ports: s.ports.map((p) => ({ name: p.name ?? null, port: p.port, protocol: p.protocol })) })),
+    reserved: registry.reserved.map((r) => ({ ports: formatSpans(r.spans), reason: r.reason, clusters: r.clusters })),
+  })}\n`;
+}
+
+/** How full each range is, overall and per cluster, as JSON. */
+export function rangesJson(usage: readonly RangeUsage[]): string {
+  return `${JSON.stringify({ ranges: usage.map((u) => ({ name: u.range.name, ports: formatSpans(u.range.spans), size: u.size, used: u.used, free: u.free, next: u.next, clusters: u.clusters })) })}\n`;
 }

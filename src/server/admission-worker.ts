@@ -4,12 +4,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { formatInputError, inputErrorsOf } from '../core/errors.ts';
 import { admissionContext, type AdmissionOptions } from '../engine/admission.ts';
-import { loadRegistry } from '../registry/load.ts';
-import { ruleIds } from '../rules/index.ts';
+import { readRegistry } from '../engine/registry.ts';
 
 const { file, cwd, options } = workerData as { file: string; cwd: string; options: AdmissionOptions };
 try {
-  parentPort!.postMessage({ context: admissionContext(loadRegistry(file, { ruleIds, cwd }), options) });
+  parentPort!.postMessage({ context: admissionContext(readRegistry(file, cwd), options) });
 } catch (error) {
   const problems = inputErrorsOf(error);
   if (problems.length === 0) throw error;

@@ -27,5 +27,5 @@ export function startNode(args: readonly string[], cwd: string) {
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, exited, output: () => stdout };
+  return { child, exited, output: () => stdout, errors: () => stderr };
 }

@@ -1,6 +1,7 @@
 import { formatSpans } from '../../src/core/span.ts';
 import type { Registry } from '../../src/core/types.ts';
 import { checkRegistry } from '../../src/engine/check.ts';
+import { portPlan } from '../../src/engine/queries.ts';
 import { parseRegistry } from '../../src/registry/load.ts';
 import type { RegistryDocument } from '../../src/registry/schema.ts';
 import { registryYaml } from '../../src/registry/write.ts';
@@ -53,7 +54,7 @@ export function details(registry: Registry) {
 
 /** The port document of a registry, imported again. */
 export function throughDocument(registry: Registry): { markdown: string; imported: PortDocumentImport; registry: Registry } {
-  const markdown = portDocument(registry, checkRegistry(registry));
+  const markdown = portDocument(portPlan(registry, checkRegistry(registry)));
   const imported = importPortDocument('PORTS.md', markdown);
   return { markdown, imported, registry: registryOf(imported.registry) };
 }

@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
-import { planAllocation, type Allocation } from '../../allocate/plan.ts';
 import { PROTOCOLS, type Exposure, type Protocol } from '../../core/types.ts';
-import { allocationEdits } from '../../registry/edit.ts';
-import { allocationWhere, describeAllocation, plannedPortsText } from '../../reporters/changes.ts';
+import { allocatePorts } from '../../engine/registry-changes.ts';
+import { allocationJson, allocationText } from '../../reporters/changes.ts';
 import { changeOptions, runChange, type ChangeFlags } from '../change.ts';
 import { collect, parsePort, type CommandContext } from '../context.ts';
 
@@ -41,35 +40,22 @@ export function registerAllocate(program: Command, context: CommandContext): voi
       await runChange(
         context,
         { ...flags, path },
-        (registry) => {
-          const allocation = planAllocation(registry, {
-            service,
-            ...(flags.range !== undefined ? { range: flags.range } : {}),
-            clusters: flags.cluster ?? [],
-            ...(flags.port !== undefined ? { port: flags.port } : {}),
-            protocol: flags.protocol,
-            names: flags.names ?? [],
-            ...(flags.exposure ? { exposure: flags.exposure } : {}),
-            staticBand: flags.staticBand === true,
-          });
-          return {
-            result: allocation,
-            edits: allocationEdits(registry, allocation),
-            subject: `allocate ${describeAllocation(allocation)}`,
-            body: [`Why: ${flags.reason ?? `${service} is a new service and needs a port of its own.`}`],
-            manifest: { names: [service], ports: allocation.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), to: p.port })) },
-          };
-        },
-        {
-          text: (allocation: Allocation) => `${allocation.service}: ${plannedPortsText(allocation.ports)} (${allocationWhere(allocation)})`,
-          json: (allocation: Allocation) => ({
-            action: 'allocate',
-            service: allocation.service,
-            range: allocation.range?.name ?? null,
-            clusters: allocation.clusters,
-            ports: allocation.ports.map((p) => ({ name: p.name ?? null, port: p.port, protocol: p.protocol })),
-          }),
-        },
+        (file, run) =>
+          allocatePorts(
+            file,
+            {
+              service,
+              ...(flags.range !== undefined ? { range: flags.range } : {}),
+              clusters: flags.cluster ?? [],
+              ...(flags.port !== undefined ? { port: flags.port } : {}),
+              protocol: flags.protocol,
+              names: flags.names ?? [],
+              ...(flags.exposure ? { exposure: flags.exposure } : {}),
+              staticBand: flags.staticBand === true,
+            },
+            run,
+          ),
+        { text: allocationText, json: allocationJson },
       );
     });
 }

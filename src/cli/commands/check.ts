@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
-import { InputError, inputErrorsOf } from '../../core/errors.ts';
-import type { CheckResult, Registry, RepoObservation } from '../../core/types.ts';
-import { checkFailure, checkRegistry, type CheckOptions } from '../../engine/check.ts';
-import { interruptedChange } from '../../engine/recover.ts';
-import { displayPath } from '../../registry/load.ts';
+import { inputErrorsOf } from '../../core/errors.ts';
+import type { CheckResult } from '../../core/types.ts';
+import { checkFailure } from '../../engine/check.ts';
+import { runCheck } from '../../engine/check-run.ts';
 import { formats, reporters } from '../../reporters/index.ts';
-import { scanRepo } from '../../sources/gitops-repo/index.ts';
 import type { CommandContext } from '../context.ts';
 import { EXIT } from '../exit.ts';
-import { addLiveOptions, liveEngine, liveOptionsOf, wantsLive, type LiveFlags } from '../live-options.ts';
+import { addLiveOptions, liveOptionsOf, wantsLive, type LiveFlags } from '../live-options.ts';
 import { collect, outputFormatOptions, parseCount, registryPathArgument } from '../options.ts';
 import { progressLine } from '../progress.ts';
 import { escapeControls } from '../../core/escape.ts';
@@ -49,29 +47,22 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .action(async (path: string | undefined, options: CheckFlags) => {
       const machine = options.format === 'json' || options.format === 'sarif';
       const live = wantsLive(options, { clusterFilters: true });
-      const filters: Pick<CheckOptions, 'only' | 'clusters' | 'quiet'> = { only: options.rule ?? [], clusters: options.cluster ?? [], quiet: options.quiet === true };
-      const repoScan = { allowOutside: options.allowOutsideRepo === true, ...(options.exclude ? { exclude: options.exclude } : {}) };
       let result: CheckResult;
       try {
-        const registry = context.registry(path);
-        refusePendingChange(context, path, registry);
         const progress = progressLine(context.io, !machine);
-        if (live) {
-          result = await (await liveEngine()).checkLive({
-            ...liveOptionsOf(options, registry, context, !machine),
-            ...(options.repo !== undefined ? { repo: options.repo, onRepoProgress: progress.update, repoScan } : {}),
-            check: filters,
-          });
-        } else {
-          let observed: RepoObservation | undefined;
-          if (options.repo !== undefined) observed = scanRepo(options.repo, { ...repoScan, registry, cwd: context.io.cwd, onProgress: progress.update });
-          progress.done();
-          if (observed && observed.clusters.length === 0) {
-            context.io.stderr(`portolan: found no cluster's manifests in ${escapeControls(options.repo!)}; say where they are with clusters.NAME.paths, or run \`portolan init\` to find them\n`);
-          }
-          result = checkRegistry(registry, { ...(observed ? { observed } : {}), ...filters });
-        }
+        const run = await runCheck({
+          file: context.registryFile(path),
+          cwd: context.io.cwd,
+          ...(options.repo !== undefined ? { repo: options.repo, onRepoProgress: progress.update } : {}),
+          repoScan: { allowOutside: options.allowOutsideRepo === true, ...(options.exclude ? { exclude: options.exclude } : {}) },
+          ...(live ? { live: liveOptionsOf(options, context, !machine) } : {}),
+          filters: { only: options.rule ?? [], clusters: options.cluster ?? [], quiet: options.quiet === true },
+        });
         progress.done();
+        if (run.emptyRepo) {
+          context.io.stderr(`portolan: found no cluster's manifests in ${escapeControls(options.repo!)}; say where they are with clusters.NAME.paths, or run \`portolan init\` to find them\n`);
+        }
+        result = run.result;
       } catch (error) {
         // Code scanning shows a registry (or repository) that cannot be read, rather than an empty upload; stderr says it too.
         const errors = inputErrorsOf(error);
@@ -86,18 +77,4 @@ export function registerCheck(program: Command, context: CommandContext): void {
       if (tooManyWarnings && !machine) context.io.stderr(`portolan: ${result.summary.warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
       context.exit(result.summary.errors > 0 || tooManyWarnings ? EXIT.findings : EXIT.clean);
     });
-}
-
-/** A change that a crash interrupted leaves files that may disagree: check says so instead of checking them. */
-function refusePendingChange(context: CommandContext, path: string | undefined, registry: Registry): void {
-  const pending = interruptedChange(context.registryFile(path));
-  if (!pending) return;
-  const files = pending.files.map((step) => displayPath(step.target, context.io.cwd)).join(', ');
-  throw new InputError(
-    pending.state === 'committing'
-      ? `${registry.file}: a change of ${files} was interrupted halfway; these files may not agree`
-      : `${registry.file}: a change of ${files} was interrupted before any file was replaced; its temporary files remain`,
-    undefined,
-    'run `portolan recover` to finish it (or to clean up), then check again',
-  );
 }

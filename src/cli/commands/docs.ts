@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
 import { runDocs } from '../../engine/docs.ts';
-import { displayPath } from '../../registry/load.ts';
+import { displayPath } from '../../engine/registry.ts';
 import { docsOutcomeReport } from '../../reporters/docs-outcome.ts';
 import type { CommandContext } from '../context.ts';
 import { REGISTRY_PATH_DESCRIPTION } from '../options.ts';
 import { EXIT } from '../exit.ts';
-import { writeFileAtomic } from '../write-file.ts';
+import { writeFileAtomic } from '../../engine/registry.ts';
 import { escapeControls } from '../../core/escape.ts';
 
 interface DocsOptions {

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { importDocument } from '../../engine/import-doc.ts';
-import { displayPath, REGISTRY_FILE } from '../../registry/load.ts';
+import { displayPath, REGISTRY_FILE } from '../../engine/registry.ts';
 import { importReport } from '../../reporters/import-report.ts';
 import type { CommandContext } from '../context.ts';
-import { writeFileAtomic } from '../write-file.ts';
+import { writeFileAtomic } from '../../engine/registry.ts';
 import { escapeControls } from '../../core/escape.ts';
 
 /** `portolan import DOC.md`: a hand-written port document becomes a registry. */

@@ -7,6 +7,7 @@ import { registerDocs } from './docs.ts';
 import { registerFree } from './free.ts';
 import { registerImport } from './import.ts';
 import { registerInit } from './init.ts';
+import { registerMcp } from './mcp.ts';
 import { registerMove } from './move.ts';
 import { registerPolicy } from './policy.ts';
 import { registerPorts } from './ports.ts';
@@ -14,8 +15,10 @@ import { registerRecover } from './recover.ts';
 import { registerRelease } from './release.ts';
 import { registerReserve } from './reserve.ts';
 import { registerScan } from './scan.ts';
+import { registerServe } from './serve.ts';
 import { registerSchema } from './schema.ts';
 import { registerSnapshot } from './snapshot.ts';
+import { registerToken } from './token.ts';
 import { registerWebhook } from './webhook.ts';
 import { registerWho } from './who.ts';
 
@@ -34,6 +37,9 @@ export const commands: readonly ((program: Command, context: CommandContext) => 
   registerImport,
   registerDocs,
   registerScan,
+  registerServe,
+  registerMcp,
+  registerToken,
   registerSnapshot,
   registerPolicy,
   registerWebhook,

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { planMove, type Move } from '../../allocate/plan.ts';
 import { UsageError } from '../../core/errors.ts';
-import { claimLabel } from '../../core/types.ts';
-import { moveEdits, plainService } from '../../registry/edit.ts';
-import { describeMove } from '../../reporters/changes.ts';
+import { moveService } from '../../engine/registry-changes.ts';
+import { describeMove, moveJson } from '../../reporters/changes.ts';
 import { changeOptions, runChange, type ChangeFlags } from '../change.ts';
 import { parsePort, type CommandContext } from '../context.ts';
 
@@ -36,40 +34,19 @@ export function registerMove(program: Command, context: CommandContext): void {
       await runChange(
         context,
         { ...flags, path },
-        (registry, text) => {
-          const move = planMove(registry, {
-            service,
-            ...(flags.to !== undefined ? { to: flags.to } : {}),
-            ...(flags.range !== undefined ? { range: flags.range } : {}),
-            ...(flags.portName !== undefined ? { portName: flags.portName } : {}),
-            staticBand: flags.staticBand === true,
-          });
-          const names = [move.service.kubernetesName, move.service.name].filter((n): n is string => n !== undefined);
-          return {
-            result: move,
-            edits: moveEdits(plainService(text, move.service.name), move),
-            subject: `move ${describeMove(move)}`,
-            body: [`Why: ${flags.reason ?? defaultReason(move)}`],
-            manifest: { names, ports: move.moves.map((m) => ({ ...(m.port.name ? { name: m.port.name } : {}), from: m.from, to: m.to })) },
-          };
-        },
-        {
-          text: (move: Move) => describeMove(move),
-          json: (move: Move) => ({
-            action: 'move',
-            service: move.service.name,
-            range: move.range?.name ?? null,
-            clusters: move.service.clusters,
-            ports: move.moves.map((m) => ({ name: m.port.name ?? null, from: m.from, port: m.to, protocol: m.port.protocol, ...(m.overrides.length ? { overrides: m.overrides.map((o) => ({ cluster: o.cluster, from: o.port })) } : {}) })),
-            conflicts: move.conflicts.map((c) => ({ service: c.service, portName: c.portName ?? null, cluster: c.cluster, port: c.port })),
-          }),
-        },
+        (file, run) =>
+          moveService(
+            file,
+            {
+              service,
+              ...(flags.to !== undefined ? { to: flags.to } : {}),
+              ...(flags.range !== undefined ? { range: flags.range } : {}),
+              ...(flags.portName !== undefined ? { portName: flags.portName } : {}),
+              staticBand: flags.staticBand === true,
+            },
+            run,
+          ),
+        { text: describeMove, json: moveJson },
       );
     });
-}
-
-function defaultReason(move: Move): string {
-  if (move.conflicts.length === 0) return `${move.service.name} gets a new port.`;
-  const held = [...new Set(move.conflicts.map((c) => `${claimLabel(c)} also holds ${c.port} in ${c.cluster}`))];
-  return `settle a port conflict: ${held.join('; ')}.`;
 }

@@ -4,10 +4,10 @@ import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.ts';
 import { clusterPolicies } from '../../engine/policy.ts';
 import { objectsYaml } from '../../policy/yaml.ts';
-import { displayPath } from '../../registry/load.ts';
+import { displayPath } from '../../engine/registry.ts';
 import { collect, type CommandContext } from '../context.ts';
 import { REGISTRY_PATH_DESCRIPTION } from '../options.ts';
-import { writeFileAtomic } from '../write-file.ts';
+import { writeFileAtomic } from '../../engine/registry.ts';
 
 /** The `--mode warn|deny` option of `policy` and `webhook`. */
 export function modeOption(): Option {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { recoverRegistry } from '../../engine/recover.ts';
-import { displayPath } from '../../registry/load.ts';
+import { displayPath } from '../../engine/registry.ts';
 import type { CommandContext } from '../context.ts';
 import { REGISTRY_PATH_DESCRIPTION } from '../options.ts';
 import { escapeControls } from '../../core/escape.ts';

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { planRelease, type Release } from '../../allocate/plan.ts';
-import { releaseEdits } from '../../registry/edit.ts';
-import { describeRelease } from '../../reporters/changes.ts';
+import { releaseService } from '../../engine/registry-changes.ts';
+import { releaseJson, releaseText } from '../../reporters/changes.ts';
 import { changeOptions, runChange, type ChangeFlags } from '../change.ts';
 import { collect, type CommandContext } from '../context.ts';
 
@@ -20,29 +19,6 @@ export function registerRelease(program: Command, context: CommandContext): void
   changeOptions(command, false)
     .addHelpText('after', '\nExamples:\n  $ portolan release agent-auditor --commit --reason "replaced by agent-auditor-service"\n  $ portolan release rabbitmq --cluster pro')
     .action(async (service: string, path: string | undefined, flags: ReleaseFlags) => {
-      await runChange(
-        context,
-        { ...flags, path },
-        (registry) => {
-          const release = planRelease(registry, { service, clusters: flags.cluster ?? [] });
-          return {
-            result: release,
-            edits: releaseEdits(release),
-            subject: `release ${describeRelease(release)}`,
-            body: [`Why: ${flags.reason ?? `${service} no longer runs ${release.deleted ? 'anywhere' : `in ${release.removed.join(', ')}`}.`}`],
-          };
-        },
-        {
-          text: (release: Release) => `released ${describeRelease(release)}`,
-          json: (release: Release) => ({
-            action: 'release',
-            service: release.service.name,
-            ports: release.service.ports.map((p) => ({ name: p.name ?? null, port: p.port, protocol: p.protocol })),
-            removed: release.removed,
-            remaining: release.remaining,
-            deleted: release.deleted,
-          }),
-        },
-      );
+      await runChange(context, { ...flags, path }, (file, run) => releaseService(file, { service, clusters: flags.cluster ?? [] }, run), { text: releaseText, json: releaseJson });
     });
 }

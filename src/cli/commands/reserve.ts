@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { planReservation, type PlannedReservation } from '../../allocate/plan.ts';
 import { UsageError } from '../../core/errors.ts';
 import { formatSpan, parseSpan, PORT_MAX, PORT_MIN } from '../../core/span.ts';
 import type { PortSpan } from '../../core/types.ts';
-import { reservationEdits } from '../../registry/edit.ts';
-import { describeReservation } from '../../reporters/changes.ts';
+import { reservePorts } from '../../engine/registry-changes.ts';
+import { reservationJson, reservationText } from '../../reporters/changes.ts';
 import { changeOptions, runChange, type ChangeFlags } from '../change.ts';
 import { collect, type CommandContext } from '../context.ts';
 
@@ -23,30 +22,10 @@ export function registerReserve(program: Command, context: CommandContext): void
   changeOptions(command, false)
     .addHelpText('after', '\nExamples:\n  $ portolan reserve 30290-30299 --reason "future agents"\n  $ portolan reserve 30500 --cluster studio --reason "kept for the old PostgreSQL" --commit')
     .action(async (span: PortSpan, path: string | undefined, flags: ReserveFlags) => {
-      await runChange(
-        context,
-        { ...flags, path },
-        (registry) => {
-          const reservation = planReservation(registry, { span, reason: flags.reason ?? '', clusters: flags.cluster ?? [] });
-          return {
-            result: reservation,
-            edits: reservationEdits(reservation),
-            subject: `reserve ${formatSpan(span)}${reservation.clusters.length ? ` in ${reservation.clusters.join(', ')}` : ''}`,
-            body: [`Why: ${reservation.reason}`],
-          };
-        },
-        {
-          text: (reservation: PlannedReservation) =>
-            reservation.existing ? `already reserved: ${describeReservation({ ...reservation, reason: reservation.existing.reason })}` : `reserved ${describeReservation(reservation)}`,
-          json: (reservation: PlannedReservation) => ({
-            action: 'reserve',
-            ports: formatSpan(reservation.span),
-            reason: reservation.existing?.reason ?? reservation.reason,
-            clusters: reservation.clusters,
-            alreadyReserved: reservation.existing !== undefined,
-          }),
-        },
-      );
+      await runChange(context, { ...flags, path }, (file, run) => reservePorts(file, { span, reason: flags.reason ?? '', clusters: flags.cluster ?? [] }, run), {
+        text: reservationText,
+        json: reservationJson,
+      });
     });
 }
 

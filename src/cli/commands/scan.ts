@@ -2,11 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
-import type { Registry } from '../../core/types.ts';
-import { findRegistry, loadRegistry, REGISTRY_FILE } from '../../registry/load.ts';
+import { scanExcludes, scanRegistry, scanRepository } from '../../engine/registry.ts';
 import { liveScanJson, liveScanText, scanJson, scanText } from '../../reporters/scan.ts';
-import { ruleIds } from '../../rules/index.ts';
-import { DEFAULT_EXCLUDES, scanRepo } from '../../sources/gitops-repo/index.ts';
 import type { CommandContext } from '../context.ts';
 import { addLiveOptions, liveEngine, liveOptionsOf, wantsLive, type LiveFlags } from '../live-options.ts';
 import { collect, outputFormatOptions } from '../options.ts';
@@ -30,16 +27,16 @@ export function registerScan(program: Command, context: CommandContext): void {
     .action(async (dir: string | undefined, options: { format: string; output?: string; allowOutsideRepo?: boolean; exclude?: string[] } & LiveFlags) => {
       if (wantsLive(options)) {
         if (dir !== undefined || options.format === 'registry') throw new UsageError('scan --live reads the clusters of the registry (--registry FILE, or portolan.yaml here or above); give no DIR and no --format registry');
-        const live = await (await liveEngine()).readLive(liveOptionsOf(options, context.registry(), context, options.format === 'text'));
+        const live = await (await liveEngine()).readLive({ ...liveOptionsOf(options, context, options.format === 'text'), registry: context.registry() });
         return context.io.stdout(options.format === 'json' ? liveScanJson(live) : liveScanText(live));
       }
       if (dir === undefined) throw new UsageError('give the repository folder: portolan scan DIR (or --live to read the clusters)');
       if (options.output !== undefined && options.format !== 'registry') throw new UsageError('--output is for --format registry');
       const output = options.output === undefined ? undefined : resolve(context.io.cwd, options.output);
       if (output !== undefined && existsSync(output)) throw new UsageError(`${options.output} exists; give a new file name, or remove it first`);
-      const registry = scanRegistry(context, dir);
+      const registry = scanRegistry(dir, context.registryOption(), context.io.cwd);
       const progress = progressLine(context.io, options.format === 'text');
-      const observed = scanRepo(dir, {
+      const observed = scanRepository(dir, {
         ...(registry ? { registry } : {}),
         cwd: context.io.cwd,
         onProgress: progress.update,
@@ -51,7 +48,7 @@ export function registerScan(program: Command, context: CommandContext): void {
         context.io.stderr(`note: \`scan DIR --format registry\` is the old form of \`portolan init --repo DIR --dry-run\`, which also says what it found, left out and why\n`);
         // The yaml library is loaded only here, to keep every other command's start quick.
         const { starterText } = await import('../../engine/init.ts');
-        const exclude = [...(registry?.scanExclude ?? DEFAULT_EXCLUDES), ...(options.exclude ?? [])];
+        const exclude = scanExcludes(registry, options.exclude);
         const text = starterText(observed, { cwd: context.io.cwd, registryFolder: output !== undefined ? dirname(output) : resolve(context.io.cwd, dir), exclude });
         if (output === undefined) context.io.stdout(text);
         else {
@@ -60,12 +57,4 @@ export function registerScan(program: Command, context: CommandContext): void {
         }
       } else context.io.stdout(options.format === 'json' ? scanJson(observed) : scanText(observed));
     });
-}
-
-/** The registry named by --registry, or DIR's own portolan.yaml; none otherwise. */
-function scanRegistry(context: CommandContext, dir: string): Registry | undefined {
-  const inside = join(resolve(context.io.cwd, dir), REGISTRY_FILE);
-  const named = context.registryOption();
-  if (named === undefined && !existsSync(inside)) return undefined;
-  return loadRegistry(findRegistry(named ?? inside, context.io.cwd), { ruleIds, cwd: context.io.cwd });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { registryJsonSchema } from '../../registry/schema.ts';
+import { registryJsonSchema } from '../../engine/registry.ts';
 import type { CommandContext } from '../context.ts';
 
 /** `portolan schema`: the registry's JSON Schema, for editors and CI. */

@@ -16,6 +16,6 @@ export function registerSnapshot(program: Command, context: CommandContext): voi
     .action(async (options: LiveFlags) => {
       if (options.cluster?.length !== 1) throw new UsageError('name the one cluster to read: portolan snapshot --cluster C > live.json');
       const registry = context.registry();
-      context.io.stdout(await (await liveEngine()).snapshotCluster({ ...liveOptionsOf(options, registry, context, true), cluster: options.cluster[0]! }));
+      context.io.stdout(await (await liveEngine()).snapshotCluster({ ...liveOptionsOf(options, context, true), registry, cluster: options.cluster[0]! }));
     });
 }

@@ -6,14 +6,14 @@ import { selfSignedPair } from '../../engine/certificates.ts';
 import { webhookDeployment } from '../../engine/policy.ts';
 import { webhookDnsNames } from '../../policy/webhook-manifests.ts';
 import { objectsYaml } from '../../policy/yaml.ts';
-import { displayPath } from '../../registry/load.ts';
+import { displayPath } from '../../engine/registry.ts';
 import { loadAdmission } from '../../server/load-admission.ts';
 import { startWebhook, type WebhookEvent } from '../../server/webhook.ts';
 import { version } from '../../version.ts';
 import { collect, type CommandContext } from '../context.ts';
 import { REGISTRY_PATH_DESCRIPTION } from '../options.ts';
 import { escapeControls } from '../../core/escape.ts';
-import { writeFileAtomic } from '../write-file.ts';
+import { writeFileAtomic } from '../../engine/registry.ts';
 import { makeFolder, modeOption, namespaceName } from './policy.ts';
 
 interface ServeOptions {

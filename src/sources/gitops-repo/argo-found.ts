@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { YamlPath } from '../../registry/yaml-source.ts';
+import type { YamlPath } from '../../yaml/yaml-source.ts';
 import { parameterLayer, type ValuesLayer } from '../helm-release/index.ts';
 import { list, locateIn, text, type KubeObject } from '../k8s-manifests/objects.ts';
 import type { ArgoApplication } from './argo.ts';

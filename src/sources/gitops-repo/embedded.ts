@@ -1,5 +1,5 @@
 import type { Location } from '../../core/types.ts';
-import { YamlSource } from '../../registry/yaml-source.ts';
+import { YamlSource } from '../../yaml/yaml-source.ts';
 
 /**
  * YAML written as a string inside another YAML file (a kustomize `patch: |`, Argo CD `helm.values: |`),

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import type { ExcludedPath } from '../../core/types.ts';
-import { MAX_YAML_BYTES } from '../../registry/yaml-source.ts';
+import { MAX_YAML_BYTES } from '../../yaml/yaml-source.ts';
 import { globPattern } from './globs.ts';
 
 /** Folders never read: version control, dependencies, build output. */

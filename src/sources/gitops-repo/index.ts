@@ -6,7 +6,7 @@ import type { ExcludedPath, FileProblem, Location, ObservedService, PortClaim, R
 import { containedPath, repositoryRoot } from '../../registry/contain.ts';
 import { displayPath } from '../../registry/load.ts';
 import { readTextFile } from '../../registry/read-file.ts';
-import { YamlSource } from '../../registry/yaml-source.ts';
+import { YamlSource } from '../../yaml/yaml-source.ts';
 import { releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
 import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type ManifestFile } from '../k8s-manifests/index.ts';
 import { isKindConfig, kindClusterName, kindConfigClaims } from '../kind-config/index.ts';

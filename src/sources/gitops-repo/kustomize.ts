@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { YamlSource, YamlPath } from '../../registry/yaml-source.ts';
+import type { YamlSource, YamlPath } from '../../yaml/yaml-source.ts';
 import type { ValuesLayer } from '../helm-release/index.ts';
 import { list, mapping, text } from '../k8s-manifests/objects.ts';
 import { parseEmbedded } from './embedded.ts';

@@ -1,6 +1,6 @@
 import type { Location, ObservedService, ObservedServicePort } from '../../core/types.ts';
 import type { HelmRelease } from '../helm-release/index.ts';
-import type { YamlSource, YamlPath } from '../../registry/yaml-source.ts';
+import type { YamlSource, YamlPath } from '../../yaml/yaml-source.ts';
 import { list, mapping, text } from '../k8s-manifests/objects.ts';
 
 /** Which objects a kustomize patch applies to. */

@@ -1,5 +1,5 @@
 import type { Location, SkippedValue } from '../../core/types.ts';
-import type { YamlSource } from '../../registry/yaml-source.ts';
+import type { YamlSource } from '../../yaml/yaml-source.ts';
 import type { Found } from './found.ts';
 
 /** How a folder without a kustomization is read: Flux and kustomize take subfolders, Argo CD only with `directory.recurse`. */

@@ -1,5 +1,5 @@
 import type { Location, ObjectRef, PortClaim, SkippedValue } from '../../core/types.ts';
-import type { YamlPath } from '../../registry/yaml-source.ts';
+import type { YamlPath } from '../../yaml/yaml-source.ts';
 import { numeric } from '../k8s-manifests/index.ts';
 import { knownChart } from './known-charts.ts';
 

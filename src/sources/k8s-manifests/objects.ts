@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.ts';
 import type { Location, SkippedValue } from '../../core/types.ts';
-import { YamlSource, type YamlPath } from '../../registry/yaml-source.ts';
+import { YamlSource, type YamlPath } from '../../yaml/yaml-source.ts';
 
 /** One Kubernetes object read from a file, with the way back to its text. */
 export interface KubeObject {

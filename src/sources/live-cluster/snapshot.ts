@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.ts';
 import type { ClusterRead } from '../../core/types.ts';
-import { YamlSource } from '../../registry/yaml-source.ts';
+import { YamlSource } from '../../yaml/yaml-source.ts';
 import { readManifest, type KubeObject } from '../k8s-manifests/index.ts';
 import { mapping, text } from '../k8s-manifests/objects.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { editYaml, editYamlWithExcerpt, entryText } from '../../src/registry/yaml-edit.ts';
+import { editYaml, editYamlWithExcerpt, entryText } from '../../src/yaml/yaml-edit.ts';
 
 // A registry with comments everywhere, odd spacing, quoting of every kind, and no newline at the end.
 const REGISTRY = `# yaml-language-server: $schema=./schema.json

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import jsYaml from 'js-yaml';
 import { stringify } from 'yaml';
-import { readBlockYaml } from '../../src/registry/block-yaml.ts';
-import { YamlSource, type YamlPath } from '../../src/registry/yaml-source.ts';
+import { readBlockYaml } from '../../src/yaml/block-yaml.ts';
+import { YamlSource, type YamlPath } from '../../src/yaml/yaml-source.ts';
 
 const CORE = jsYaml.CORE_SCHEMA.extend([(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge]);
 

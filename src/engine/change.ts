@@ -3,15 +3,15 @@ import { dirname, resolve } from 'node:path';
 import { fileError, InputError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
 import { setNodePorts, type NodePortTarget } from '../manifests/node-port-edit.ts';
-import { regenerateDocs } from '../engine/regenerate-docs.ts';
-import { commitFiles, gitWorkTree, uncommittedFiles } from './git.ts';
-import { displayPath, parseRegistry, type LoadOptions } from './load.ts';
-import { writeTarget } from './atomic-write.ts';
-import { containedPath, repositoryRoot } from './contain.ts';
-import { isAlive, withFileLock, type LockHolder } from './lock.ts';
-import { readTextFile } from './read-file.ts';
-import { recoverChange, writeChange } from './transaction.ts';
-import { editYamlWithExcerpt, type YamlEdit } from './yaml-edit.ts';
+import { regenerateDocs } from './regenerate-docs.ts';
+import { commitFiles, gitWorkTree, uncommittedFiles } from '../registry/git.ts';
+import { displayPath, parseRegistry, type LoadOptions } from '../registry/load.ts';
+import { writeTarget } from '../registry/atomic-write.ts';
+import { containedPath, repositoryRoot } from '../registry/contain.ts';
+import { isAlive, withFileLock, type LockHolder } from '../registry/lock.ts';
+import { readTextFile } from '../registry/read-file.ts';
+import { recoverChange, writeChange } from '../registry/transaction.ts';
+import { editYamlWithExcerpt, type YamlEdit } from '../yaml/yaml-edit.ts';
 
 /** What a command decided to change, given the registry as it is inside the lock. */
 export interface Decision<T> {

@@ -1,0 +1,302 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { UsageError } from '../core/errors.ts';
+import { parseSpan, PORT_MAX, PORT_MIN } from '../core/span.ts';
+import type { Severity } from '../core/types.ts';
+import { runCheck } from '../engine/check-run.ts';
+import { runDocs } from '../engine/docs.ts';
+import { findFree, listAllocations, rangeUsage, whoHolds } from '../engine/queries.ts';
+import { changeAndPush, pushTarget } from '../engine/push.ts';
+import { RegistryCache } from '../engine/registry-cache.ts';
+import { allocatePorts, moveService, releaseService, reservePorts, type ChangeOutcome, type ChangeRun } from '../engine/registry-changes.ts';
+import { allocationJson, changeOutcomeJson, moveJson, releaseJson, reservationJson, type ChangeJson } from '../reporters/changes.ts';
+import { json as findingsJson } from '../reporters/json.ts';
+import { allocationsJson, freeJson, holdersJson, rangesJson, registryJson } from '../reporters/tables.ts';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { Gate, RateLimit, type AccessPolicy } from './auth.ts';
+import { createMcpServer } from './mcp.ts';
+import { serverMetrics } from './metrics.ts';
+import { openApiDocument, type RouteSpec } from './openapi.ts';
+import { problem, problemOf, type Problem } from './problem.ts';
+import * as S from './schemas.ts';
+
+/** How the API serves one registry. */
+export interface ApiOptions extends AccessPolicy {
+  /** The registry file. */
+  file: string;
+  cwd: string;
+  /** A GitOps repository: /v1/findings then runs the drift rules too. */
+  repo?: string;
+  /** Commit each change with git. */
+  commit?: boolean;
+  /** Push each commit to the clone's remote branch, deciding the change again when the push is rejected. */
+  push?: boolean;
+  /** The largest request body, in bytes (64 KiB by default). */
+  bodyLimit?: number;
+  /** Requests a second per token (or per address without one), with as many at once. */
+  ratePerSecond?: number;
+  /** How long a write waits for the registry's lock, in milliseconds. */
+  lockTimeoutMs?: number;
+}
+
+/** The answers to a retried write (Idempotency-Key), kept for the last this many keys. */
+const IDEMPOTENCY_KEYS = 10_000;
+
+/** The HTTP API over the engine: every read from the registry held in memory, every write through the engine's change. */
+export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // A path fastify's router refuses (bad encoding, an over-long name) is a problem like any other.
+    frameworkErrors: (error, request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      void sendProblem(reply, problem(status >= 400 && status < 500 ? status : 400, `${request.method} ${safeUrl(request.url)}: ${error.message.replace(/'[^']*'/, 'the path')}`));
+    },
+  });
+  const cache = new RegistryCache(options.file, options.cwd);
+  const metrics = serverMetrics(cache);
+  const target = options.push ? pushTarget(options.file) : undefined;
+  const gate = new Gate(options);
+  const limit = new RateLimit(options.ratePerSecond ?? 200, options.ratePerSecond ?? 200);
+  const answered = new Map<string, { fingerprint: string; reply: Promise<{ status: number; body: string }> }>();
+  let writes: Promise<unknown> = Promise.resolve();
+  const serially = <T>(write: () => Promise<T>): Promise<T> => {
+    const next = writes.then(write, write);
+    writes = next.catch(() => undefined);
+    return next;
+  };
+
+  const held = () => cache.current();
+  const run = (request: FastifyRequest, dryRun: boolean | undefined, reason: string | undefined): ChangeRun => {
+    const ifMatch = request.headers['if-match'];
+    return {
+      dryRun: dryRun === true,
+      commit: options.commit === true || options.push === true,
+      cwd: options.cwd,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(typeof ifMatch === 'string' ? { ifMatch } : {}),
+      lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
+    };
+  };
+  /** Runs a change, once per Idempotency-Key, and answers it as the CLI's --format json would. */
+  const change = async <T>(request: FastifyRequest, reply: FastifyReply, dryRun: boolean | undefined, perform: () => Promise<ChangeOutcome<T>>, own: (result: T) => ChangeJson, created: number) => {
+    const key = request.headers['idempotency-key'];
+    const attempt = async () => {
+      const outcome = await serially(() => (target && !dryRun ? changeAndPush(target, perform) : perform()));
+      const action = own(outcome.result).action as 'allocate' | 'move' | 'release' | 'reserve';
+      if (!dryRun && outcome.files.length > 0) metrics.changed(action);
+      return { status: dryRun ? 200 : created, body: `${JSON.stringify(changeOutcomeJson(own(outcome.result), outcome, dryRun === true))}\n` };
+    };
+    if (typeof key !== 'string') return send(reply, await attempt());
+    if (key.length === 0 || key.length > 200) throw new UsageError('Idempotency-Key must be 1 to 200 characters');
+    const caller = `${(request as AuthedRequest).tokenName ?? request.ip}\u0000${key}`;
+    const fingerprint = `${request.method} ${request.url} ${JSON.stringify(request.body ?? null)}`;
+    const earlier = answered.get(caller);
+    if (earlier) {
+      if (earlier.fingerprint !== fingerprint) return sendProblem(reply, problem(422, `Idempotency-Key ${key} was used for another request; use a new key for a new request`));
+      return send(reply, await earlier.reply);
+    }
+    const pending = attempt();
+    answered.set(caller, { fingerprint, reply: pending });
+    if (answered.size > IDEMPOTENCY_KEYS) answered.delete(answered.keys().next().value!);
+    try {
+      return send(reply, await pending);
+    } catch (error) {
+      // A refused write is not an answer to keep: the same request may succeed later.
+      answered.delete(caller);
+      throw error;
+    }
+  };
+
+  const routes: RouteSpec[] = [
+    {
+      method: 'GET', url: '/v1/registry', summary: 'The registry: clusters, ranges, services, reservations; its ETag for If-Match', responses: { 200: S.RegistryResponse },
+      handler: (_request, reply) => {
+        const { registry, etag } = held();
+        return reply.header('etag', etag).type('application/json').send(registryJson(registry, etag));
+      },
+    },
+    {
+      method: 'GET', url: '/v1/findings', summary: 'What check finds (with the server\'s --repo, the drift rules too)', querystring: S.FindingsQuery, responses: { 200: S.FindingsResponse },
+      handler: async (request, reply) => {
+        const query = request.query as { cluster?: string | string[]; rule?: string | string[]; severity?: Severity };
+        const { registry } = held();
+        const { result } = await runCheck({ file: options.file, cwd: options.cwd, registry, ...(options.repo !== undefined ? { repo: options.repo } : {}), filters: { clusters: list(query.cluster), only: list(query.rule) } });
+        const findings = query.severity ? result.findings.filter((f) => f.severity === query.severity) : result.findings;
+        return reply.type('application/json').send(findingsJson({ ...result, findings }, { color: false }));
+      },
+    },
+    {
+      method: 'GET', url: '/v1/ports', summary: 'The allocations, one per service port per cluster', querystring: S.PortsQuery, responses: { 200: S.PortsResponse },
+      handler: (request, reply) => {
+        const query = request.query as { cluster?: string | string[]; range?: string | string[]; service?: string | string[] };
+        return reply.type('application/json').send(allocationsJson(listAllocations(held().registry, { clusters: list(query.cluster), ranges: list(query.range), services: list(query.service) })));
+      },
+    },
+    {
+      method: 'GET', url: '/v1/ranges', summary: 'Each range with its size, the ports used and the next free one, overall and per cluster', responses: { 200: S.RangesResponse },
+      handler: (_request, reply) => reply.type('application/json').send(rangesJson(rangeUsage(held().registry))),
+    },
+    {
+      method: 'GET', url: '/v1/free/:range', summary: 'The free ports of a range in every named cluster', params: S.RangeParams, querystring: S.FreeQuery, responses: { 200: S.FreeResponse },
+      handler: (request, reply) => {
+        const { range } = request.params as { range: string };
+        return reply.type('application/json').send(freeJson(findFree(held().registry, range, list((request.query as { cluster?: string | string[] }).cluster))));
+      },
+    },
+    {
+      method: 'GET', url: '/v1/who/:port', summary: 'Who holds a port in each cluster', params: S.PortParams, responses: { 200: S.WhoResponse },
+      // How another cluster reaches the holder (mesh addresses) joins this answer when the engine has that query.
+      handler: (request, reply) => reply.type('application/json').send(holdersJson(whoHolds(held().registry, (request.params as { port: number }).port))),
+    },
+    {
+      method: 'GET', url: '/v1/document', summary: 'The generated Markdown port document', responses: {},
+      handler: (_request, reply) => {
+        const outcome = runDocs({ registry: held().registry, registryFile: options.file, mode: 'print' });
+        return reply.type('text/markdown; charset=utf-8').send(outcome.mode === 'print' ? outcome.text : '');
+      },
+    },
+    {
+      method: 'POST', url: '/v1/allocations', summary: 'Allocate: the next free port (or block) of a range for a new service', write: true, body: S.AllocateBody, responses: { 201: S.AllocationResponse, 200: S.AllocationResponse },
+      handler: (request, reply) => {
+        const { dryRun, reason, ...wanted } = request.body as typeof S.AllocateBody.static;
+        return change(request, reply, dryRun, () => allocatePorts(options.file, wanted, run(request, dryRun, reason)), allocationJson, 201);
+      },
+    },
+    {
+      method: 'POST', url: '/v1/services/:name/move', summary: "Move a service's port: to a given one, or the next free one", write: true, params: S.ServiceParams, body: S.MoveBody, responses: { 200: S.MoveResponse },
+      handler: (request, reply) => {
+        const { dryRun, reason, ...wanted } = (request.body ?? {}) as typeof S.MoveBody.static;
+        const service = (request.params as { name: string }).name;
+        return change(request, reply, dryRun, () => moveService(options.file, { service, ...wanted }, run(request, dryRun, reason)), moveJson, 200);
+      },
+    },
+    {
+      method: 'DELETE', url: '/v1/services/:name', summary: "Release a service's ports, everywhere or in some clusters", write: true, params: S.ServiceParams, querystring: S.ReleaseQuery, responses: { 200: S.ReleaseResponse },
+      handler: (request, reply) => {
+        const query = request.query as { cluster?: string | string[]; reason?: string; dryRun?: boolean };
+        const service = (request.params as { name: string }).name;
+        return change(request, reply, query.dryRun, () => releaseService(options.file, { service, clusters: list(query.cluster) }, run(request, query.dryRun, query.reason)), releaseJson, 200);
+      },
+    },
+    {
+      method: 'POST', url: '/v1/reservations', summary: 'Reserve ports so that nobody is given them', write: true, body: S.ReserveBody, responses: { 201: S.ReserveResponse, 200: S.ReserveResponse },
+      handler: (request, reply) => {
+        const body = request.body as typeof S.ReserveBody.static;
+        const span = spanOf(body.ports);
+        return change(request, reply, body.dryRun, () => reservePorts(options.file, { span, reason: body.reason, clusters: body.clusters ?? [] }, run(request, body.dryRun, body.reason)), reservationJson, 201);
+      },
+    },
+  ];
+
+  app.setErrorHandler((error, _request, reply) => {
+    const known = problemOf(error);
+    if (known) return sendProblem(reply, known);
+    const status = (error as { statusCode?: number }).statusCode;
+    const code = (error as { code?: string }).code;
+    if ((error as { validation?: unknown }).validation) return sendProblem(reply, problem(400, (error as Error).message));
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, problem(413, `the request body is larger than ${options.bodyLimit ?? 64 * 1024} bytes`));
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, problem(415, 'send the request body as application/json'));
+    if (status !== undefined && status >= 400 && status < 500) return sendProblem(reply, problem(status, (error as Error).message));
+    app.log.error(error);
+    return sendProblem(reply, problem(500, 'the server failed to answer; the registry was not changed by this request unless a later read shows it'));
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, `no route ${request.method} ${safeUrl(request.url)}; see /openapi.json`)));
+
+  const writeRoutes = new Set(routes.filter((r) => r.write).map((r) => `${r.method} ${r.url}`));
+  app.addHook('onRequest', async (request, reply) => {
+    const url = request.routeOptions.url;
+    if (url === undefined || !(url.startsWith('/v1/') || url === '/openapi.json' || url === '/mcp' || url === '/metrics')) return;
+    const access = gate.check(request.headers.authorization, writeRoutes.has(`${request.method} ${url}`));
+    if ('refused' in access) {
+      if (access.challenge) reply.header('www-authenticate', 'Bearer realm="portolan"');
+      return sendProblem(reply, access.refused);
+    }
+    const caller = access.token?.name ?? request.ip;
+    (request as AuthedRequest).tokenName = access.token?.name;
+    const wait = limit.take(caller);
+    if (wait !== undefined) return sendProblem(reply.header('retry-after', String(wait)), problem(429, `too many requests from ${access.token ? `token ${access.token.name}` : request.ip}; retry after ${wait} s`));
+  });
+
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      schema: { ...(route.params ? { params: route.params } : {}), ...(route.querystring ? { querystring: route.querystring } : {}), ...(route.body ? { body: route.body } : {}) },
+      handler: route.handler,
+    });
+  }
+  // MCP over Streamable HTTP: reads as the API's, and a confirmed change only with a write token.
+  app.route({
+    method: ['GET', 'POST', 'DELETE'],
+    url: '/mcp',
+    handler: async (request, reply) => {
+      const access = gate.check(request.headers.authorization, true);
+      const mcp = createMcpServer({
+        file: options.file,
+        cwd: options.cwd,
+        ...(options.repo !== undefined ? { repo: options.repo } : {}),
+        registry: held,
+        commit: options.commit === true,
+        serially,
+        ...('refused' in access ? { writeRefusal: access.refused.detail } : {}),
+      });
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      reply.hijack();
+      reply.raw.on('close', () => {
+        void transport.close();
+        void mcp.close();
+      });
+      await mcp.connect(transport);
+      await transport.handleRequest(request.raw, reply.raw, request.body);
+    },
+  });
+  const document = openApiDocument(routes);
+  app.get('/openapi.json', (_request, reply) => reply.type('application/json').send(document));
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observe(request.routeOptions.url ?? 'unknown', request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.get('/healthz', (_request, reply) => reply.type('application/json').send({ status: 'ok' }));
+  app.get('/readyz', (_request, reply) => {
+    try {
+      held();
+      const failure = cache.lastFailure();
+      return reply.type('application/json').send(failure ? { status: 'ready', detail: `serving the last good registry: ${(failure as Error).message}` } : { status: 'ready' });
+    } catch (error) {
+      return reply.code(503).type('application/json').send({ status: 'not ready', detail: problemOf(error)?.detail ?? 'the registry cannot be read' });
+    }
+  });
+  return app;
+}
+
+interface AuthedRequest extends FastifyRequest {
+  tokenName?: string;
+}
+
+
+function send(reply: FastifyReply, answer: { status: number; body: string }) {
+  return reply.code(answer.status).type('application/json').send(answer.body);
+}
+
+function sendProblem(reply: FastifyReply, body: Problem) {
+  return reply.code(body.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+/** A query parameter given once, several times, or comma-separated, as a list. */
+function list(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+function spanOf(text: string) {
+  const span = parseSpan(text);
+  if (!span || span.from < PORT_MIN || span.to > PORT_MAX || span.from > span.to) throw new UsageError(`"${text}" is not a port or span; write 30290 or 30290-30299, within ${PORT_MIN}-${PORT_MAX}`);
+  return span;
+}
+
+function safeUrl(url: string): string {
+  return (url.length > 200 ? `${url.slice(0, 200)}...` : url).replace(/[^\x21-\x7e]/g, '?');
+}
+

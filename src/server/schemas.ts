@@ -1,0 +1,163 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+// One definition of every request and response the API takes and gives: fastify validates
+// requests with them, and /openapi.json is generated from them.
+
+const Name = Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$', description: 'a registry name: lower-case letters, digits and dashes' });
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Location = Type.Object({ file: Type.String(), line: Type.Integer(), column: Type.Integer() });
+const Protocol = Type.Union([Type.Literal('TCP'), Type.Literal('UDP'), Type.Literal('SCTP')]);
+const Reason = Type.String({ maxLength: 1000, description: 'why, for the commit message' });
+const DryRun = Type.Boolean({ description: 'say what would change, and write nothing' });
+
+/** `POST /v1/allocations`: the allocate command's options. */
+export const AllocateBody = Type.Object(
+  {
+    service: Name,
+    range: Type.Optional(Name),
+    clusters: Type.Optional(Type.Array(Name, { maxItems: 64 })),
+    port: Type.Optional(Port),
+    protocol: Type.Optional(Protocol),
+    names: Type.Optional(Type.Array(Name, { maxItems: 64 })),
+    exposure: Type.Optional(Type.Union([Type.Literal('NodePort'), Type.Literal('LoadBalancer'), Type.Literal('ClusterIP')])),
+    staticBand: Type.Optional(Type.Boolean()),
+    reason: Type.Optional(Reason),
+    dryRun: Type.Optional(DryRun),
+  },
+  { additionalProperties: false },
+);
+
+/** `POST /v1/services/{name}/move`: `to` a port, or the next free one without it. */
+export const MoveBody = Type.Object(
+  {
+    to: Type.Optional(Port),
+    range: Type.Optional(Name),
+    portName: Type.Optional(Name),
+    staticBand: Type.Optional(Type.Boolean()),
+    reason: Type.Optional(Reason),
+    dryRun: Type.Optional(DryRun),
+  },
+  { additionalProperties: false },
+);
+
+/** `DELETE /v1/services/{name}`: release, everywhere or in some clusters (as query parameters). */
+export const ReleaseQuery = Type.Object(
+  { cluster: Type.Optional(Type.Union([Name, Type.Array(Name, { maxItems: 64 })])), reason: Type.Optional(Reason), dryRun: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
+/** `POST /v1/reservations`: a port or span such as 30290-30299, and why. */
+export const ReserveBody = Type.Object(
+  {
+    ports: Type.String({ pattern: '^[0-9]{1,5}(-[0-9]{1,5})?$', description: 'a port, or from-to' }),
+    reason: Type.String({ minLength: 1, maxLength: 1000 }),
+    clusters: Type.Optional(Type.Array(Name, { maxItems: 64 })),
+    dryRun: Type.Optional(DryRun),
+  },
+  { additionalProperties: false },
+);
+
+/** A service name in the path. */
+export const ServiceParams = Type.Object({ name: Name });
+/** A range name in the path. */
+export const RangeParams = Type.Object({ range: Name });
+/** A port number in the path. */
+export const PortParams = Type.Object({ port: Port });
+
+const ClusterList = Type.Optional(Type.Union([Name, Type.Array(Name, { maxItems: 64 })]));
+/** `GET /v1/findings` filters. */
+export const FindingsQuery = Type.Object(
+  { cluster: ClusterList, rule: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 64 })])), severity: Type.Optional(Type.Union([Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')])) },
+  { additionalProperties: false },
+);
+/** `GET /v1/ports` filters. */
+export const PortsQuery = Type.Object({ cluster: ClusterList, range: ClusterList, service: ClusterList }, { additionalProperties: false });
+/** `GET /v1/free/{range}` filters. */
+export const FreeQuery = Type.Object({ cluster: ClusterList }, { additionalProperties: false });
+
+/** Every error: RFC 9457 problem+json, with the CLI's words in `detail`. */
+export const ProblemSchema = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String(), errors: Type.Optional(Type.Array(Type.String())) });
+
+const PlannedPort = Type.Object({ name: Nullable(Type.String()), port: Port, protocol: Protocol });
+const ChangeFields = {
+  dryRun: Type.Boolean(),
+  files: Type.Array(Type.String()),
+  manifestChanges: Type.Array(Type.String()),
+  commit: Nullable(Type.String()),
+  notes: Type.Array(Type.String()),
+};
+
+/** The answer to an allocation: the same shape as `portolan allocate --format json`. */
+export const AllocationResponse = Type.Object({ action: Type.Literal('allocate'), service: Type.String(), range: Nullable(Type.String()), clusters: Type.Array(Type.String()), ports: Type.Array(PlannedPort), ...ChangeFields });
+/** The answer to a move: the same shape as `portolan move --format json`. */
+export const MoveResponse = Type.Object({
+  action: Type.Literal('move'),
+  service: Type.String(),
+  range: Nullable(Type.String()),
+  clusters: Type.Array(Type.String()),
+  ports: Type.Array(Type.Object({ name: Nullable(Type.String()), from: Port, port: Port, protocol: Protocol, overrides: Type.Optional(Type.Array(Type.Object({ cluster: Type.String(), from: Port }))) })),
+  conflicts: Type.Array(Type.Object({ service: Type.String(), portName: Nullable(Type.String()), cluster: Type.String(), port: Port })),
+  ...ChangeFields,
+});
+/** The answer to a release: the same shape as `portolan release --format json`. */
+export const ReleaseResponse = Type.Object({ action: Type.Literal('release'), service: Type.String(), ports: Type.Array(PlannedPort), removed: Type.Array(Type.String()), remaining: Type.Array(Type.String()), deleted: Type.Boolean(), ...ChangeFields });
+/** The answer to a reservation: the same shape as `portolan reserve --format json`. */
+export const ReserveResponse = Type.Object({ action: Type.Literal('reserve'), ports: Type.String(), reason: Type.String(), clusters: Type.Array(Type.String()), alreadyReserved: Type.Boolean(), ...ChangeFields });
+
+/** `portolan ports --format json`. */
+export const PortsResponse = Type.Object({
+  allocations: Type.Array(Type.Object({ cluster: Type.String(), port: Port, protocol: Protocol, kind: Type.String(), service: Type.String(), portName: Nullable(Type.String()), range: Nullable(Type.String()), status: Type.String(), location: Location })),
+});
+/** `portolan free --format json`. */
+export const FreeResponse = Type.Object({ range: Type.String(), clusters: Type.Array(Type.String()), free: Type.Array(Type.String()), count: Type.Integer(), size: Type.Integer() });
+/** `portolan who --format json`. */
+export const WhoResponse = Type.Object({
+  port: Port,
+  ranges: Type.Array(Type.String()),
+  reserved: Type.Array(Type.String()),
+  clusters: Type.Record(Type.String(), Type.Array(Type.Object({ service: Type.String(), portName: Nullable(Type.String()), protocol: Protocol, location: Location }))),
+});
+/** How full each range is. */
+export const RangesResponse = Type.Object({
+  ranges: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      ports: Type.String(),
+      size: Type.Integer(),
+      used: Type.Integer(),
+      free: Type.Integer(),
+      next: Nullable(Port),
+      clusters: Type.Array(Type.Object({ cluster: Type.String(), used: Type.Integer(), free: Type.Integer(), next: Nullable(Port) })),
+    }),
+  ),
+});
+const FindingJson = Type.Object({
+  ruleId: Type.String(),
+  messageId: Type.String(),
+  severity: Type.String(),
+  message: Type.String(),
+  cluster: Nullable(Type.String()),
+  range: Nullable(Type.String()),
+  service: Nullable(Type.String()),
+  port: Nullable(Type.Integer()),
+  protocol: Nullable(Type.String()),
+  locations: Type.Array(Location),
+});
+/** `portolan check --format json`. */
+export const FindingsResponse = Type.Object({
+  findings: Type.Array(FindingJson),
+  suppressed: Type.Array(Type.Intersect([FindingJson, Type.Object({ suppression: Type.Unknown() })])),
+  summary: Type.Object({ errors: Type.Integer(), warnings: Type.Integer(), infos: Type.Optional(Type.Integer()) }, { additionalProperties: true }),
+});
+/** The registry as the server holds it: its clusters, ranges, services and reservations. */
+export const RegistryResponse = Type.Object({
+  file: Type.String(),
+  etag: Type.String(),
+  clusters: Type.Array(Type.Object({ name: Type.String(), nodePortRange: Type.String(), production: Type.Boolean() }, { additionalProperties: true })),
+  ranges: Type.Array(Type.Object({ name: Type.String(), ports: Type.String(), description: Nullable(Type.String()) })),
+  services: Type.Array(Type.Object({ name: Type.String(), range: Nullable(Type.String()), clusters: Type.Array(Type.String()), ports: Type.Array(PlannedPort) })),
+  reserved: Type.Array(Type.Object({ ports: Type.String(), reason: Type.String(), clusters: Type.Array(Type.String()) })),
+});
+/** `/healthz` and `/readyz`. */
+export const HealthResponse = Type.Object({ status: Type.String(), detail: Type.Optional(Type.String()) });

@@ -5,6 +5,7 @@ import { inSpans, portsToSpans } from '../core/span.ts';
 import { suggestion } from '../core/suggest.ts';
 import type { Cluster, PortClaim, PortSpan, Range, Registry, Reservation } from '../core/types.ts';
 import { registryClaims } from './claims.ts';
+import { meshRoutes, type MeshRoute } from './mesh.ts';
 
 /** Filters for `portolan ports`: each list keeps the claims that match one of its names; an empty list keeps all. */
 export interface PortFilter {
@@ -59,6 +60,8 @@ export interface Holders {
   ranges: Range[];
   reservations: Reservation[];
   clusters: { cluster: Cluster; claims: PortClaim[] }[];
+  /** How other clusters reach the holders through the mesh, where they are exported (at their Service ports). */
+  routes: MeshRoute[];
 }
 
 /** The holders of `port`, cluster by cluster. */
@@ -69,6 +72,7 @@ export function whoHolds(registry: Registry, port: number): Holders {
     ranges: new RangeIndex(registry.ranges).rangesOf(port),
     reservations: registry.reserved.filter((reservation) => inSpans(port, reservation.spans)),
     clusters: registry.clusters.map((cluster) => ({ cluster, claims: claims.filter((claim) => claim.cluster === cluster.name) })),
+    routes: meshRoutes(registry).filter((route) => claims.some((claim) => claim.service === route.service && claim.cluster === route.to)),
   };
 }
 

@@ -183,6 +183,11 @@ function rulesSection(registry: Registry): string[] {
 function meshSection(registry: Registry): string[] {
   const routes = meshRoutes(registry);
   const lines = ['## Cross-cluster service access', '', 'Through the service mesh (Linkerd multicluster): a client reaches the Service port, never the node port.', ''];
+  const gateway = registry.services.find((s) => s.name === registry.mesh!.gateway);
+  if (gateway) {
+    const ports = gateway.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}${p.servicePort !== undefined ? ` (Service port ${p.servicePort})` : ''}`);
+    lines.push(`Multicluster gateway: ${code(gateway.name)}${gateway.namespace ? ` in ${code(gateway.namespace)}` : ''}, node ports ${ports.join(', ')}: the ports linked clusters reach each other through.`, '');
+  }
   if (routes.length === 0) return [...lines, 'No service is exported to a linked cluster.', ''];
   for (const from of [...new Set(routes.map((r) => r.from))]) {
     lines.push(`### From ${clusterLabel(registry.clusters.find((c) => c.name === from), from)}`, '');

@@ -53,11 +53,13 @@ export default defineRule({
       const { cluster } = target;
       const name = target.service?.name ?? target.name;
       const base = { address: use.text, service: name, cluster };
+      const from = use.from.length > 0 ? use.from : registry.clusters.map((c) => c.name).filter((c) => c !== cluster);
+      // A finding is the cluster's where the address is written (one cluster), else the target's; it concerns both.
+      const about = { cluster: from.length === 1 ? from[0]! : cluster, clusters: [...new Set([...from, cluster])] };
       if (!target.service || !isExported(registry, target.service, cluster, observed)) {
-        report({ messageId: 'notExported', data: base, cluster, service: name, locations: [use.at, ...(target.service ? [target.service.at] : [])] });
+        report({ messageId: 'notExported', data: base, ...about, service: name, locations: [use.at, ...(target.service ? [target.service.at] : [])] });
         continue;
       }
-      const from = use.from.length > 0 ? use.from : registry.clusters.map((c) => c.name).filter((c) => c !== cluster);
       const unlinked = from.filter((source) => !isLinked(registry, source, cluster, observed));
       if (unlinked.length > 0) {
         report({ messageId: 'notLinked', data: { ...base, from: unlinked.join(', ') }, cluster: unlinked[0]!, clusters: unlinked, service: name, locations: [use.at] });
@@ -68,7 +70,7 @@ export default defineRule({
       const label = (p: { name?: string; port?: number }) => `${p.name ? `${p.name} ` : ''}${p.port}`;
       const known = ports.filter((p) => p.port !== undefined);
       const held = ports.find((p) => p.nodePort === use.port);
-      const where = { cluster, service: name, port: use.port, locations: [use.at, target.service.at] };
+      const where = { ...about, service: name, port: use.port, locations: [use.at, target.service.at] };
       const unstated = 'the one the registry does not state yet (add `servicePort` beside the node port)';
       if (held) report({ messageId: 'nodePort', data: { ...base, port: use.port, right: held.port !== undefined ? label(held) : unstated }, ...where });
       else if (known.length > 0 && known.length === ports.length) report({ messageId: 'wrongPort', data: { ...base, port: use.port, right: known.map(label).join(', ') }, ...where });

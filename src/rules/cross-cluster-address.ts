@@ -32,6 +32,8 @@ export default defineRule({
     },
   },
   check({ registry, observed, report }) {
+    // Without a mesh in the registry, `redis-prod` is a Helm release's name, not a mirror.
+    if (!registry.mesh && !registry.clusters.some((c) => c.crossClusterUrl !== undefined)) return;
     const uses: AddressUse[] = [];
     for (const address of registry.mesh?.addresses ?? []) {
       let url: URL | undefined;

@@ -20,7 +20,9 @@ export interface MeshHook {
 export function meshHook(registry: Registry | undefined): MeshHook {
   const clusters = (registry?.clusters ?? []).map((c) => c.name);
   const patterns = clusters.flatMap((c) => hostPatternOf(registry!, c) ?? []);
-  const markers = meshMarkers(clusters, patterns);
+  // Addresses are read only where the registry plans a mesh (or an address pattern) at all.
+  const meshed = registry !== undefined && (registry.mesh !== undefined || patterns.length > 0);
+  const markers = meshMarkers(meshed ? clusters : [], patterns);
   const names = new Map<string, boolean>();
   const wanted = (host: string) => {
     let known = names.get(host);
@@ -35,7 +37,7 @@ export function meshHook(registry: Registry | undefined): MeshHook {
         if (link) found.links.push(link);
         return;
       }
-      if (registry) found.addresses.push(...objectAddresses(object, wanted));
+      if (meshed) found.addresses.push(...objectAddresses(object, wanted));
     },
     service(object, service) {
       const label = meshExportOf(object);

@@ -76,10 +76,10 @@ describe('portolan check', () => {
     const markdown = await runCli(['check', 'examples/homelab', '--format', 'markdown']);
     assert.equal(markdown.code, 1);
     assert.match(markdown.stdout, /^## Portolan check/);
-    assert.equal(markdown.stdout.split('\n').filter((line) => line.startsWith('| error') || line.startsWith('| warning')).length, 45);
+    assert.equal(markdown.stdout.split('\n').filter((line) => line.startsWith('| error') || line.startsWith('| warning')).length, 46);
     const text = await runCli(['check', 'examples/homelab']);
     assert.match(text.stdout, /^cluster forge$/m);
-    assert.match(text.stdout, /✖ 45 problems \(20 errors, 25 warnings\)/);
+    assert.match(text.stdout, /✖ 46 problems \(21 errors, 25 warnings\)/);
     assert.doesNotMatch(text.stdout, /\u001b\[/, 'no colour when not asked');
     const coloured = await runCli(['--color', 'check', 'examples/homelab']);
     assert.match(coloured.stdout, /\u001b\[31merror/);
@@ -101,7 +101,7 @@ describe('the SARIF report', () => {
     const log = JSON.parse(run.stdout) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.ok(validate(JSON.parse(run.stdout)), JSON.stringify(validate.errors, null, 2));
     const results = log.runs[0].results;
-    assert.equal(results.length, 45);
+    assert.equal(results.length, 46);
     const conflict = results.find((r: { ruleId: string }) => r.ruleId === 'port-conflict');
     assert.equal(conflict.level, 'error');
     assert.equal(conflict.locations[0].physicalLocation.artifactLocation.uri, 'examples/homelab/portolan.yaml');

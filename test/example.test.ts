@@ -73,8 +73,19 @@ describe('the bundled example (the seed document as written)', () => {
     assert.deepEqual(of('dynamic-band').map((f) => [f.clusters, f.data.staticBand]), [[['forge', 'studio', 'pro'], '30000-30085']]);
   });
 
+  it("reaches Grafana on Studio through the mesh at its node port 30040, where the Service's port 80 is right", () => {
+    const addresses = of('cross-cluster-address');
+    assert.equal(addresses.length, 1);
+    const [grafana] = addresses as [Finding];
+    assert.equal(grafana.messageId, 'nodePort');
+    assert.deepEqual([grafana.service, grafana.cluster, grafana.port, grafana.data.right], ['grafana', 'studio', 30040, '80']);
+    assert.equal(grafana.locations[0]!.line, text.findIndex((line) => line.includes('grafana.observability.svc.studio.remote:30040')) + 1);
+    // VLLM's address from Studio to Forge uses its Service port 8000: right, and silent.
+    assert.ok(!findings.some((f) => String(f.data.address ?? '').includes('vllm')));
+  });
+
   it('finds nothing else', () => {
-    const expected = ['out-of-range', 'port-conflict', 'duplicate-service', 'prefer-loadbalancer', 'dynamic-band'];
+    const expected = ['out-of-range', 'port-conflict', 'duplicate-service', 'prefer-loadbalancer', 'dynamic-band', 'cross-cluster-address'];
     assert.deepEqual(findings.filter((f) => !expected.includes(f.ruleId)), []);
   });
 });

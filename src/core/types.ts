@@ -71,6 +71,8 @@ export interface ServicePort {
   /** The port's name when the service has several (`api`, `health`). */
   name?: string;
   port: number;
+  /** The Service's own port (what in-cluster and mesh clients use), where it differs from the node port. */
+  servicePort?: number | undefined;
   protocol: Protocol;
   overrides: PortOverride[];
   /** What the port is for, such as `Health checks`. */
@@ -178,6 +180,46 @@ export interface Registry {
   docsAt?: Location;
   /** Globs a repository scan leaves out, when the registry names them (`scan.exclude`). */
   scanExclude?: string[];
+  /** What the service mesh (Linkerd multicluster) links and exports, when the registry says. */
+  mesh?: Mesh;
+  at: Location;
+}
+
+/** How a target cluster exports a Service to the clusters linked to it: through its gateway, or by remote discovery. */
+export type MeshExportMode = 'gateway' | 'remote-discovery';
+
+/** One service exported from one cluster (its Service labelled `mirror.linkerd.io/exported`). */
+export interface MeshExport {
+  service: string;
+  cluster: string;
+  mode: MeshExportMode;
+  at: Location;
+}
+
+/** A source cluster linked to a target cluster (a Linkerd `Link` in the source): it mirrors the target's exports. */
+export interface MeshLink {
+  from: string;
+  to: string;
+  at: Location;
+}
+
+/** An address the team uses to reach another cluster's service, written in the registry. */
+export interface MeshAddress {
+  url: string;
+  /** The clusters it is used from; every cluster but the target when empty. */
+  from: string[];
+  at: Location;
+}
+
+/** The registry's `mesh:` section. */
+export interface Mesh {
+  /** The team's host name for a mirrored service: `{service}`, `{namespace}` and `{cluster}` are filled in. */
+  address?: string;
+  /** The registry service that is the multicluster gateway (its ports, 4143 and 4191 inside, are planned like any). */
+  gateway?: string;
+  links: MeshLink[];
+  exports: MeshExport[];
+  addresses: MeshAddress[];
   at: Location;
 }
 
@@ -253,6 +295,26 @@ export interface ObservedService {
   strayNodePortAt?: Location;
   /** spec.allocateLoadBalancerNodePorts as written or read; Kubernetes defaults it to true. */
   allocateLoadBalancerNodePorts?: boolean;
+  /** The `mirror.linkerd.io/exported` label's value (`true`, `remote-discovery`), and where it is written. */
+  meshExport?: { value: string; at: Location };
+  at: Location;
+}
+
+/** A Linkerd `Link` deployed in a cluster: that cluster mirrors the target's exported Services. */
+export interface ObservedLink {
+  cluster: string;
+  target: string;
+  at: Location;
+}
+
+/** A `HOST:PORT` or `http(s)://HOST:PORT/...` found in a deployed object (env, ConfigMap, Helm values). */
+export interface ObservedAddress {
+  cluster: string;
+  /** The address as written. */
+  text: string;
+  host: string;
+  port?: number;
+  object: ObjectRef;
   at: Location;
 }
 
@@ -346,6 +408,8 @@ export interface RepoObservation extends DeployedPorts {
   skipped: SkippedValue[];
   /** The `portolan.dev/ignore` annotations of deployed objects. */
   ignores?: Ignore[];
+  /** The mesh as deployed: Linkerd Links, and the addresses objects use; absent when none were read. */
+  mesh?: { links: ObservedLink[]; addresses: ObservedAddress[] };
   /** How many YAML files were seen, and how many were parsed. */
   filesSeen: number;
   filesParsed: number;

@@ -7,6 +7,7 @@ import type { CheckResult, Cluster, PortClaim, PortSpan, Range, Registry, Reserv
 import type { PortPlan, RangeUsage } from '../reporters/port-document.ts';
 import { registryClaims } from './claims.ts';
 import { ruleIds, rules } from '../rules/index.ts';
+import { meshRoutes, type MeshRoute } from './mesh.ts';
 
 /** Filters for `portolan ports`: each list keeps the claims that match one of its names; an empty list keeps all. */
 export interface PortFilter {
@@ -61,6 +62,8 @@ export interface Holders {
   ranges: Range[];
   reservations: Reservation[];
   clusters: { cluster: Cluster; claims: PortClaim[] }[];
+  /** How other clusters reach the holders through the mesh, where they are exported (at their Service ports). */
+  routes: MeshRoute[];
 }
 
 /** The holders of `port`, cluster by cluster. */
@@ -71,6 +74,7 @@ export function whoHolds(registry: Registry, port: number): Holders {
     ranges: new RangeIndex(registry.ranges).rangesOf(port),
     reservations: registry.reserved.filter((reservation) => inSpans(port, reservation.spans)),
     clusters: registry.clusters.map((cluster) => ({ cluster, claims: claims.filter((claim) => claim.cluster === cluster.name) })),
+    routes: meshRoutes(registry).filter((route) => claims.some((claim) => claim.service === route.service && claim.cluster === route.to)),
   };
 }
 

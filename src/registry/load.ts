@@ -7,6 +7,10 @@ import { suggestion } from '../core/suggest.ts';
 import type {
   Cluster,
   Ignore,
+  Mesh,
+  MeshAddress,
+  MeshExport,
+  MeshLink,
   PortOverride,
   PortSpan,
   Protocol,
@@ -185,6 +189,7 @@ class RegistryBuilder {
     for (const problem of unknownRuleProblems(doc, this.options.ruleIds)) {
       this.errors.push(new InputError(problem.message, this.at(problem.path, problem.part), problem.hint));
     }
+    const mesh = doc.mesh !== undefined ? this.mesh(doc.mesh, clusterNames, services) : undefined;
     const ignores = [...this.topLevelIgnores(clusterNames), ...services.flatMap((service) => this.serviceIgnores(service, doc.services![service.name]!, clusterNames))];
     if (this.errors.length > 0) throw new InputErrors(this.errors);
     return {
@@ -199,6 +204,7 @@ class RegistryBuilder {
       notes: doc.notes ?? [],
       ...(doc.docs !== undefined ? this.docs(doc.docs) : {}),
       ...(doc.scan?.exclude !== undefined ? { scanExclude: doc.scan.exclude } : {}),
+      ...(mesh ? { mesh } : {}),
       at: this.at([]),
     };
   }
@@ -213,6 +219,50 @@ class RegistryBuilder {
       free: (doc.free ?? []).map((note, i) => ({ spans: this.spans(note.ports, ['docs', 'free', i, 'ports']), note: note.note, at: this.at(['docs', 'free', i]) })),
     };
     return { ...(doc.file !== undefined ? { docs: doc.file, docsAt: this.at(['docs', 'file']) } : {}), docsSettings: settings };
+  }
+
+  /** `mesh:`: links, exports and addresses, each naming clusters and services the registry has. */
+  private mesh(doc: NonNullable<RegistryDocument['mesh']>, clusterNames: string[], services: Service[]): Mesh {
+    const serviceNames = services.map((s) => s.name);
+    const links: MeshLink[] = [];
+    for (const [from, targets] of Object.entries(doc.links ?? {})) {
+      this.knownCluster(from, ['mesh', 'links', from], clusterNames, 'key');
+      this.knownClusters(targets, ['mesh', 'links', from], clusterNames);
+      targets.forEach((to, i) => {
+        if (to === from) this.errors.push(new InputError(`cluster ${from} is linked to itself in mesh.links`, this.at(['mesh', 'links', from, i]), 'a Link names another cluster; remove this one'));
+        links.push({ from, to, at: this.at(['mesh', 'links', from, i]) });
+      });
+    }
+    const exports: MeshExport[] = [];
+    for (const [service, entry] of Object.entries(doc.exports ?? {})) {
+      const path = ['mesh', 'exports', service];
+      if (!serviceNames.includes(service)) this.errors.push(new InputError(`no service "${service}" in services, in mesh.exports`, this.at(path, 'key'), suggestion(service, serviceNames, 'services')));
+      const clusters = Array.isArray(entry) ? entry : entry.clusters;
+      const listPath = Array.isArray(entry) ? path : [...path, 'clusters'];
+      this.knownClusters(clusters, listPath, clusterNames);
+      const mode = Array.isArray(entry) ? 'gateway' : (entry.mode ?? 'gateway');
+      clusters.forEach((cluster, i) => exports.push({ service, cluster, mode, at: this.at([...listPath, i]) }));
+    }
+    if (doc.gateway !== undefined && !serviceNames.includes(doc.gateway)) {
+      this.errors.push(new InputError(`no service "${doc.gateway}" in services, in mesh.gateway`, this.at(['mesh', 'gateway']), suggestion(doc.gateway, serviceNames, 'services')));
+    }
+    const addresses = (doc.addresses ?? []).map((entry, i): MeshAddress => {
+      const from = entry.from === undefined || entry.from === 'all' ? [] : entry.from;
+      this.knownClusters(from, ['mesh', 'addresses', i, 'from'], clusterNames);
+      return { url: entry.url, from, at: this.at(['mesh', 'addresses', i, 'url']) };
+    });
+    return {
+      ...(doc.address !== undefined ? { address: doc.address } : {}),
+      ...(doc.gateway !== undefined ? { gateway: doc.gateway } : {}),
+      links,
+      exports,
+      addresses,
+      at: this.at(['mesh'], 'key'),
+    };
+  }
+
+  private knownCluster(name: string, path: YamlPath, clusterNames: string[], part: 'key' | 'value'): void {
+    if (!clusterNames.includes(name)) this.errors.push(new InputError(`no cluster "${name}" in clusters, in ${where(path.slice(0, -1))}`, this.at(path, part), suggestion(name, clusterNames, 'clusters')));
   }
 
   private topLevelIgnores(clusterNames: string[]): Ignore[] {
@@ -284,12 +334,12 @@ class RegistryBuilder {
 
   /** The port written at `holder[key]`: a number, or a mapping with its protocol and overrides. */
   private port(entry: number | PortDocument, holder: object, key: string, name: string | undefined): ServicePort {
-    if (typeof entry === 'number') return { name, port: entry, protocol: 'TCP', overrides: [], notes: undefined, at: this.atIn(holder, key) };
+    if (typeof entry === 'number') return { name, port: entry, servicePort: undefined, protocol: 'TCP', overrides: [], notes: undefined, at: this.atIn(holder, key) };
     const overrides: PortOverride[] = [];
     for (const cluster in entry.overrides) {
       overrides.push({ cluster, port: entry.overrides[cluster]!, at: this.atIn(entry.overrides, cluster) });
     }
-    return { name, port: entry.port, protocol: (entry.protocol ?? 'TCP') as Protocol, overrides, notes: entry.notes, at: this.atIn(entry, 'port') };
+    return { name, port: entry.port, servicePort: entry.servicePort, protocol: (entry.protocol ?? 'TCP') as Protocol, overrides, notes: entry.notes, at: this.atIn(entry, 'port') };
   }
 
   private spans(value: number | string | (number | string)[], path: YamlPath): PortSpan[] {

@@ -72,6 +72,9 @@ export const ClusterSchema = Type.Object(
 export const PortSchema = Type.Object(
   {
     port: Port,
+    servicePort: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 65535, description: "The Service's own port (`spec.ports[].port`), what in-cluster and mesh clients use, where it differs from the node port." }),
+    ),
     protocol: Type.Optional(Protocol),
     overrides: Type.Optional(
       NamedMap(Port, 'Clusters where this port has another number: `{ forge: 30191 }`.'),
@@ -177,6 +180,49 @@ export const DocsSchema = Type.Object(
   { additionalProperties: false, description: 'The port document: its file, title and prose.' },
 );
 
+const MeshExportMode = Type.Union([Type.Literal('gateway'), Type.Literal('remote-discovery')], {
+  description: '`gateway` (the label `mirror.linkerd.io/exported: "true"`, the default) or `remote-discovery` (`mirror.linkerd.io/exported: remote-discovery`).',
+});
+
+/** The service mesh: which clusters link to which, what each exports, and the team's addresses. */
+export const MeshSchema = Type.Object(
+  {
+    address: Type.Optional(
+      Type.String({
+        minLength: 1,
+        pattern: '\\{service\\}',
+        description: "The team's host name for another cluster's service: `{service}`, `{namespace}` and `{cluster}` are filled in, as in `{service}.{namespace}.svc.{cluster}.remote`. Linkerd's own mirror name `{service}-{cluster}` is always understood.",
+      }),
+    ),
+    gateway: Type.Optional(Type.String({ minLength: 1, description: 'The service of this registry that is the multicluster gateway (Linkerd: `linkerd-gateway`, ports 4143 and probe 4191), so its node ports are planned like any.' })),
+    links: Type.Optional(
+      NamedMap(Type.Array(Type.String(), { minItems: 1 }), 'Source cluster: the target clusters it is linked to (a Linkerd `Link` in the source), whose exported Services it mirrors.'),
+    ),
+    exports: Type.Optional(
+      NamedMap(
+        Type.Union([
+          Type.Array(Type.String(), { minItems: 1, title: 'the clusters that export it' }),
+          Type.Object({ clusters: Type.Array(Type.String(), { minItems: 1 }), mode: Type.Optional(MeshExportMode) }, { additionalProperties: false }),
+        ]),
+        'Service: the clusters whose Service of it is exported to the clusters linked to them.',
+      ),
+    ),
+    addresses: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            url: Type.String({ minLength: 1, description: 'An address as clients write it: `http://vllm.ml-inference.svc.forge.remote:8000/v1`.' }),
+            from: Type.Optional(Type.Union([Type.Literal('all'), Type.Array(Type.String(), { minItems: 1 })], { description: 'The clusters it is used from; every other cluster when absent.' })),
+          },
+          { additionalProperties: false },
+        ),
+        { description: "Addresses the team's documents and clients use, checked as those in manifests are." },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Cross-cluster access through the service mesh (Linkerd multicluster).' },
+);
+
 /** How a repository scan reads the repository. */
 export const ScanSchema = Type.Object(
   {
@@ -206,6 +252,7 @@ export const RegistrySchema = Type.Object(
       Type.Record(Type.String(), Severity, { description: 'Per-rule severity: error, warning, info or off.' }),
     ),
     scan: Type.Optional(ScanSchema),
+    mesh: Type.Optional(MeshSchema),
     ignore: Type.Optional(Type.Array(IgnoreSchema, { description: 'Findings accepted on purpose, by rule, cluster, port or file glob, each with its reason.' })),
   },
   {

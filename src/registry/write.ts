@@ -3,7 +3,7 @@ import type { RegistryDocument } from './schema.ts';
 import { SCHEMA_PATH } from './schema.ts';
 
 /** The order of the registry's top-level keys in a written file. */
-const TOP_LEVEL_ORDER = ['version', 'docs', 'notes', 'ranges', 'clusters', 'services', 'reserved', 'rules', 'ignore', 'scan'] as const;
+const TOP_LEVEL_ORDER = ['version', 'docs', 'notes', 'ranges', 'clusters', 'services', 'mesh', 'reserved', 'rules', 'ignore', 'scan'] as const;
 
 /** How a registry file is written. */
 export interface WriteOptions {

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { formatSpan, formatSpans, spanSize } from '../core/span.ts';
 import type { CheckResult, Cluster, Finding, PortClaim, Range, Registry, Service, ServicePort } from '../core/types.ts';
+import { meshRoutes } from '../engine/mesh.ts';
 import { cell } from '../sources/port-doc/markdown.ts';
 import { beginMarker, DEFAULT_DOCS_TITLE, DOCS_SECTIONS, END_MARKER, type DocsSection, type ProsePlace } from '../core/docs.ts';
 import { escapeControls } from '../core/escape.ts';
@@ -210,7 +211,41 @@ function rulesSection(registry: Registry): string[] {
   return ['## Port allocation rules', '', ...registry.notes.map((note, i) => `${i + 1}. ${note.replace(/\s*\n\s*/g, ' ')}`), ''];
 }
 
+/**
+ * With a `mesh:`, from each cluster the address of each service exported to it, at the Service
+ * port mesh clients use (the node port beside it, for the reader who knows only that one).
+ */
+function meshSection(registry: Registry): string[] {
+  const routes = meshRoutes(registry);
+  const lines = ['## Cross-cluster service access', '', 'Through the service mesh (Linkerd multicluster): a client reaches the Service port, never the node port.', ''];
+  const gateway = registry.services.find((s) => s.name === registry.mesh!.gateway);
+  if (gateway) {
+    const ports = gateway.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}${p.servicePort !== undefined ? ` (Service port ${p.servicePort})` : ''}`);
+    lines.push(`Multicluster gateway: ${code(gateway.name)}${gateway.namespace ? ` in ${code(gateway.namespace)}` : ''}, node ports ${ports.join(', ')}: the ports linked clusters reach each other through.`, '');
+  }
+  if (routes.length === 0) return [...lines, 'No service is exported to a linked cluster.', ''];
+  for (const from of [...new Set(routes.map((r) => r.from))]) {
+    lines.push(`### From ${clusterLabel(registry.clusters.find((c) => c.name === from), from)}`, '');
+    const rows = routes
+      .filter((r) => r.from === from)
+      .flatMap((route) =>
+        route.ports.map((port) => [
+          code(port.name ? `${route.service}/${port.name}` : route.service),
+          clusterLabel(registry.clusters.find((c) => c.name === route.to), route.to),
+          port.address !== undefined ? code(port.address) : 'no Service port in the registry (`servicePort`)',
+          code(route.mirror),
+          port.port !== undefined ? String(port.port) : '-',
+          port.nodePort !== undefined ? String(port.nodePort) : '-',
+          route.mode,
+        ]),
+      );
+    lines.push(...table(['Service', 'In cluster', 'Address', 'Linkerd mirror', 'Service port', 'Node port', 'Export'], rows), '');
+  }
+  return lines;
+}
+
 function crossClusterSection(registry: Registry, claims: readonly PortClaim[]): string[] {
+  if (registry.mesh !== undefined) return meshSection(registry);
   const clusters = registry.clusters.filter((c) => c.crossClusterUrl !== undefined).sort((a, b) => a.name.localeCompare(b.name));
   if (clusters.length === 0) return [];
   const lines = ['## Cross-cluster service access', ''];

@@ -58,6 +58,12 @@ export function holdersText(holders: Holders): string {
     const who = claims.length ? claims.map((c) => `${claimLabel(c)} (${c.protocol}, ${c.at.file}:${c.at.line})`).join(', ') : 'free';
     lines.push(`  ${cluster.name}: ${who}`);
   }
+  // Through the mesh the holder is reached at its Service port, not at this node port.
+  for (const route of holders.routes) {
+    const port = route.ports.find((p) => p.nodePort === holders.port || p.port === holders.port) ?? route.ports[0]!;
+    const at = port.address ?? `${route.mirror} (the registry states no Service port: servicePort)`;
+    lines.push(`  from ${route.from} to ${route.service} in ${route.to}: ${at} (Linkerd mirror ${route.mirror}${port.port !== undefined && port.port !== holders.port ? `; Service port ${port.port}, not ${holders.port}` : ''})`);
+  }
   return escapeControls(`${lines.join('\n')}\n`);
 }
 
@@ -71,6 +77,7 @@ export function holdersJson(holders: Holders): string {
       clusters: Object.fromEntries(
         holders.clusters.map(({ cluster, claims }) => [cluster.name, claims.map((c) => ({ service: c.service, portName: c.portName ?? null, protocol: c.protocol, location: c.at }))]),
       ),
+      mesh: holders.routes,
     },
     null,
     2,

@@ -1,6 +1,7 @@
 import type { Rule } from './rule.ts';
 import autoAssignedNodeport from './auto-assigned-nodeport.ts';
 import clusterUnreachable from './cluster-unreachable.ts';
+import crossClusterAddress from './cross-cluster-address.ts';
 import crossClusterInconsistency from './cross-cluster-inconsistency.ts';
 import duplicateService from './duplicate-service.ts';
 import dynamicBand from './dynamic-band.ts';
@@ -10,6 +11,7 @@ import hostportOffset from './hostport-offset.ts';
 import invalidService from './invalid-service.ts';
 import kindStaleMapping from './kind-stale-mapping.ts';
 import kindUnmappedNodeport from './kind-unmapped-nodeport.ts';
+import meshExportMissing from './mesh-export-missing.ts';
 import notDeployed from './not-deployed.ts';
 import outOfRange from './out-of-range.ts';
 import outOfSync from './out-of-sync.ts';
@@ -30,6 +32,7 @@ import unusedIgnore from './unused-ignore.ts';
 export const rules: Readonly<Record<string, Rule>> = {
   'auto-assigned-nodeport': autoAssignedNodeport,
   'cluster-unreachable': clusterUnreachable,
+  'cross-cluster-address': crossClusterAddress,
   'cross-cluster-inconsistency': crossClusterInconsistency,
   'duplicate-service': duplicateService,
   'dynamic-band': dynamicBand,
@@ -39,6 +42,7 @@ export const rules: Readonly<Record<string, Rule>> = {
   'invalid-service': invalidService,
   'kind-stale-mapping': kindStaleMapping,
   'kind-unmapped-nodeport': kindUnmappedNodeport,
+  'mesh-export-missing': meshExportMissing,
   'not-deployed': notDeployed,
   'out-of-range': outOfRange,
   'out-of-sync': outOfSync,

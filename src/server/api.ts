@@ -147,7 +147,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
     {
       method: 'GET', url: '/v1/who/:port', summary: 'Who holds a port in each cluster', params: S.PortParams, responses: { 200: S.WhoResponse },
-      // How another cluster reaches the holder (mesh addresses) joins this answer when the engine has that query.
+      // With the registry's mesh, the answer also says how other clusters reach each holder.
       handler: (request, reply) => reply.type('application/json').send(holdersJson(whoHolds(held().registry, (request.params as { port: number }).port))),
     },
     {

@@ -117,6 +117,20 @@ export const WhoResponse = Type.Object({
   ranges: Type.Array(Type.String()),
   reserved: Type.Array(Type.String()),
   clusters: Type.Record(Type.String(), Type.Array(Type.Object({ service: Type.String(), portName: Nullable(Type.String()), protocol: Protocol, location: Location }))),
+  mesh: Type.Array(
+    Type.Object({
+      service: Type.String(),
+      from: Type.String({ description: 'The cluster a client is in.' }),
+      to: Type.String({ description: 'The cluster that exports the service.' }),
+      mode: Type.Union([Type.Literal('gateway'), Type.Literal('remote-discovery')]),
+      namespace: Type.Optional(Type.String()),
+      mirror: Type.String({ description: "Linkerd's mirror Service in the client's cluster." }),
+      mirrorHost: Type.Optional(Type.String()),
+      host: Type.Optional(Type.String({ description: "The team's host name by its address pattern." })),
+      ports: Type.Array(Type.Object({ name: Type.Optional(Type.String()), port: Type.Optional(Port), nodePort: Type.Optional(Port), address: Type.Optional(Type.String()) })),
+    }),
+    { description: 'How other clusters reach the holders through the service mesh: the Service port, never the node port.' },
+  ),
 });
 /** How full each range is. */
 export const RangesResponse = Type.Object({

@@ -21,7 +21,7 @@ test('the single executable runs check, who and --version with no node on PATH',
   assert.equal(version.stdout.trim(), (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
   const check = run('check', 'examples/homelab');
   assert.equal(check.status, 1, check.stderr);
-  assert.match(check.stdout, /✖ 45 problems \(20 errors, 25 warnings\)/);
+  assert.match(check.stdout, /✖ 46 problems \(21 errors, 25 warnings\)/);
   const who = run('who', '30081', 'examples/homelab', '--json');
   assert.equal(who.status, 0, who.stderr);
   assert.deepEqual(

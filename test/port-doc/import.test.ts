@@ -21,7 +21,7 @@ test('the seed: every line placed or named as prose, the spoiled arrow repaired'
   assert.deepEqual(seed.prose, [3, 4, 6, 10, 139, 141, 142, 143, 144, 145, 149, 150, 151, 153, 155, 156]);
   assert.deepEqual(
     seed.decisions.map((d) => d.line),
-    [109, 127],
+    [109, 127, 134],
   );
 });
 
@@ -47,11 +47,23 @@ test('the seed: comments, clusters, markers, rules and URLs land where the docum
   assert.equal(registry.clusters!.studio!.production, true);
   assert.equal(registry.clusters!.forge!.production, undefined);
   assert.equal(registry.notes!.length, 5);
-  // The example URLs give the namespace and the address pattern; port 8000 is kept as a note.
+  // The example URLs give the namespace, the address pattern and the mesh: who exports what to whom.
   assert.equal(services.vllm!.namespace, 'ml-inference');
   assert.equal(services.grafana!.namespace, 'observability');
   assert.equal(registry.clusters!.studio!.crossClusterUrl, 'http://{service}.{namespace}.svc.studio.remote:{port}');
-  assert.match(services.vllm!.notes!, /:8000\/v1: port 8000, not 30100/);
+  // Port 8000 is no node port of vllm: it is the Service port mesh clients use. 30040 is grafana's
+  // node port, kept as written for check to report (cross-cluster-address).
+  assert.deepEqual(services.vllm!.port, { port: 30100, servicePort: 8000 });
+  assert.equal(services.vllm!.notes, undefined);
+  assert.equal(services.grafana!.port, 30040);
+  assert.deepEqual(registry.mesh, {
+    links: { studio: ['forge'], forge: ['studio'], pro: ['studio'] },
+    exports: { vllm: ['forge'], grafana: ['studio'] },
+    addresses: [
+      { url: 'http://vllm.ml-inference.svc.forge.remote:8000/v1', from: ['studio'] },
+      { url: 'http://grafana.observability.svc.studio.remote:30040' },
+    ],
+  });
 });
 
 test('tables only: ranges named from their purpose, services with clusters, ranges and protocols from columns', () => {
@@ -127,7 +139,8 @@ test('import writes portolan.yaml with the schema comment and `docs:`, and repor
   assert.match(text, /^docs:\n {2}file: docs\/ports\.md\n {2}title: Port Mapping Strategy$/m);
   assert.match(run.stderr, /^docs\/ports\.md:3:54: repaired "â†’" as "→"/m);
   assert.match(run.stderr, /^prose, not imported: lines 3-4, 6, 10, 139, 141-145, 149-151, 153, 155-156$/m);
-  assert.match(run.stderr, /^check: 20 error\(s\), 25 warning\(s\)/m);
+  // The seed's 20 errors, and its Grafana address through the mesh at the node port 30040.
+  assert.match(run.stderr, /^check: 21 error\(s\), 25 warning\(s\)/m);
   // The registry it wrote is a working one; `docs --write` never replaces the hand-written document
   // silently: it says how to adopt it, and `--adopt` marks it, keeping its prose.
   const check = await runCli(['check'], dir);

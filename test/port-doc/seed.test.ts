@@ -45,8 +45,6 @@ test('what else differs is wording the import keeps from the document, and what 
     for (const key of ['title', 'notes', 'crossClusterUrl'] as const) if (cluster[key] !== other[key]) differences.push(`cluster ${cluster.name}.${key}`);
   }
   assert.deepEqual(differences, [
-    // The example URL in "From Studio to Forge" uses port 8000, not the registered 30100: kept as a note.
-    'vllm.notes',
     // "# Studio Cluster - AI Agents (User-facing)" above the agents: its words become their notes.
     'agent-bruno.notes',
     'agent-auditor.notes',
@@ -64,12 +62,20 @@ test('what else differs is wording the import keeps from the document, and what 
     ...['management', 'amqp', 'prometheus'].map((p) => `rabbitmq.ports.${p}.notes`),
     // The seed says nothing of Forge's workloads; the example added "AI/ML workloads.".
     'cluster forge.notes',
-    // The seed's cross-cluster URLs give Forge and Studio an address pattern; the example has none.
-    'cluster forge.crossClusterUrl',
-    'cluster studio.crossClusterUrl',
   ]);
   // The rules, word for word from the seed (the example reworded them).
   assert.equal(seed.notes[0], "Reserve ranges - Don't use ad-hoc ports");
+});
+
+test('the imported seed states the mesh of the hand-written example', () => {
+  const mesh = (registry: typeof seed) => ({
+    links: registry.mesh!.links.map((l) => `${l.from}->${l.to}`).sort(),
+    exports: registry.mesh!.exports.map((e) => `${e.service}@${e.cluster}`).sort(),
+    addresses: registry.mesh!.addresses.map((a) => [a.url, a.from]),
+    servicePorts: registry.services.flatMap((s) => s.ports.filter((p) => p.servicePort !== undefined).map((p) => `${s.name}:${p.servicePort}`)),
+  });
+  // The example adds what the seed cannot say: grafana's Service port (the grafana chart's 80).
+  assert.deepEqual(mesh(seed), { ...mesh(example), servicePorts: ['vllm:8000'] });
 });
 
 test('check finds the imported seed at least as wrong as the hand-written example', () => {

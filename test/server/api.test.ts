@@ -6,7 +6,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import { parseRegistry } from '../../src/registry/load.ts';
 import { buildApi } from '../../src/server/api.ts';
-import { runCli, tempFolder } from '../helpers.ts';
+import { ROOT, runCli, tempFolder } from '../helpers.ts';
 import { REGISTRY, served } from './served.ts';
 import { CLI_ARGS, startNode } from '../allocate/processes.ts';
 
@@ -248,6 +248,21 @@ test('CLI processes and API clients allocating into one file at once: every allo
     for (let i = 0; i < 30; i++) assert.ok(names.includes(`api-${i}`), `api-${i} kept`);
     const held = after.services.filter((s) => s.name.startsWith('cli-') || s.name.startsWith('api-')).map((s) => s.ports[0]!.port);
     assert.deepEqual([...held].sort(), [...ports].sort());
+  } finally {
+    await server.app.close();
+  }
+});
+
+test('who says how other clusters reach the holder through the mesh, at its Service port, as the CLI does', async () => {
+  const server = await served({}, { 'portolan.yaml': readFileSync(join(ROOT, 'examples', 'homelab', 'portolan.yaml'), 'utf8') });
+  try {
+    const response = await server.call('GET', '/v1/who/30040');
+    assert.equal(response.status, 200);
+    const who = (await response.json()) as { mesh: { service: string; from: string; to: string; ports: { port?: number; nodePort?: number; address?: string }[] }[] };
+    const fromForge = who.mesh.find((route) => route.service === 'grafana' && route.from === 'forge' && route.to === 'studio')!;
+    assert.deepEqual(fromForge.ports, [{ port: 80, nodePort: 30040, address: 'http://grafana.observability.svc.studio.remote:80' }]);
+    const cli = await runCli(['who', '30040', server.dir, '--json'], server.dir);
+    assert.deepEqual(who, JSON.parse(cli.stdout));
   } finally {
     await server.app.close();
   }

@@ -9,7 +9,7 @@ export function registerWho(program: Command, context: CommandContext): void {
   const command = program
     .command('who')
     .summary('say who holds a port in each cluster')
-    .description('Say which range PORT belongs to, whether it is reserved, and which service holds it in each cluster.')
+    .description('Say which range PORT belongs to, whether it is reserved, which service holds it in each cluster, and how other clusters reach that service through the mesh (its Linkerd mirror, address and Service port).')
     .argument('<port>', 'a port number, 1-65535', parsePort);
   registryPathArgument(command);
   outputFormatOptions(command, ['json', 'text'])

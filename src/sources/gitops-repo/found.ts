@@ -1,4 +1,4 @@
-import type { ObjectRef, ObservedService, PortClaim } from '../../core/types.ts';
+import type { ObjectRef, ObservedAddress, ObservedLink, ObservedService, PortClaim } from '../../core/types.ts';
 import type { HelmRelease } from '../helm-release/index.ts';
 
 /** What a cluster's manifests hold, gathered by following kustomizations, Flux and Argo CD. */
@@ -6,13 +6,16 @@ export interface Found {
   services: ObservedService[];
   claims: PortClaim[];
   releases: HelmRelease[];
+  /** Linkerd Links and the addresses of other clusters' services, for the mesh rules. */
+  links: Omit<ObservedLink, 'cluster'>[];
+  addresses: Omit<ObservedAddress, 'cluster'>[];
   /** Files that kustomize's configMapGenerator turns into ConfigMap keys: name -> key -> file. */
   generatedConfigMaps: Map<string, Map<string, string>>;
 }
 
 /** Nothing found yet. */
 export function emptyFound(): Found {
-  return { services: [], claims: [], releases: [], generatedConfigMaps: new Map() };
+  return { services: [], claims: [], releases: [], links: [], addresses: [], generatedConfigMaps: new Map() };
 }
 
 /** Adds what `from` found to `into`. */
@@ -20,6 +23,8 @@ export function merge(into: Found, from: Found): void {
   into.services.push(...from.services);
   into.claims.push(...from.claims);
   into.releases.push(...from.releases);
+  into.links.push(...from.links);
+  into.addresses.push(...from.addresses);
   for (const [name, keys] of from.generatedConfigMaps) into.generatedConfigMaps.set(name, keys);
 }
 
@@ -29,6 +34,7 @@ export function setNamespace(found: Found, namespace: string, override = true): 
   for (const service of found.services) service.object = set(service.object);
   for (const claim of found.claims) if (claim.object) claim.object = set(claim.object);
   for (const release of found.releases) release.object = set(release.object);
+  for (const address of found.addresses) address.object = set(address.object);
 }
 
 /**

@@ -10,6 +10,7 @@ import { YamlSource } from '../../yaml/yaml-source.ts';
 import { releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
 import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type ManifestFile } from '../k8s-manifests/index.ts';
 import { isKindConfig, kindClusterName, kindConfigClaims } from '../kind-config/index.ts';
+import { meshHook, type MeshHook } from './mesh.ts';
 import { argoApplications, argoClusters, clusterSecrets, clusterServers, destinationIndex, isArgo, resolveDestination, type ArgoApplication } from './argo.ts';
 import { argoFound } from './argo-found.ts';
 import { chartFolderRelease, chartTemplateClaims } from './charts.ts';
@@ -83,6 +84,8 @@ class RepoScan implements RepoReader {
   private filesParsed = 0;
   /** The names the registry gives its services (entry names and Kubernetes names). */
   private readonly registryNames: Set<string>;
+  /** What the mesh rules read from each object: Links, export labels, other clusters' addresses. */
+  private readonly mesh: MeshHook;
 
   constructor(
     private readonly root: string,
@@ -97,6 +100,7 @@ class RepoScan implements RepoReader {
     this.fileSet = new Set(this.files);
     for (const file of this.files) if (basename(file) === 'Chart.yaml') this.chartFolders.add(posix.dirname(file));
     this.registryNames = new Set((options.registry?.services ?? []).flatMap((s) => (s.kubernetesName ? [s.name, s.kubernetesName] : [s.name])));
+    this.mesh = meshHook(options.registry);
   }
 
   run(): RepoObservation {
@@ -189,6 +193,7 @@ class RepoScan implements RepoReader {
     const claims: PortClaim[] = [];
     const services: ObservedService[] = [];
     const deployedNames = new Map<string, Set<string>>();
+    const mesh = this.mesh.gather(byCluster);
     for (const [cluster, found] of byCluster) {
       const names = new Set<string>();
       deployedNames.set(cluster, names);
@@ -229,6 +234,7 @@ class RepoScan implements RepoReader {
       ignores: [...this.manifests.values()].filter((m) => deployedFiles.has(m.file)).flatMap(annotationIgnores),
       filesSeen: scannedFiles.length,
       filesParsed: this.filesParsed,
+      ...(mesh ? { mesh } : {}),
     };
   }
 
@@ -247,7 +253,7 @@ class RepoScan implements RepoReader {
         return;
       }
       if (KUSTOMIZATION_FILES.includes(basename(file))) this.kustomizationTexts.set(file, bytes.toString('utf8'));
-      else if (!prefilter || mayMatter(bytes, this.registryNames)) this.parse(file, bytes.toString('utf8'));
+      else if (!prefilter || mayMatter(bytes, this.registryNames) || this.mesh.mayMatter(bytes)) this.parse(file, bytes.toString('utf8'));
     });
     this.options.onProgress?.(total, total);
   }
@@ -324,7 +330,8 @@ class RepoScan implements RepoReader {
     const manifest = this.manifests.get(file);
     if (!manifest) return;
     for (const object of manifest.objects) {
-      if (isService(object)) found.services.push(serviceOf(object));
+      this.mesh.read(object, found);
+      if (isService(object)) found.services.push(this.mesh.service(object, serviceOf(object)));
       else if (isFluxKustomization(object)) merge(found, fluxKustomization(this, object, trail));
       else if (isFluxRelease(object)) found.releases.push(fluxRelease(object));
       else found.claims.push(...hostPortClaims(object));

@@ -25,7 +25,18 @@ export interface PortDraft {
   port: number;
   protocol?: Protocol;
   overrides: Map<string, number>;
+  /** The Service's own port, where a cross-cluster example reaches the service at another port than its node port. */
+  servicePort?: number;
   notes?: string;
+}
+
+/** What the document's cross-cluster examples say of the mesh. */
+export interface MeshDraft {
+  /** Service -> the clusters that export it. */
+  exports: Map<string, Set<string>>;
+  /** Source cluster -> the clusters it is linked to. */
+  links: Map<string, Set<string>>;
+  addresses: { url: string; from?: string[] }[];
 }
 
 /** A service as the document lists it, before it is written as a registry entry. */
@@ -60,11 +71,12 @@ export interface Drafts {
   services: Map<string, ServiceDraft>;
   reserved: ReservationDraft[];
   notes: string[];
+  mesh?: MeshDraft;
 }
 
 /** The registry document the drafts state, in the order the document gave them. */
 export function registryDocumentOf(drafts: Drafts): RegistryDocument {
-  const { ranges: rangeDrafts, clusters: clusterDrafts, services: serviceDrafts, reserved, notes } = drafts;
+  const { ranges: rangeDrafts, clusters: clusterDrafts, services: serviceDrafts, reserved, notes, mesh } = drafts;
   const ranges: NonNullable<RegistryDocument['ranges']> = {};
   for (const range of rangeDrafts.values()) {
     const ports = range.spans.length === 1 ? spanValue(range.spans[0]!) : range.spans.map(spanValue);
@@ -88,6 +100,7 @@ export function registryDocumentOf(drafts: Drafts): RegistryDocument {
     ...(rangeDrafts.size > 0 ? { ranges } : {}),
     clusters,
     ...(serviceDrafts.size > 0 ? { services } : {}),
+    ...(mesh && mesh.addresses.length > 0 ? { mesh: meshDocument(mesh) } : {}),
     ...(reserved.length > 0
       ? {
           reserved: reserved.map((r) => ({
@@ -100,16 +113,26 @@ export function registryDocumentOf(drafts: Drafts): RegistryDocument {
   };
 }
 
+function meshDocument(mesh: MeshDraft): NonNullable<RegistryDocument['mesh']> {
+  const sorted = (map: Map<string, Set<string>>) => Object.fromEntries([...map].map(([key, values]) => [key, [...values].sort()]));
+  return {
+    ...(mesh.links.size > 0 ? { links: sorted(mesh.links) } : {}),
+    ...(mesh.exports.size > 0 ? { exports: sorted(mesh.exports) } : {}),
+    addresses: mesh.addresses.map((a) => ({ url: a.url, ...(a.from ? { from: a.from } : {}) })),
+  };
+}
+
 function spanValue(span: PortSpan): number | string {
   return span.from === span.to ? span.from : formatSpan(span);
 }
 
 function serviceDocument(service: ServiceDraft): ServiceDocument {
   const portDocument = (port: PortDraft) => {
-    const plain = port.overrides.size === 0 && !port.notes && (port.protocol === undefined || port.protocol === 'TCP');
+    const plain = port.overrides.size === 0 && !port.notes && port.servicePort === undefined && (port.protocol === undefined || port.protocol === 'TCP');
     if (plain) return port.port;
     return {
       port: port.port,
+      ...(port.servicePort !== undefined ? { servicePort: port.servicePort } : {}),
       ...(port.protocol && port.protocol !== 'TCP' ? { protocol: port.protocol } : {}),
       ...(port.overrides.size > 0 ? { overrides: Object.fromEntries(port.overrides) } : {}),
       ...(port.notes ? { notes: port.notes } : {}),

@@ -29,8 +29,12 @@ export function readHeading(state: ImportState, level: number, raw: string, line
     const reached = /\bto\s+(?:the\s+)?(.+?)(?:\s+clusters?)?$/i.exec(text)?.[1];
     const known = reached === undefined ? undefined : state.knownCluster(reached);
     const target = known ?? /^[A-Za-z][\w-]*/.exec(reached ?? '')?.[0];
+    // "From Studio to Forge", "From Forge" (a generated document): the cluster the addresses are used from.
+    const from = /^from\s+(?:the\s+)?(.+?)(?:\s+clusters?)?(?:\s+to\b.*)?$/i.exec(text)?.[1];
+    const source = from === undefined || /^(any|all|every|other)\b/i.test(from) ? undefined : state.knownCluster(from);
     if (target) context.target = known ?? state.clusterNamed(target, line);
-    else state.prose.push(line);
+    else if (source === undefined) state.prose.push(line);
+    if (source !== undefined && source !== context.target) context.source = source;
   } else if (ranged && spans) {
     const phrase = clustersIn(ranged[1]!);
     const name = phrase ? titleAndAside(ranged[1]!, phrase.phrase).title : ranged[1]!;

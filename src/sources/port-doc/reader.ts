@@ -4,6 +4,7 @@ import type { ClusterDraft, PortDraft, RangeDraft, ReservationDraft, ServiceDraf
 import { plainText, slugOf, spansOf } from './markdown.ts';
 import { rangeNameOf, replacementIn, statusIn, type SectionKind } from './phrases.ts';
 import { URL_PATTERN, type UrlMention } from './urls.ts';
+import type { MeshDraft } from './drafts.ts';
 
 /** A line that looks like it carries ports but could not be placed in the registry. */
 export interface UnplacedLine {
@@ -28,6 +29,8 @@ export interface HeadingContext {
   clusters?: string[] | 'all';
   /** For cross-cluster access: the cluster reached. */
   target?: string;
+  /** For cross-cluster access: the cluster the address is used from ("From Studio to Forge"); every other one when absent. */
+  source?: string;
   /** `## Namespace: monitoring`: the namespace of the services under it. */
   namespace?: string;
 }
@@ -38,6 +41,7 @@ export interface SectionContext {
   range?: string | null;
   clusters?: string[] | 'all';
   target?: string;
+  source?: string;
   namespace?: string;
 }
 
@@ -86,6 +90,8 @@ export class ImportState {
   readonly reserved: ReservationDraft[] = [];
   readonly notes: string[] = [];
   readonly urls: UrlMention[] = [];
+  /** What the cross-cluster examples say of the mesh: exports, links and the addresses themselves. */
+  readonly mesh: MeshDraft = { exports: new Map(), links: new Map(), addresses: [] };
   readonly unplaced: UnplacedLine[] = [];
   readonly prose: number[] = [];
   readonly decisions: ImportDecision[] = [];
@@ -116,6 +122,7 @@ export class ImportState {
     let range: string | null | undefined;
     let clusters: string[] | 'all' | undefined;
     let target: string | undefined;
+    let source: string | undefined;
     let namespace: string | undefined;
     for (const heading of this.headings) {
       if (heading.namespace !== undefined) namespace = heading.namespace;
@@ -123,8 +130,9 @@ export class ImportState {
       if (heading.range !== undefined) range = heading.range;
       if (heading.clusters !== undefined) clusters = heading.clusters;
       if (heading.target !== undefined) target = heading.target;
+      if (heading.source !== undefined) source = heading.source;
     }
-    return { kind, ...(range !== undefined ? { range } : {}), ...(clusters !== undefined ? { clusters } : {}), ...(target !== undefined ? { target } : {}), ...(namespace !== undefined ? { namespace } : {}) };
+    return { kind, ...(range !== undefined ? { range } : {}), ...(clusters !== undefined ? { clusters } : {}), ...(target !== undefined ? { target } : {}), ...(source !== undefined ? { source } : {}), ...(namespace !== undefined ? { namespace } : {}) };
   }
 
   /** The range a heading such as `AI Agents (30200-30299)` stands for: by name, by ports, or a new one. */

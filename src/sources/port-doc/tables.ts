@@ -1,3 +1,4 @@
+import { mentionUrls } from './urls.ts';
 import { formatSpan } from '../../core/span.ts';
 import type { PortDraft, ServiceDraft } from './drafts.ts';
 import { exposureOf, serviceCellOf } from './entries.ts';
@@ -42,7 +43,12 @@ export function readTable(state: ImportState, start: number, rows: string[]): vo
     for (let i = 0; i < rows.length; i++) state.prose.push(start + i);
     return;
   }
-  if (kind === 'prose' || kind === 'rules' || kind === 'cross') {
+  if (kind === 'cross') {
+    // A generated access table: each row's address is read as the document's other addresses are.
+    rows.forEach((row, i) => i < 2 || !mentionUrls(state, row, start + i) ? state.prose.push(start + i) : undefined);
+    return;
+  }
+  if (kind === 'prose' || kind === 'rules') {
     rows.forEach((row, i) => state.proseOrUnplaced(start + i, row, `a table in a section that holds no ports`));
     return;
   }

@@ -9,6 +9,8 @@ export interface UrlMention {
   column: number;
   text: string;
   target?: string;
+  /** The cluster the address is used from, when the heading names one. */
+  source?: string;
   comment?: string;
 }
 
@@ -17,7 +19,7 @@ export const URL_PATTERN = /\bhttps?:\/\/[^\s"'`<>)\]]+/g;
 
 /** Keeps the URLs of a line for later; true when it had any. */
 export function mentionUrls(state: ImportState, line: string, number: number): boolean {
-  const { target } = state.context();
+  const { target, source } = state.context();
   let found = false;
   for (const match of line.matchAll(URL_PATTERN)) {
     found = true;
@@ -27,6 +29,7 @@ export function mentionUrls(state: ImportState, line: string, number: number): b
       column: match.index + 1,
       text: line.trim(),
       ...(target !== undefined ? { target } : {}),
+      ...(source !== undefined ? { source } : {}),
       ...(state.crossComment !== undefined ? { comment: state.crossComment } : {}),
     });
   }
@@ -77,13 +80,32 @@ export function resolveUrls(state: ImportState): void {
     else if (draft.crossClusterUrl !== pattern) {
       state.decisions.push({ line: mention.line, message: `another address pattern for ${cluster} (${pattern}); the first one (${draft.crossClusterUrl}) is kept` });
     }
-    const port = url.port ? Number(url.port) : undefined;
-    const registered = service.ports.map((p) => p.overrides.get(cluster) ?? p.port);
-    if (port !== undefined && !registered.includes(port)) {
-      service.notes.push(`The document reaches it from other clusters at ${mention.url}: port ${port}, not ${registered.join(', ')}.`);
-      state.decisions.push({ line: mention.line, message: `${mention.url} uses port ${port}, but ${service.name} is registered with ${registered.join(', ')}; kept as a note` });
-    }
+    recordAccess(state, mention, service, cluster, url);
   }
+}
+
+/**
+ * An example address is what the team uses across the mesh: the cluster it names exports the
+ * service, the cluster it is used from (or every other one) is linked to it, and the address is
+ * kept under `mesh.addresses`, where `check` holds it to the plan. A port that is none of the
+ * service's node ports is its Service port, as mesh clients use; one that is a node port stays as
+ * written, and `check` reports it (cross-cluster-address).
+ */
+function recordAccess(state: ImportState, mention: UrlMention, service: ServiceDraft, cluster: string, url: URL): void {
+  const { mesh } = state;
+  // A service that does not run in the cluster the address names is not exported from it: check says so.
+  if (service.clusters === 'all' || service.clusters.includes(cluster)) mesh.exports.set(service.name, (mesh.exports.get(service.name) ?? new Set<string>()).add(cluster));
+  const sources = mention.source !== undefined ? [mention.source] : [...state.clusters.keys()].filter((c) => c !== cluster);
+  for (const source of sources) mesh.links.set(source, (mesh.links.get(source) ?? new Set<string>()).add(cluster));
+  mesh.addresses.push({ url: mention.url, ...(mention.source !== undefined ? { from: [mention.source] } : {}) });
+  const port = url.port ? Number(url.port) : undefined;
+  const registered = service.ports.map((p) => p.overrides.get(cluster) ?? p.port);
+  let servicePort = '';
+  if (port !== undefined && !registered.includes(port) && service.ports.length === 1 && service.ports[0]!.servicePort === undefined) {
+    service.ports[0]!.servicePort = port;
+    servicePort = `; port ${port}, not the node port ${registered.join(', ')}, is kept as ${service.name}'s Service port (servicePort), the port mesh clients use`;
+  }
+  state.decisions.push({ line: mention.line, message: `${mention.url}: cluster ${cluster} exports ${service.name} to ${sources.join(', ') || 'no other cluster'}, kept under mesh${servicePort}` });
 }
 
 function serviceCalled(state: ImportState, label: string): ServiceDraft | undefined {

@@ -141,10 +141,17 @@ test('a change of three files killed at every system call of its write path leav
   const outcomes = { old: 0, new: 0 };
   await inParallel(points, async ({ name, when }) => {
     const dir = `${original}-${name}-${when}`;
-    cpSync(original, dir, { recursive: true });
-    const killed = await run(CHANGE, dir, ['-qq', '-o', '/dev/null', `-e`, `trace=${name}`, '-e', `inject=${name}:signal=KILL:when=${when}`]);
+    // Node makes a call or two more or fewer at start-up on a loaded machine, so the Nth call may
+    // not come in one run: such a run finished the change untouched, and the point is tried again
+    // on a fresh copy. A point that is never reached in three runs fails the test.
+    let killed: Exit | undefined;
+    for (let attempt = 0; attempt < 3 && killed?.signal !== 'SIGKILL'; attempt++) {
+      rmSync(dir, { recursive: true, force: true });
+      cpSync(original, dir, { recursive: true });
+      killed = await run(CHANGE, dir, ['-qq', '-o', '/dev/null', `-e`, `trace=${name}`, '-e', `inject=${name}:signal=KILL:when=${when}`]);
+    }
     const at = `killed at ${name} #${when}`;
-    assert.equal(killed.signal, 'SIGKILL', `${at}: the process was not killed (${killed.code}): ${killed.stderr}`);
+    assert.equal(killed!.signal, 'SIGKILL', `${at}: the process was not killed in three runs (${killed!.code}): ${killed!.stderr}`);
     // Right after the kill, every file is whole: its old text or its new one.
     const now = contents(dir);
     now.forEach((text, i) => assert.ok(text === before[i] || text === after[i], `${at}: ${FILES[i]} is neither old nor new`));

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { UsageError } from '../core/errors.ts';
 import { parseSpan, PORT_MAX, PORT_MIN } from '../core/span.ts';
-import type { Severity } from '../core/types.ts';
+import type { Finding, Severity } from '../core/types.ts';
 import { runCheck } from '../engine/check-run.ts';
 import { runDocs } from '../engine/docs.ts';
 import { findFree, listAllocations, rangeUsage, whoHolds } from '../engine/queries.ts';
@@ -18,6 +18,7 @@ import { serverMetrics } from './metrics.ts';
 import { openApiDocument, type RouteSpec } from './openapi.ts';
 import { problem, problemOf, type Problem } from './problem.ts';
 import * as S from './schemas.ts';
+import { startLiveSchedule, type LiveSchedule, type LiveScheduleOptions } from './live-schedule.ts';
 
 /** How the API serves one registry. */
 export interface ApiOptions extends AccessPolicy {
@@ -36,6 +37,8 @@ export interface ApiOptions extends AccessPolicy {
   ratePerSecond?: number;
   /** How long a write waits for the registry's lock, in milliseconds. */
   lockTimeoutMs?: number;
+  /** Read the live clusters on a schedule: `/v1/findings?source=live` and the drift metrics. */
+  live?: LiveScheduleOptions;
 }
 
 /** The answers to a retried write (Idempotency-Key), kept for the last this many keys. */
@@ -55,7 +58,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
   });
   const cache = new RegistryCache(options.file, options.cwd);
-  const metrics = serverMetrics(cache);
+  const live = options.live ? startLiveSchedule(cache, options.cwd, { ...options.live, ...(options.repo !== undefined ? { repo: options.repo } : {}) }) : undefined;
+  const metrics = serverMetrics(cache, live);
+  if (live) app.addHook('onClose', async () => live.stop());
   const target = options.push ? pushTarget(options.file) : undefined;
   const gate = new Gate(options);
   const limit = new RateLimit(options.ratePerSecond ?? 200, options.ratePerSecond ?? 200);
@@ -120,7 +125,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     {
       method: 'GET', url: '/v1/findings', summary: 'What check finds (with the server\'s --repo, the drift rules too)', querystring: S.FindingsQuery, responses: { 200: S.FindingsResponse },
       handler: async (request, reply) => {
-        const query = request.query as { cluster?: string | string[]; rule?: string | string[]; severity?: Severity };
+        const query = request.query as { cluster?: string | string[]; rule?: string | string[]; severity?: Severity; source?: 'registry' | 'live' };
+        if (query.source === 'live') return liveFindings(reply, live, { clusters: list(query.cluster), rules: list(query.rule), ...(query.severity ? { severity: query.severity } : {}) });
         const { registry } = held();
         const { result } = await runCheck({ file: options.file, cwd: options.cwd, registry, ...(options.repo !== undefined ? { repo: options.repo } : {}), filters: { clusters: list(query.cluster), only: list(query.rule) } });
         const findings = query.severity ? result.findings.filter((f) => f.severity === query.severity) : result.findings;
@@ -278,6 +284,20 @@ interface AuthedRequest extends FastifyRequest {
 
 function send(reply: FastifyReply, answer: { status: number; body: string }) {
   return reply.code(answer.status).type('application/json').send(answer.body);
+}
+
+/** `GET /v1/findings?source=live`: the findings of the last scheduled live check, filtered as the registry's are. */
+function liveFindings(reply: FastifyReply, live: LiveSchedule | undefined, filters: { clusters: string[]; rules: string[]; severity?: Severity }) {
+  if (!live) return sendProblem(reply, problem(404, 'this server reads no live clusters; start it with `portolan serve --live-interval 60s`'));
+  const last = live.last();
+  if (last.state === 'pending') return sendProblem(reply.header('retry-after', '5'), problem(503, 'the first live check has not finished yet'));
+  if (last.state === 'failed') return sendProblem(reply, problem(503, `the last live check (${last.at.toISOString()}) could not run: ${last.message}`));
+  const wanted = (finding: Finding) =>
+    (filters.clusters.length === 0 || finding.cluster === undefined || filters.clusters.includes(finding.cluster)) &&
+    (filters.rules.length === 0 || filters.rules.includes(finding.ruleId)) &&
+    (filters.severity === undefined || finding.severity === filters.severity);
+  const findings = last.result.findings.filter(wanted);
+  return reply.header('last-modified', last.at.toUTCString()).type('application/json').send(findingsJson({ ...last.result, findings }, { color: false }));
 }
 
 function sendProblem(reply: FastifyReply, body: Problem) {

@@ -3,6 +3,7 @@ import type { CheckResult } from '../core/types.ts';
 import { checkRegistry } from '../engine/check.ts';
 import { rangeUsage } from '../engine/queries.ts';
 import type { HeldRegistry, RegistryCache } from '../engine/registry-cache.ts';
+import type { LiveSchedule } from './live-schedule.ts';
 
 /** The server's Prometheus metrics, each computed from the registry held in memory when scraped. */
 export interface ServerMetrics {
@@ -14,8 +15,9 @@ export interface ServerMetrics {
 }
 
 /** The metrics of one server over one registry. */
-export function serverMetrics(cache: RegistryCache): ServerMetrics {
+export function serverMetrics(cache: RegistryCache, live?: LiveSchedule): ServerMetrics {
   const registry = new MetricsRegistry();
+  if (live) liveMetrics(registry, live);
   let checked: { etag: string; result: CheckResult } | undefined;
   const current = (): HeldRegistry | undefined => {
     try {
@@ -85,4 +87,51 @@ export function serverMetrics(cache: RegistryCache): ServerMetrics {
     changed: (action) => changes.inc({ action }),
     observe: (route, method, status, seconds) => durations.observe({ route, method, status: String(status) }, seconds),
   };
+}
+
+/** The drift of the last scheduled live check, per cluster (`serve --live-interval`). */
+function liveMetrics(registry: MetricsRegistry, live: LiveSchedule): void {
+  const drift = () => {
+    const last = live.last();
+    return last.state === 'done' ? last.result.drift.clusters : [];
+  };
+  new Gauge({
+    name: 'portolan_live_cluster_up',
+    help: 'Whether the last live check could read the cluster (1) or not (0; cluster-unreachable says why)',
+    labelNames: ['cluster'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const cluster of drift()) this.set({ cluster: cluster.cluster }, cluster.up ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'portolan_live_findings',
+    help: 'What the last live check found in each cluster, by rule',
+    labelNames: ['cluster', 'rule'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const cluster of drift()) for (const [rule, count] of Object.entries(cluster.findings)) this.set({ cluster: cluster.cluster, rule }, count);
+    },
+  });
+  new Gauge({
+    name: 'portolan_live_automatic_nodeports',
+    help: 'Node ports that Kubernetes chose itself in each cluster, in the last live check',
+    labelNames: ['cluster'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const cluster of drift()) this.set({ cluster: cluster.cluster }, cluster.automaticNodePorts);
+    },
+  });
+  new Gauge({
+    name: 'portolan_live_check_timestamp_seconds',
+    help: 'When the last live check ended (Unix time), whether it ran or failed',
+    registers: [registry],
+    collect() {
+      const last = live.last();
+      this.set(last.state === 'pending' ? 0 : last.at.getTime() / 1000);
+    },
+  });
 }

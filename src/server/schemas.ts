@@ -68,7 +68,9 @@ export const PortParams = Type.Object({ port: Port });
 const ClusterList = Type.Optional(Type.Union([Name, Type.Array(Name, { maxItems: 64 })]));
 /** `GET /v1/findings` filters. */
 export const FindingsQuery = Type.Object(
-  { cluster: ClusterList, rule: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 64 })])), severity: Type.Optional(Type.Union([Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')])) },
+  { cluster: ClusterList, rule: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 64 })])), severity: Type.Optional(Type.Union([Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')])),
+    source: Type.Optional(Type.Union([Type.Literal('registry'), Type.Literal('live')], { description: 'live: the last scheduled live check (serve --live-interval)' })),
+  },
   { additionalProperties: false },
 );
 /** `GET /v1/ports` filters. */

@@ -26,30 +26,22 @@ export function serverMetrics(cache: RegistryCache, live?: LiveSchedule): Server
       return undefined;
     }
   };
-  new Gauge({
-    name: 'portolan_range_ports_used',
-    help: 'Ports of a range that nobody else may be given in a cluster: held or reserved',
-    labelNames: ['range', 'cluster'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      const held = current();
-      if (!held) return;
-      for (const usage of rangeUsage(held.registry)) for (const cluster of usage.clusters) this.set({ range: usage.range.name, cluster: cluster.cluster }, cluster.used);
-    },
-  });
-  new Gauge({
-    name: 'portolan_range_ports_size',
-    help: 'Ports in a range',
-    labelNames: ['range', 'cluster'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      const held = current();
-      if (!held) return;
-      for (const usage of rangeUsage(held.registry)) for (const cluster of usage.clusters) this.set({ range: usage.range.name, cluster: cluster.cluster }, usage.size);
-    },
-  });
+  // How full each range is, per cluster: the ports nobody else may be given, and the range's size.
+  const rangeGauge = (name: string, help: string, value: (usage: ReturnType<typeof rangeUsage>[number], used: number) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['range', 'cluster'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const held = current();
+        if (!held) return;
+        for (const usage of rangeUsage(held.registry)) for (const cluster of usage.clusters) this.set({ range: usage.range.name, cluster: cluster.cluster }, value(usage, cluster.used));
+      },
+    });
+  rangeGauge('portolan_range_ports_used', 'Ports of a range that nobody else may be given in a cluster: held or reserved', (_usage, used) => used);
+  rangeGauge('portolan_range_ports_size', 'Ports in a range', (usage) => usage.size);
   new Gauge({
     name: 'portolan_findings',
     help: 'What check finds in the registry, by rule, severity and cluster (none: about no one cluster)',

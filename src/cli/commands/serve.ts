@@ -5,6 +5,7 @@ import { escapeControls } from '../../core/escape.ts';
 import { displayPath } from '../../engine/registry.ts';
 import type { CommandContext } from '../context.ts';
 import { registryPathArgument } from '../options.ts';
+import { untilStopped } from '../signals.ts';
 import { tokensFileOf } from './token.ts';
 
 interface ServeFlags {
@@ -61,15 +62,7 @@ export function registerServe(program: Command, context: CommandContext): void {
       const address = await app.listen({ host, port });
       context.io.stderr(escapeControls(`portolan: serving ${displayPath(file, context.io.cwd)} on ${address}${tokensFile ? `, tokens from ${displayPath(tokensFile, context.io.cwd)}` : ', taking no writes (no tokens file)'}\n`));
       // SIGTERM: stop taking requests, let the ones in flight (writes too) finish, then exit.
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          void app.close().then(done);
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      await untilStopped(() => app.close());
       context.io.stderr('portolan: stopped\n');
     });
 }

@@ -12,6 +12,7 @@ import { startWebhook, type WebhookEvent } from '../../server/webhook.ts';
 import { version } from '../../version.ts';
 import { collect, type CommandContext } from '../context.ts';
 import { REGISTRY_PATH_DESCRIPTION } from '../options.ts';
+import { untilStopped } from '../signals.ts';
 import { escapeControls } from '../../core/escape.ts';
 import { writeFileAtomic } from '../../engine/registry.ts';
 import { makeFolder, modeOption, namespaceName } from './policy.ts';
@@ -95,15 +96,7 @@ export function registerWebhook(program: Command, context: CommandContext): void
         throw error;
       }
       io.stderr(`portolan webhook ${version}: serving ${running.url} (${options.mode} mode); /validate /mutate /healthz /readyz\n`);
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          void running.close().then(done);
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      await untilStopped(() => running.close());
     });
 
   webhook

@@ -4,7 +4,7 @@ import { list, locateIn, mapping, text, type KubeObject } from './objects.ts';
 export { readManifest, type KubeObject, type ManifestFile } from './objects.ts';
 
 /** Kinds whose pod template may hold `hostPort`, and where that template sits. */
-const POD_SPEC_PATHS: Record<string, readonly string[]> = {
+export const POD_SPEC_PATHS: Record<string, readonly string[]> = {
   Pod: ['spec'],
   Deployment: ['spec', 'template', 'spec'],
   StatefulSet: ['spec', 'template', 'spec'],

@@ -1,7 +1,7 @@
 import { InputError } from '../../core/errors.ts';
 import type { ClusterRead } from '../../core/types.ts';
 import { YamlSource } from '../../yaml/yaml-source.ts';
-import { readManifest, type KubeObject } from '../k8s-manifests/index.ts';
+import { POD_SPEC_PATHS, readManifest, type KubeObject } from '../k8s-manifests/index.ts';
 import { mapping, text } from '../k8s-manifests/objects.ts';
 
 /** An object as a live cluster returns it, trimmed to what holds ports: plain JSON. */
@@ -24,17 +24,6 @@ export interface Snapshot {
   header?: SnapshotHeader;
   objects: KubeObject[];
 }
-
-/** Where each kind keeps its pod spec. */
-const POD_SPEC_PATHS: Record<string, readonly string[]> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
 
 /** Annotations kept: the Helm release that manages an object. */
 const KEPT_ANNOTATIONS = ['meta.helm.sh/release-name', 'meta.helm.sh/release-namespace'];

@@ -78,8 +78,8 @@ export function checkFailure(files: readonly string[], errors: readonly InputErr
   };
 }
 
-/** Keeps the findings `--cluster` and `--quiet` ask for. */
-function findingFilter(options: CheckOptions): (finding: Finding) => boolean {
+/** Keeps the findings `--cluster` and `--quiet` ask for: a finding about several clusters stays when one of them is asked for. */
+export function findingFilter(options: Pick<CheckOptions, 'clusters' | 'quiet'>): (finding: Finding) => boolean {
   const clusters = new Set(options.clusters ?? []);
   return (finding) => {
     if (options.quiet && finding.severity !== 'error') return false;

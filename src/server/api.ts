@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.ts';
 import { parseSpan, PORT_MAX, PORT_MIN } from '../core/span.ts';
 import type { Finding, Severity } from '../core/types.ts';
 import { runCheck } from '../engine/check-run.ts';
+import { findingFilter } from '../engine/check.ts';
 import { runDocs } from '../engine/docs.ts';
 import { findFree, listAllocations, rangeUsage, whoHolds } from '../engine/queries.ts';
 import { changeAndPush, pushTarget } from '../engine/push.ts';
@@ -292,10 +293,9 @@ function liveFindings(reply: FastifyReply, live: LiveSchedule | undefined, filte
   const last = live.last();
   if (last.state === 'pending') return sendProblem(reply.header('retry-after', '5'), problem(503, 'the first live check has not finished yet'));
   if (last.state === 'failed') return sendProblem(reply, problem(503, `the last live check (${last.at.toISOString()}) could not run: ${last.message}`));
+  const aboutClusters = findingFilter({ clusters: filters.clusters });
   const wanted = (finding: Finding) =>
-    (filters.clusters.length === 0 || finding.cluster === undefined || filters.clusters.includes(finding.cluster)) &&
-    (filters.rules.length === 0 || filters.rules.includes(finding.ruleId)) &&
-    (filters.severity === undefined || finding.severity === filters.severity);
+    aboutClusters(finding) && (filters.rules.length === 0 || filters.rules.includes(finding.ruleId)) && (filters.severity === undefined || finding.severity === filters.severity);
   const findings = last.result.findings.filter(wanted);
   return reply.header('last-modified', last.at.toUTCString()).type('application/json').send(findingsJson({ ...last.result, findings }, { color: false }));
 }

@@ -62,6 +62,8 @@ describe('serve --live-interval', () => {
     );
     const filtered = (await (await server.call('GET', '/v1/findings?source=live&rule=auto-assigned-nodeport')).json()) as typeof body;
     assert.deepEqual([...new Set(filtered.findings.map((f) => f.ruleId))], ['auto-assigned-nodeport']);
+    const studio = (await (await server.call('GET', '/v1/findings?source=live&cluster=studio&severity=error')).json()) as typeof body;
+    assert.deepEqual(studio.findings.map((f) => [f.ruleId, f.cluster]), [['unregistered-port', 'studio']]);
     const metrics = await (await server.call('GET', '/metrics')).text();
     assert.match(metrics, /^portolan_live_cluster_up\{cluster="studio"\} 1$/m);
     assert.match(metrics, /^portolan_live_findings\{cluster="studio",rule="unregistered-port"\} 1$/m);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../registry/read-file.ts';
 import { resolve } from 'node:path';
 import { InputError, UsageError } from '../core/errors.ts';
 import { suggestion } from '../core/suggest.ts';
@@ -168,12 +168,8 @@ function readSnapshots(options: LiveOptions, entries: readonly string[]): LiveOb
     const named = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=(.+)$/.exec(entry);
     const file = named ? named[3]! : entry;
     const path = resolve(cwd, file);
-    let content: string;
-    try {
-      content = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new InputError(`${file}: cannot read this snapshot (${(error as NodeJS.ErrnoException).code ?? 'error'})`, undefined, 'give a file written by `portolan snapshot` or `kubectl get svc,pods -A -o json`', { cause: error });
-    }
+    // Only a regular file, and no larger than a registry may be: not a FIFO, not /dev/zero.
+    const content = readTextFile(path, file);
     const snapshot = readSnapshot(displayPath(path, cwd), content);
     const fallback = options.clusters?.length === 1 ? options.clusters[0] : known.length === 1 ? known[0] : undefined;
     const cluster = named?.[1] ?? snapshot.header?.cluster ?? fallback;

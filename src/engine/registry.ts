@@ -9,6 +9,7 @@ import { DEFAULT_EXCLUDES, scanRepo, type ScanOptions } from '../sources/gitops-
 
 export { displayPath, REGISTRY_FILE } from '../registry/load.ts';
 export { registryJsonSchema } from '../registry/schema.ts';
+export { readTextFile } from '../registry/read-file.ts';
 export { DEFAULT_EXCLUDES } from '../sources/gitops-repo/index.ts';
 export type { ScanOptions } from '../sources/gitops-repo/index.ts';
 

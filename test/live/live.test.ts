@@ -328,6 +328,9 @@ describe('check --live, snapshot, check --live-snapshot and scan --live', () => 
     assert.equal(notList.code, 2);
     assert.match(notList.stderr, /^portolan: deployment\.yaml:1:1: deployment\.yaml: not a snapshot \(found kind Deployment, expected a List with items\)/);
     writeFileSync(join(dir, 'broken.json'), '{"apiVersion": "v1", "kind": "List", "items": [\n  {"kind": "Service",\n');
+    const device = await runCli(['check', '--live-snapshot', '/dev/zero'], dir);
+    assert.equal(device.code, 2);
+    assert.match(device.stderr, /^portolan: \/dev\/zero is a device; only regular files are read$/m);
     const broken = await runCli(['check', '--live-snapshot', 'broken.json'], dir);
     assert.equal(broken.code, 2);
     assert.match(broken.stderr, /^portolan: broken\.json:\d+:\d+: /);

@@ -211,7 +211,7 @@ describe('portolan webhook certs', () => {
     assert.match(none.stderr, /--cert FILE --key FILE/);
     const missing = await runCli(['webhook', fixture('policy'), '--cluster', 'forge', '--cert', 'no-such.crt', '--key', 'no-such.key']);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /no-such\.crt: cannot read: ENOENT/);
+    assert.match(missing.stderr, /no-such\.crt: no such file or folder/);
     const dir = tempFolder({ 'tls.crt': 'not a certificate\n', 'tls.key': 'not a key\n' });
     const broken = await runCli(['webhook', fixture('policy'), '--cluster', 'forge', '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--port', '0']);
     assert.equal(broken.code, 2, broken.stderr);

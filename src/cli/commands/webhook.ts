@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.ts';
@@ -14,7 +14,7 @@ import { collect, type CommandContext } from '../context.ts';
 import { REGISTRY_PATH_DESCRIPTION } from '../options.ts';
 import { untilStopped } from '../signals.ts';
 import { escapeControls } from '../../core/escape.ts';
-import { writeFileAtomic } from '../../engine/registry.ts';
+import { readTextFile, writeFileAtomic } from '../../engine/registry.ts';
 import { makeFolder, modeOption, namespaceName } from './policy.ts';
 
 interface ServeOptions {
@@ -118,7 +118,7 @@ export function registerWebhook(program: Command, context: CommandContext): void
       namespaceName(options.namespace);
       const replicas = wholeNumber(options.replicas, '--replicas', 1, 100);
       const registry = context.registry(path);
-      const registryText = readFileSync(context.registryFile(path), 'utf8');
+      const registryText = readTextFile(context.registryFile(path), registry.file);
       const caBundle = options.caBundle !== undefined ? readable(resolve(io.cwd, options.caBundle), options.caBundle) : undefined;
       if (caBundle !== undefined && !caBundle.includes('-----BEGIN CERTIFICATE-----')) {
         throw new InputError(`${options.caBundle}: not a PEM certificate`, undefined, 'give the tls.crt that `portolan webhook certs` wrote');
@@ -171,11 +171,7 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
   return Number(text);
 }
 
+/** A PEM file given on the command line: a regular file of at most 1 MiB, read with the one file-error wording. */
 function readable(file: string, shown: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new InputError(`${shown}: cannot read: ${code}`, undefined, 'give a PEM file', { cause: error });
-  }
+  return readTextFile(file, shown, 1048576);
 }

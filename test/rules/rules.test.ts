@@ -16,6 +16,8 @@ interface Expected {
   data?: Record<string, string | number>;
   cluster?: string;
   port?: number;
+  /** The file of the finding's first location, as the scan shows it. */
+  file?: string;
   line?: number;
 }
 
@@ -41,7 +43,7 @@ for (const id of ruleIds) {
         const live = snapshots || kubeconfig ? await readLive({ registry, cwd: dir, env: {}, timeoutMs: 5000, ...(snapshots ? { snapshots } : {}), ...(kubeconfig ? { kubeconfig } : {}) }) : undefined;
         const found = checkRegistry(registry, { rules: { [id]: rules[id]! }, ...(observed ? { observed } : {}), ...(live ? { live } : {}) }).findings;
         const expected: Expected[] = name.startsWith('clean-') ? [] : JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
-        const shown = found.map((f) => `${f.locations[0]?.line}: ${f.messageId}: ${f.message}`).join('\n');
+        const shown = found.map((f) => `${f.locations[0]?.file}:${f.locations[0]?.line}: ${f.messageId}: ${f.message}`).join('\n');
         assert.equal(found.length, expected.length, `expected ${expected.length} finding(s), got:\n${shown}`);
         const unmatched = [...found];
         for (const want of expected) {
@@ -50,6 +52,7 @@ for (const id of ruleIds) {
               got.messageId === want.messageId &&
               (want.cluster === undefined || got.cluster === want.cluster) &&
               (want.port === undefined || got.port === want.port) &&
+              (want.file === undefined || got.locations[0]?.file === want.file) &&
               (want.line === undefined || got.locations[0]?.line === want.line) &&
               Object.entries(want.data ?? {}).every(([key, value]) => got.data[key] === value),
           );

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { YamlPath } from '../../yaml/yaml-source.ts';
-import { parameterLayer, type ValuesLayer } from '../helm-release/index.ts';
+import { fileLayer, parameterLayer, type ValuesLayer } from '../helm-release/index.ts';
 import { list, locateIn, text, type KubeObject } from '../k8s-manifests/objects.ts';
 import type { ArgoApplication } from './argo.ts';
 import { parseEmbedded } from './embedded.ts';
@@ -25,7 +25,7 @@ export function argoFound(reader: RepoReader, application: ArgoApplication): Fou
     for (const valuesFile of list(helm.valueFiles)) {
       const file = typeof valuesFile === 'string' && path !== undefined ? posix.normalize(posix.join(path, valuesFile)) : undefined;
       const values = file !== undefined ? reader.yamlFile(file) : undefined;
-      if (values) layers.push({ values: values.value, locate: (p) => values.locate(p) });
+      if (values) layers.push(fileLayer(values));
     }
     const inline = text(helm.values);
     if (inline !== undefined) {

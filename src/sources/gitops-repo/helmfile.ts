@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import type { Registry } from '../../core/types.ts';
-import { parameterLayer, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
+import { fileLayer, parameterLayer, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
 import { list, mapping, readDocuments, text } from '../k8s-manifests/objects.ts';
 import type { RepoReader } from './reader.ts';
 
@@ -52,7 +52,7 @@ export function helmfileReleases(reader: RepoReader, file: string): HelmfileRele
         const path = text(values);
         if (path !== undefined) {
           const valuesFile = reader.yamlFile(posix.normalize(posix.join(folder, path)));
-          if (valuesFile) layers.push({ values: valuesFile.value, locate: (p) => valuesFile.locate(p) });
+          if (valuesFile) layers.push(fileLayer(valuesFile));
         } else if (mapping(values)) layers.push({ values, locate: (p) => source.locate(['releases', r, 'values', v, ...p]) });
       });
       const set = list(release.set);

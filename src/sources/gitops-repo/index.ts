@@ -7,7 +7,7 @@ import { containedPath, repositoryRoot } from '../../registry/contain.ts';
 import { displayPath } from '../../registry/load.ts';
 import { readTextFile } from '../../registry/read-file.ts';
 import { YamlSource } from '../../yaml/yaml-source.ts';
-import { releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
+import { fileLayer, releaseClaims, type HelmRelease, type ValuesLayer } from '../helm-release/index.ts';
 import { hostPortClaims, isService, readManifest, serviceClaims, serviceOf, type ManifestFile } from '../k8s-manifests/index.ts';
 import { isKindConfig, kindClusterName, kindConfigClaims } from '../kind-config/index.ts';
 import { meshHook, type MeshHook } from './mesh.ts';
@@ -193,6 +193,12 @@ class RepoScan implements RepoReader {
     const claims: PortClaim[] = [];
     const services: ObservedService[] = [];
     const deployedNames = new Map<string, Set<string>>();
+    // Addresses in the values files a cluster's releases use (chart defaults, valueFiles, helmfile and valuesFrom files).
+    for (const found of byCluster.values()) {
+      for (const release of found.releases) {
+        for (const layer of this.releaseLayers(release, found.generatedConfigMaps)) this.mesh.values(layer, release.object, found);
+      }
+    }
     const mesh = this.mesh.gather(byCluster);
     for (const [cluster, found] of byCluster) {
       const names = new Set<string>();
@@ -345,20 +351,25 @@ class RepoScan implements RepoReader {
     return claims;
   }
 
-  /** A release's ports, over chart defaults, then `valuesFrom` ConfigMaps the cluster generates, then its own values; and its chart's literal ports. */
-  private releaseClaims(release: HelmRelease, configMaps: Found['generatedConfigMaps'] = new Map()): PortClaim[] {
+  /** A release's values: chart defaults, then `valuesFrom` ConfigMaps the cluster generates, then its own values. */
+  private releaseLayers(release: HelmRelease, configMaps: Found['generatedConfigMaps']): ValuesLayer[] {
     const layers: ValuesLayer[] = [];
     if (release.chartPath !== undefined) {
       const defaults = this.yamlFile(`${release.chartPath}/values.yaml`);
-      if (defaults) layers.push({ values: defaults.value, locate: (path) => defaults.locate(path) });
+      if (defaults) layers.push(fileLayer(defaults));
     }
     for (const { name, key } of release.valuesFrom ?? []) {
       const file = configMaps.get(name)?.get(key);
       const values = file !== undefined ? this.yamlFile(file) : undefined;
-      if (values) layers.push({ values: values.value, locate: (path) => values.locate(path) });
+      if (values) layers.push(fileLayer(values));
     }
+    return [...layers, ...release.layers];
+  }
+
+  /** A release's ports, over all its values layers; and its chart's literal ports. */
+  private releaseClaims(release: HelmRelease, configMaps: Found['generatedConfigMaps'] = new Map()): PortClaim[] {
     const skipped: SkippedValue[] = [];
-    const claims = releaseClaims({ ...release, layers: [...layers, ...release.layers] }, skipped);
+    const claims = releaseClaims({ ...release, layers: this.releaseLayers(release, configMaps) }, skipped);
     for (const skip of skipped) this.skip(skip);
     return [...claims, ...chartTemplateClaims(this, release)];
   }

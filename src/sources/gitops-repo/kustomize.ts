@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { YamlSource, YamlPath } from '../../yaml/yaml-source.ts';
-import type { ValuesLayer } from '../helm-release/index.ts';
+import { fileLayer, type ValuesLayer } from '../helm-release/index.ts';
 import { list, mapping, text } from '../k8s-manifests/objects.ts';
 import { parseEmbedded } from './embedded.ts';
 import { merge, setNamespace, type Found } from './found.ts';
@@ -48,7 +48,7 @@ export function collectKustomization(reader: RepoReader, root: string, folder: s
     const layers: ValuesLayer[] = [];
     const valuesFile = text(chart.valuesFile);
     const values = valuesFile !== undefined ? reader.yamlFile(posix.normalize(posix.join(folder, valuesFile))) : undefined;
-    if (values) layers.push({ values: values.value, locate: (p) => values.locate(p) });
+    if (values) layers.push(fileLayer(values));
     if (chart.valuesInline !== undefined) layers.push({ values: chart.valuesInline, locate: (p) => source.locate(['helmCharts', i, 'valuesInline', ...p]) });
     const namespace = text(chart.namespace);
     const chartName = text(chart.name);

@@ -1,7 +1,8 @@
 import { addressTarget, hostPatternOf } from '../../core/mesh.ts';
-import type { ObservedAddress, ObservedLink, ObservedService, Registry } from '../../core/types.ts';
+import type { ObjectRef, ObservedAddress, ObservedLink, ObservedService, Registry } from '../../core/types.ts';
+import type { ValuesLayer } from '../helm-release/index.ts';
 import type { KubeObject } from '../k8s-manifests/objects.ts';
-import { isLink, linkOf, mayHoldMesh, meshExportOf, meshMarkers, objectAddresses } from '../mesh/index.ts';
+import { isLink, linkOf, mayHoldMesh, meshExportOf, meshMarkers, objectAddresses, valuesAddresses } from '../mesh/index.ts';
 import type { Found } from './found.ts';
 
 /** The repository scan's hook into the mesh source: which files to parse, and what each object adds. */
@@ -10,6 +11,8 @@ export interface MeshHook {
   mayMatter(bytes: Buffer): boolean;
   /** Adds an object's Link and addresses to what its cluster deploys. */
   read(object: KubeObject, found: Found): void;
+  /** Adds the addresses of a release's values file (a layer written in a manifest is read with the manifest). */
+  values(layer: ValuesLayer, release: ObjectRef, found: Found): void;
   /** The Service with its export label. */
   service(object: KubeObject, service: ObservedService): ObservedService;
   /** The Links and addresses per cluster, or undefined when there are none. */
@@ -38,6 +41,9 @@ export function meshHook(registry: Registry | undefined): MeshHook {
         return;
       }
       if (meshed) found.addresses.push(...objectAddresses(object, wanted));
+    },
+    values(layer, release, found) {
+      if (meshed && layer.source) found.addresses.push(...valuesAddresses(layer.values, layer.source, release, wanted));
     },
     service(object, service) {
       const label = meshExportOf(object);

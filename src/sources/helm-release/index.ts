@@ -1,5 +1,5 @@
 import type { Location, ObjectRef, PortClaim, SkippedValue } from '../../core/types.ts';
-import type { YamlPath } from '../../yaml/yaml-source.ts';
+import type { YamlPath, YamlSource } from '../../yaml/yaml-source.ts';
 import { numeric } from '../k8s-manifests/index.ts';
 import { knownChart } from './known-charts.ts';
 
@@ -7,6 +7,13 @@ import { knownChart } from './known-charts.ts';
 export interface ValuesLayer {
   values: unknown;
   locate(path: YamlPath): Location;
+  /** The values file the layer was read from; a layer written inside a manifest has none (the manifest's own scan sees it). */
+  source?: YamlSource;
+}
+
+/** A values file as a layer. */
+export function fileLayer(source: YamlSource): ValuesLayer {
+  return { values: source.value, locate: (path) => source.locate(path), source };
 }
 
 /** A Helm release as found in the repository: a Flux HelmRelease or an Argo CD Application. */

@@ -1,4 +1,5 @@
-import type { Location, ObservedAddress, ObservedLink } from '../../core/types.ts';
+import type { Location, ObjectRef, ObservedAddress, ObservedLink } from '../../core/types.ts';
+import type { YamlPath, YamlSource } from '../../yaml/yaml-source.ts';
 import { locateIn, mapping, text, type KubeObject } from '../k8s-manifests/objects.ts';
 
 /** The label that exports a Service to the clusters linked to its own (Linkerd multicluster). */
@@ -35,20 +36,37 @@ const BARE_ADDRESS = /(?<![\w.\-/@:])([a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-
  * metadata and status. Each points at its own line and column where the text shows it.
  */
 export function objectAddresses(object: KubeObject, wanted: (host: string) => boolean): Omit<ObservedAddress, 'cluster'>[] {
-  const found: Omit<ObservedAddress, 'cluster'>[] = [];
   const ref = { kind: object.kind, ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name };
+  return addressesUnder(object.body, ref, wanted, object.source, (path) => locateIn(object, path), (key, path) => path.length > 0 || (key !== 'metadata' && key !== 'status'));
+}
+
+/** The addresses in a Helm values file that `release` uses, each at its place in that file. */
+export function valuesAddresses(values: unknown, source: YamlSource, release: ObjectRef, wanted: (host: string) => boolean): Omit<ObservedAddress, 'cluster'>[] {
+  return addressesUnder(values, release, wanted, source, (path) => source.locate(path), () => true);
+}
+
+/** Every address under `value` whose host `wanted` accepts, as used by `ref`. */
+function addressesUnder(
+  value: unknown,
+  ref: ObjectRef,
+  wanted: (host: string) => boolean,
+  source: YamlSource,
+  locate: (path: YamlPath) => Location,
+  enter: (key: string, path: readonly (string | number)[]) => boolean,
+): Omit<ObservedAddress, 'cluster'>[] {
+  const found: Omit<ObservedAddress, 'cluster'>[] = [];
   const visit = (value: unknown, path: (string | number)[]) => {
     if (typeof value === 'string') {
       for (const { text: written, host, port, index } of addressesIn(value)) {
         if (!wanted(host)) continue;
-        found.push({ text: written, host, ...(port !== undefined ? { port } : {}), object: ref, at: placeOf(object, path, value, index, written) });
+        found.push({ text: written, host, ...(port !== undefined ? { port } : {}), object: ref, at: placeOf(source, locate(path), value, index, written) });
       }
     } else if (Array.isArray(value)) value.forEach((entry, i) => visit(entry, [...path, i]));
     else if (value !== null && typeof value === 'object') {
-      for (const [key, entry] of Object.entries(value)) if (path.length > 0 || (key !== 'metadata' && key !== 'status')) visit(entry, [...path, key]);
+      for (const [key, entry] of Object.entries(value)) if (enter(key, path)) visit(entry, [...path, key]);
     }
   };
-  visit(object.body, []);
+  visit(value, []);
   return found;
 }
 
@@ -77,10 +95,8 @@ export function meshMarkers(clusters: readonly string[], patterns: readonly stri
   return [...new Set(['multicluster.linkerd.io', EXPORT_LABEL, ...clusters.map((c) => `-${c}`), ...fixed])].map((marker) => Buffer.from(marker));
 }
 
-/** Where the address sits: on its own line inside a block scalar, or after the value's start on one line. */
-function placeOf(object: KubeObject, path: (string | number)[], value: string, index: number, written: string): Location {
-  const start = locateIn(object, path);
-  const source = object.source;
+/** Where the address sits: on its own line inside a block scalar, or after the value's start (`start`) on one line. */
+function placeOf(source: YamlSource, start: Location, value: string, index: number, written: string): Location {
   const lines = source.text.split('\n');
   let offset = 0;
   for (let i = 0; i < start.line - 1 && i < lines.length; i++) offset += lines[i]!.length + 1;

@@ -108,6 +108,29 @@ export function meshPorts(service: Service, cluster: string): MeshPort[] {
   });
 }
 
+/** Linkerd's multicluster gateway ports inside the cluster: the gateway itself, and its probe. */
+export const GATEWAY_SERVICE_PORTS = { gateway: 4143, probe: 4191 } as const;
+
+/**
+ * The port a Link must use to reach the registry's multicluster gateway (`mesh.gateway`) in
+ * `cluster`, for its traffic or its probe: the node port, or for a LoadBalancer gateway the
+ * Service port. The gateway's port is found by its Service port (4143, 4191) or its name
+ * (`mc-gateway`, `mc-probe`); undefined when the registry plans no such gateway there.
+ */
+export function gatewayPortOf(registry: Registry, cluster: string, role: keyof typeof GATEWAY_SERVICE_PORTS): { port: number; service: Service; name?: string } | undefined {
+  const service = registry.mesh?.gateway !== undefined ? registry.services.find((s) => s.name === registry.mesh!.gateway) : undefined;
+  if (!service || !service.clusters.includes(cluster)) return undefined;
+  const byPort = service.ports.find((p) => p.servicePort === GATEWAY_SERVICE_PORTS[role]);
+  const byName = service.ports.filter((p) => p.name !== undefined && new RegExp(role, 'i').test(p.name));
+  const probes = service.ports.filter((p) => p.servicePort === GATEWAY_SERVICE_PORTS.probe || (p.name !== undefined && /probe/i.test(p.name)));
+  const alone = role === 'gateway' && service.ports.length - probes.length === 1 ? service.ports.find((p) => !probes.includes(p)) : undefined;
+  const entry = byPort ?? (byName.length === 1 ? byName[0] : undefined) ?? alone;
+  if (!entry) return undefined;
+  const nodePort = entry.overrides.find((o) => o.cluster === cluster)?.port ?? entry.port;
+  const port = service.exposure === 'LoadBalancer' ? (entry.servicePort ?? nodePort) : nodePort;
+  return { port, service, ...(entry.name !== undefined ? { name: entry.name } : {}) };
+}
+
 /** Whether `from` is linked to `to`: by the registry's `mesh.links`, or by a Link the repository deploys in `from`. */
 export function isLinked(registry: Registry, from: string, to: string, observed?: RepoObservation): boolean {
   return (registry.mesh?.links ?? []).some((l) => l.from === from && l.to === to) || (observed?.mesh?.links ?? []).some((l) => l.cluster === from && l.target === to);

@@ -305,6 +305,10 @@ export interface ObservedLink {
   cluster: string;
   target: string;
   at: Location;
+  /** `spec.gatewayPort`: where the source cluster sends mirrored traffic (the target gateway's node port in a homelab). */
+  gatewayPort?: { port: number; at: Location };
+  /** `spec.probeSpec.port`: where it probes the target gateway. */
+  probePort?: { port: number; at: Location };
 }
 
 /** A `HOST:PORT` or `http(s)://HOST:PORT/...` found in a deployed object (env, ConfigMap, Helm values). */

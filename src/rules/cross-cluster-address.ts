@@ -1,5 +1,5 @@
 import { defineRule } from './rule.ts';
-import { addressTarget, isExported, isLinked, meshPorts } from '../core/mesh.ts';
+import { addressTarget, gatewayPortOf, isExported, isLinked, meshPorts } from '../core/mesh.ts';
 import type { Location } from '../core/types.ts';
 
 /** One place an address is used: the clusters it is used from, and where it is written. */
@@ -29,6 +29,7 @@ export default defineRule({
       notLinked: '{{address}} is used in cluster {{from}}, which is not linked to cluster {{cluster}}, so {{service}} has no mirror there',
       nodePort: '{{address}} uses port {{port}}, the node port of {{service}} in cluster {{cluster}}; through the mesh the Service port is used: {{right}}',
       wrongPort: '{{address}} uses port {{port}}, which is no port of {{service}} in cluster {{cluster}}; its Service ports: {{right}}',
+      gatewayPort: "the Link to cluster {{target}} in cluster {{cluster}} sends its {{role}} to port {{port}}, but {{service}}, cluster {{target}}'s multicluster gateway, takes {{right}} for it",
     },
   },
   check({ registry, observed, report }) {
@@ -76,6 +77,22 @@ export default defineRule({
       const unstated = 'the one the registry does not state yet (add `servicePort` beside the node port)';
       if (held) report({ messageId: 'nodePort', data: { ...base, port: use.port, right: held.port !== undefined ? label(held) : unstated }, ...where });
       else if (known.length > 0 && known.length === ports.length) report({ messageId: 'wrongPort', data: { ...base, port: use.port, right: known.map(label).join(', ') }, ...where });
+    }
+    // A Link reaches the target's gateway at its planned node port (a homelab's NodePort gateway) or its LoadBalancer port.
+    for (const link of observed?.mesh?.links ?? []) {
+      for (const [role, written] of [['gateway', link.gatewayPort], ['probe', link.probePort]] as const) {
+        const planned = written ? gatewayPortOf(registry, link.target, role) : undefined;
+        if (!written || !planned || planned.port === written.port) continue;
+        report({
+          messageId: 'gatewayPort',
+          data: { target: link.target, cluster: link.cluster, role: role === 'gateway' ? 'traffic' : 'probe', port: written.port, service: planned.service.name, right: `${planned.name ? `${planned.name} ` : ''}${planned.port}` },
+          cluster: link.cluster,
+          clusters: [link.cluster, link.target],
+          service: planned.service.name,
+          port: written.port,
+          locations: [written.at, planned.service.at],
+        });
+      }
     }
   },
 });

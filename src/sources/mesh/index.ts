@@ -15,7 +15,21 @@ export function linkOf(object: KubeObject): Omit<ObservedLink, 'cluster'> | unde
   const spec = mapping(object.body.spec) ?? {};
   const target = text(spec.targetClusterName) ?? object.name;
   if (!target) return undefined;
-  return { target, at: locateIn(object, spec.targetClusterName !== undefined ? ['spec', 'targetClusterName'] : ['metadata', 'name']) };
+  // Linkerd writes both ports as strings ("4143"); a number is read the same.
+  const portAt = (path: string[]) => {
+    let value: unknown = spec;
+    for (const key of path) value = mapping(value)?.[key];
+    const port = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,5}$/.test(value.trim()) ? Number(value) : undefined;
+    return port !== undefined && port >= 1 && port <= 65535 ? { port, at: locateIn(object, ['spec', ...path]) } : undefined;
+  };
+  const gatewayPort = portAt(['gatewayPort']);
+  const probePort = portAt(['probeSpec', 'port']);
+  return {
+    target,
+    at: locateIn(object, spec.targetClusterName !== undefined ? ['spec', 'targetClusterName'] : ['metadata', 'name']),
+    ...(gatewayPort ? { gatewayPort } : {}),
+    ...(probePort ? { probePort } : {}),
+  };
 }
 
 /** The export label of a Service, and where it is written. */

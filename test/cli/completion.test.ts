@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, tempFolder } from '../helpers.ts';
@@ -57,6 +57,32 @@ describe('portolan completion', () => {
       assert.match(run.stdout, new RegExp(`^    '${command}:`, 'm'), command);
     }
     assert.match(run.stdout, /'--format\[the output format\]:value:\(json markdown sarif text\)'/);
+  });
+
+  it('zsh completes at its own line editor, as a user pressing Tab sees it', async () => {
+    const file = await script('zsh');
+    const out = join(tempFolder(), 'buffers');
+    // A zsh under a pseudo-terminal (zpty) gets each line typed with a Tab, then Ctrl-X, bound to a
+    // widget that appends the edited line to a file; the driver waits for that line, and Ctrl-U empties it for the next.
+    const lines = ['portolan ch', 'portolan check --max', 'portolan check --format sa', 'portolan ports -f js', 'portolan allocate x --protocol SC', 'portolan compl'];
+    const driver = [
+      'zmodload zsh/zpty',
+      'zpty -b z zsh -f -i',
+      `zpty -w z "PS1='> '; autoload -U compinit && compinit -u -D && source \${(q)1}"`,
+      `zpty -w z "dump() { print -r -- \\"\\$BUFFER|\\" >> \${(q)2}; }; zle -N dump; bindkey '^X' dump"`,
+      'integer n=0',
+      'for line in "${@[3,-1]}"; do',
+      '  zpty -w -n z "$line"$\'\\t\\x18\'',
+      '  (( n++ ))',
+      '  integer waited=0',
+      '  while (( $(cat $2 2>/dev/null | wc -l) < n && waited < 600 )); do sleep 0.05; (( waited++ )); done',
+      '  zpty -w -n z $\'\\x15\'',
+      'done',
+      'zpty -d z',
+    ].join('\n');
+    execFileSync('zsh', ['-f', '-c', driver, 'zsh', file, out, ...lines], { encoding: 'utf8', timeout: 60_000 });
+    const buffers = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((line) => line.replace(/\|$/, ''));
+    assert.deepEqual(buffers, ['portolan check ', 'portolan check --max-warnings ', 'portolan check --format sarif ', 'portolan ports -f json ', 'portolan allocate x --protocol SCTP ', 'portolan completion ']);
   });
 
   it('refuses another shell, naming the three', async () => {

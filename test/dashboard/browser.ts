@@ -31,7 +31,7 @@ export async function serveExample(): Promise<{ dir: string; file: string; base:
   let base = '';
   for (let i = 0; i < 1200 && !base; i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    base = /serving \S+ on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.errors())?.[1] ?? '';
+    base = /the dashboard is at (http:\/\/127\.0\.0\.1:\d+)\//.exec(server.errors())?.[1] ?? '';
     if (server.child.exitCode !== null) throw new Error(`portolan serve stopped: ${server.errors()}`);
   }
   if (!base) throw new Error(`portolan serve did not say where it listens: ${server.errors()}`);
@@ -63,6 +63,8 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact: s
   await page.evaluate(readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
   const result = (await page.evaluate(() => (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }))) as {
     violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+    passes: unknown[];
   };
+  if (result.passes.length === 0) throw new Error('axe-core checked nothing in the page');
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }

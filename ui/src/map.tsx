@@ -125,7 +125,7 @@ function FoldedStrip({ letters, clusters, label, version }: { letters: string; c
 
 /** An opened range: rows of clusters, columns of ports; hover and arrow keys tell a cell, a click or Enter selects it. */
 function RangeGrid({ id, range, version, focus, findings, onDrawn }: { id: string; range: string; version: string; focus: MapFocus | null; findings: Finding[]; onDrawn: () => void }) {
-  const [from, setFrom] = useState<number | undefined>(focus?.port);
+  const [from, setFrom] = useState<number | undefined>(undefined);
   const [cells, setCells] = useState<RangeCells | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [cursor, setCursor] = useState<{ row: number; column: number } | null>(null);

@@ -63,7 +63,10 @@ export function PortMap({ summary, version, focus, findings, stale }: { summary:
   const settle = () => {
     if (pending.current.size > 0) return;
     requestAnimationFrame(() => {
-      if (section.current && pending.current.size === 0) section.current.dataset.drawn = version;
+      if (section.current && pending.current.size === 0) {
+        section.current.dataset.drawn = version;
+        performance.mark('map-drawn');
+      }
     });
   };
   useLayoutEffect(() => {
@@ -182,6 +185,7 @@ function RangeGrid({ id, range, version, focus, findings, onDrawn }: { id: strin
     }
     requestAnimationFrame(() => {
       if (wrap.current) wrap.current.dataset.drawn = version;
+      performance.mark(`range-drawn:${range}`);
       onDrawn();
     });
   }, [cells, cursor, selected]);

@@ -193,12 +193,14 @@ function RangeGrid({ id, range, version, focus, findings, onDrawn }: { id: strin
   if (error) return <p class="error" id={id} role="alert">{error}</p>;
   if (!cells) return <p id={id} class="quiet">Opening {range}…</p>;
 
+  // The cell under the pointer, and where the pointer is in the wrap (the tooltip's frame, outside the scrolling part).
   const cellAt = (event: MouseEvent) => {
     const box = canvas.current!.getBoundingClientRect();
+    const frame = wrap.current!.getBoundingClientRect();
     const column = Math.floor((event.clientX - box.left - LABEL) / (CELL + GAP));
     const row = Math.floor((event.clientY - box.top - HEADER) / (CELL + GAP));
     if (column < 0 || row < 0 || column >= cells.columns.length || row >= cells.clusters.length) return null;
-    return { row, column, x: event.clientX - box.left, y: event.clientY - box.top };
+    return { row, column, x: event.clientX - frame.left, y: event.clientY - frame.top };
   };
   const onKey = (event: KeyboardEvent) => {
     const at = cursor ?? { row: 0, column: 0 };
@@ -229,27 +231,27 @@ function RangeGrid({ id, range, version, focus, findings, onDrawn }: { id: strin
         ) : null}
       </p>
       <div ref={wrap} class="canvas-wrap" data-range={range}>
-        <canvas
-          ref={canvas}
-          class="cells"
-          tabIndex={0}
-          role="img"
-          aria-label={`${range}: ${cells.clusters.length} clusters by ${cells.columns.length} ports; focus it and use the arrow keys to read cells`}
-          onMouseMove={(event) => setHover(cellAt(event))}
-          onMouseLeave={() => setHover(null)}
-          onClick={(event) => {
-            const at = cellAt(event);
-            if (at) {
-              setCursor(at);
-              setSelected(at);
-            }
-          }}
-          onKeyDown={onKey}
-        />
+        <div class="canvas-scroll">
+          <canvas
+            ref={canvas}
+            class="cells"
+            tabIndex={0}
+            role="img"
+            aria-label={`${range}: ${cells.clusters.length} clusters by ${cells.columns.length} ports; focus it and use the arrow keys to read cells`}
+            onMouseMove={(event) => setHover(cellAt(event))}
+            onMouseLeave={() => setHover(null)}
+            onClick={(event) => {
+              const at = cellAt(event);
+              if (at) {
+                setCursor(at);
+                setSelected(at);
+              }
+            }}
+            onKeyDown={onKey}
+          />
+        </div>
         {hover ? (
-          <div class="tooltip" role="tooltip" ref={(element) => {
-              if (element) (element.style.left = `${hover.x + 14}px`), (element.style.top = `${hover.y + 14}px`);
-            }}>
+          <div class="tooltip" role="tooltip" ref={(element) => place(element, hover.x, hover.y + 14)}>
             {describe(cells, hover.row, hover.column)}
           </div>
         ) : null}
@@ -258,6 +260,19 @@ function RangeGrid({ id, range, version, focus, findings, onDrawn }: { id: strin
       {selected ? <CellPanel cells={cells} row={selected.row} column={selected.column} findings={findings} /> : null}
     </div>
   );
+}
+
+/**
+ * Puts a tooltip below the pointer at (x, y) of its frame, on the pointer's right in the frame's
+ * left half and on its left in the right half; through the CSS object model, since the page's CSP
+ * forbids style attributes in markup.
+ */
+function place(element: HTMLElement | null, x: number, y: number): void {
+  if (!element?.parentElement) return;
+  const width = element.parentElement.clientWidth;
+  element.style.top = `${y}px`;
+  if (x < width / 2) (element.style.left = `${x + 14}px`), (element.style.right = 'auto');
+  else (element.style.right = `${width - x + 14}px`), (element.style.left = 'auto');
 }
 
 /** One cell in words: cluster, port, state, holders with their file:line and their other ports. */

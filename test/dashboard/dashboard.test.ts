@@ -29,6 +29,11 @@ describe('the dashboard in a browser', { timeout: 300_000 }, () => {
     browser = await openBrowser();
     page = await browser.newPage();
     foreign = foreignRequests(page, server.base);
+    // Anything the page's CSP refuses (an inline style or script) is recorded, and must never happen.
+    await page.addInitScript(() => {
+      const seen: string[] = ((globalThis as unknown as { cspViolations: string[] }).cspViolations = []);
+      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) problems.push(`console: ${message.text()}`);
@@ -160,6 +165,7 @@ describe('the dashboard in a browser', { timeout: 300_000 }, () => {
     await page.emulateMedia({ colorScheme: 'light' });
     assert.deepEqual(foreign, []);
     assert.deepEqual(problems, []);
+    assert.deepEqual(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations), []);
   });
 
   test('allocate with a write token: the preview shows the lines, nothing is written until confirmed, then the map changes', async () => {

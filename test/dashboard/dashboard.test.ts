@@ -82,6 +82,9 @@ describe('the dashboard in a browser', { timeout: 300_000 }, () => {
     await page.keyboard.press('Enter');
     const panel = page.locator('.cell-panel[data-cell="forge:30081"]');
     assert.match(await panel.locator('h3').innerText(), /forge · 30081 · conflict/);
+    // The click opens both services in a few words.
+    assert.match(await panel.locator('.service-card[data-service="flyte-console"]').innerText(), /^Flyte Console: NodePort, active; ports 30081 in forge/);
+    assert.match(await panel.locator('.service-card[data-service="kafka"]').innerText(), /^kafka: NodePort, active; ports 30081 in forge, 30081 in studio, 30081 in pro/);
     await page.screenshot({ path: join(SCREENSHOTS, 'map-conflict.png'), fullPage: true });
     await page.screenshot({ path: join(ROOT, 'docs', 'dashboard.png') });
     await panel.locator('a:has-text("port-conflict")').click();
@@ -206,6 +209,35 @@ describe('the dashboard in a browser', { timeout: 300_000 }, () => {
     await panel.waitFor();
     assert.match(await panel.innerText(), /agent-nova/);
     assert.notEqual(await page.locator('li.range[data-range="ai-agents"] > button.fold').innerText(), heldBefore);
+  });
+
+  test('release, move and reserve preview what they would write, and write nothing until confirmed', async () => {
+    const before = readFileSync(server.file, 'utf8');
+    const preview = async (form: string, fill: () => Promise<void>) => {
+      await page.goto(`${server.base}/#/change?form=${form}`);
+      await page.waitForSelector(`.change-form[data-form="${form}"]`);
+      await fill();
+      await page.click('.change-form button[type="submit"]');
+      const outcome = page.locator('.outcome[data-dry-run="true"]');
+      await outcome.waitFor();
+      return { text: await outcome.innerText(), added: await outcome.locator('pre.diff code.added').allInnerTexts(), removed: await outcome.locator('pre.diff code.removed').allInnerTexts() };
+    };
+    const release = await preview('release', () => page.fill('.change-form input[name="service"]', 'kafka'));
+    assert.match(release.text, /^release kafka: 30081/m);
+    assert.ok(release.removed.some((l) => /^-\s+kafka:/.test(l)), release.removed.join(''));
+    const move = await preview('move', async () => {
+      await page.fill('.change-form input[name="service"]', 'kafka');
+      await page.fill('.change-form input[name="to"]', '30650');
+    });
+    assert.match(move.text, /^move kafka: 30650/m);
+    assert.ok(move.added.some((l) => /^\+\s+port: 30650/.test(l)), move.added.join(''));
+    const reserve = await preview('reserve', async () => {
+      await page.fill('.change-form input[name="ports"]', '30290-30299');
+      await page.fill('.change-form input[name="reason"]', 'future agents');
+    });
+    assert.match(reserve.text, /^reserve 30290-30299/m);
+    assert.ok(reserve.added.some((l) => l.includes('30290-30299')), reserve.added.join(''));
+    assert.equal(readFileSync(server.file, 'utf8'), before, 'previews write nothing');
   });
 
   test('a registry broken on disk shows a banner with its line instead of passing the last good map off as current, and mends', async () => {

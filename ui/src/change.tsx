@@ -1,5 +1,6 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, segment, write, type AllocateBody, type ChangeAnswer, type MapSummary, type MoveBody, type ReserveBody } from './api.ts';
+import { href } from './route.ts';
 
 type Form = 'allocate' | 'release' | 'move' | 'reserve';
 const FORMS: Form[] = ['allocate', 'release', 'move', 'reserve'];
@@ -28,6 +29,10 @@ export function ChangePage({ summary, params }: { summary: MapSummary; params: R
   const [done, setDone] = useState<ChangeAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The form follows the address (#/change?form=move), so a link or the tabs can open one.
+  useEffect(() => {
+    if (FORMS.includes(params.form as Form) && params.form !== form) (setForm(params.form as Form), setPreview(null), setDone(null), setError(null));
+  }, [params.form]);
 
   const field = (name: string, label: string, options: { required?: boolean; type?: 'text' | 'number'; hint?: string } = {}) => (
     <label>
@@ -101,7 +106,7 @@ export function ChangePage({ summary, params }: { summary: MapSummary; params: R
       )}
       <div role="tablist" aria-label="Which change" class="tabs">
         {FORMS.map((name) => (
-          <button key={name} type="button" role="tab" aria-selected={form === name} onClick={() => (setForm(name), setPreview(null), setDone(null), setError(null))}>
+          <button key={name} type="button" role="tab" aria-selected={form === name} onClick={() => (location.hash = href('change', undefined, { form: name }))}>
             {name}
           </button>
         ))}
@@ -195,10 +200,7 @@ function Outcome({ answer, title }: { answer: ChangeAnswer; title: string }) {
   return (
     <section class="outcome" aria-label={title} data-dry-run={String(answer.dryRun)}>
       <h3>{title}</h3>
-      <p>
-        {answer.action} {'service' in answer ? answer.service : ''} {ports ? `: ${ports}` : ''}
-        {'clusters' in answer && answer.clusters.length > 0 ? ` in ${answer.clusters.join(', ')}` : ''}
-      </p>
+      <p>{[answer.action, 'service' in answer ? answer.service : answer.ports].join(' ') + (ports ? `: ${ports}` : '') + ('clusters' in answer && answer.clusters.length > 0 ? ` in ${answer.clusters.join(', ')}` : '')}</p>
       <ul>
         {answer.files.map((file) => (
           <li key={file}>

@@ -6,6 +6,8 @@ import { href } from './route.ts';
 
 const SEVERITY_MARK: Record<string, string> = { error: '✖', warning: '▲', info: '●' };
 type Group = 'rule' | 'cluster' | 'range' | 'severity';
+/** How many findings a group shows until asked for all: a large registry has thousands. */
+const GROUP_SHOWN = 200;
 
 /** The range of the map a finding's port lies in: its own range when that holds the port, else any that does. */
 export function mapPlaceOf(finding: Finding, summary: MapSummary): { range: string; cluster: string; port: number } | null {
@@ -22,6 +24,7 @@ export function FindingsView({ findings, summary, params, stale }: { findings: F
   const [filters, setFilters] = useState({ cluster: params.cluster ?? '', range: params.range ?? '', rule: params.rule ?? '', severity: params.severity ?? '' });
   const [group, setGroup] = useState<Group>('rule');
   const [rule, setRule] = useState<string | null>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const focused = useRef<HTMLLIElement>(null);
   useEffect(() => {
     setFilters({ cluster: params.cluster ?? '', range: params.range ?? '', rule: params.rule ?? '', severity: params.severity ?? '' });
@@ -36,6 +39,8 @@ export function FindingsView({ findings, summary, params, stale }: { findings: F
       (filters.severity === '' || f.severity === filters.severity),
   );
   const groups = new Map<string, Finding[]>();
+  // The finding a link points at comes first in its group, so that it is shown however long the group is.
+  if (port !== undefined) shown.sort((a, b) => Number(b.port === port) - Number(a.port === port));
   for (const f of shown) {
     const key = (group === 'rule' ? f.ruleId : group === 'cluster' ? f.cluster : group === 'range' ? f.range : f.severity) ?? '(none)';
     groups.set(key, [...(groups.get(key) ?? []), f]);
@@ -82,7 +87,7 @@ export function FindingsView({ findings, summary, params, stale }: { findings: F
             {key} <span class="quiet">({list.length})</span>
           </h3>
           <ul class="findings">
-            {list.map((f, i) => {
+            {(expanded.has(key) ? list : list.slice(0, GROUP_SHOWN)).map((f, i) => {
               const place = mapPlaceOf(f, summary);
               const isFocus = port !== undefined && f.port === port && first;
               if (isFocus) first = false;
@@ -105,6 +110,11 @@ export function FindingsView({ findings, summary, params, stale }: { findings: F
               );
             })}
           </ul>
+          {list.length > GROUP_SHOWN && !expanded.has(key) ? (
+            <button type="button" onClick={() => setExpanded(new Set([...expanded, key]))}>
+              show all {list.length}
+            </button>
+          ) : null}
         </section>
       ))}
     </section>

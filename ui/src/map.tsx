@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { read, segment, type Finding, type MapSummary, type RangeCells } from './api.ts';
 import { lookOf, paintCell, paletteOf, STATES } from './cells.ts';
 import { findingsAt, href } from './route.ts';
+import { ServiceCard } from './service.tsx';
 
 /** A cell the map points at: a range's port in a cluster. */
 export interface MapFocus {
@@ -257,7 +258,7 @@ function RangeGrid({ id, range, version, focus, findings, onDrawn }: { id: strin
         ) : null}
       </div>
       <p class="sr-live" aria-live="polite">{told}</p>
-      {selected ? <CellPanel cells={cells} row={selected.row} column={selected.column} findings={findings} /> : null}
+      {selected ? <CellPanel cells={cells} row={selected.row} column={selected.column} findings={findings} version={version} /> : null}
     </div>
   );
 }
@@ -285,8 +286,8 @@ function describe(cells: RangeCells, row: number, column: number): string {
   return `${cluster} ${port}: ${look.label}${who ? ` — ${who}` : ''}`;
 }
 
-/** The selected cell: its holders (each a link to the service) and the findings about it (each a link to the finding and its lines). */
-function CellPanel({ cells, row, column, findings }: { cells: RangeCells; row: number; column: number; findings: Finding[] }) {
+/** The selected cell: its holders, each service opened in a few words with a link to all of it, and the findings about it (each a link to the finding and its lines). */
+function CellPanel({ cells, row, column, findings, version }: { cells: RangeCells; row: number; column: number; findings: Finding[]; version: string }) {
   const cluster = cells.clusters[row]!;
   const port = cells.columns[column]!;
   const holders = cells.holders.filter((h) => h.cluster === row && h.port === port);
@@ -301,7 +302,8 @@ function CellPanel({ cells, row, column, findings }: { cells: RangeCells; row: n
         {holders.map((h) => (
           <li key={`${h.service}/${h.portName}`}>
             <a href={href('service', h.service)}>{h.service}</a>
-            {h.portName ? `/${h.portName}` : ''} <span class="quiet">({h.range ?? 'no range'}, {h.at})</span> ports {cells.services[h.service]}
+            {h.portName ? `/${h.portName}` : ''} <span class="quiet">({h.range ?? 'no range'}, {h.at})</span>
+            <ServiceCard name={h.service} version={version} />
           </li>
         ))}
       </ul>

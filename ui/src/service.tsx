@@ -86,3 +86,21 @@ export function ServicePage({ name, version }: { name: string; version: string }
     </section>
   );
 }
+
+/** A service in a few words, for the map's selected cell: exposure, status, owner, and its ports in every cluster. */
+export function ServiceCard({ name, version }: { name: string; version: string }) {
+  const [service, setService] = useState<ServiceView | null>(null);
+  useEffect(() => {
+    read<ServiceView>(`/v1/services/${segment(name)}`).then(setService, () => setService(null));
+  }, [name, version]);
+  if (!service) return null;
+  const ports = service.ports.map((port) => `${port.name ? `${port.name} ` : ''}${port.clusters.map((c) => `${c.port} in ${c.cluster}`).join(', ')}`).join('; ');
+  return (
+    <p class="service-card" data-service={service.name}>
+      {service.title ?? service.name}: {service.exposure}, {service.status}
+      {service.owner ? `, owner ${service.owner}` : ''}; ports {ports}
+      {service.mesh.length > 0 ? `; reached through the mesh from ${[...new Set(service.mesh.map((route) => route.from))].join(', ')}` : ''}
+      {service.notes ? <span class="quiet"> — {service.notes}</span> : null}
+    </p>
+  );
+}

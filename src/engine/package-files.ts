@@ -8,7 +8,9 @@ let root: string | undefined;
 export function packageFile(...parts: string[]): string {
   if (root === undefined) {
     // src/engine/ from the sources, dist/ or dist/chunks/ from the bundle: the package.json above says where the package is.
-    let folder = dirname(fileURLToPath(import.meta.url));
+    // The single executable (a CommonJS bundle) has no module URL and ships no such files: it looks beside itself.
+    const url: unknown = import.meta.url;
+    let folder = typeof url === 'string' ? dirname(fileURLToPath(url)) : dirname(process.execPath);
     while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
     root = folder;
   }

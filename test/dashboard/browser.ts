@@ -40,8 +40,9 @@ export async function serveExample(): Promise<{ dir: string; file: string; base:
     file: join(dir, 'portolan.yaml'),
     base,
     token: added.stdout.trim(),
+    // Stopping twice is fine: the second waits for the same exit.
     stop: async () => {
-      server.child.kill('SIGTERM');
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
       await server.exited;
     },
   };

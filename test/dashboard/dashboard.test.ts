@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -254,14 +254,32 @@ describe('the dashboard in a browser', { timeout: 300_000 }, () => {
       expected = `${first.at!.file}:${first.at!.line}:${first.at!.column}: `;
     }
     assert.ok(expected, 'the corrupted registry does not parse');
-    writeFileSync(server.file, broken);
+    // As an editor or git writes a file: whole, by renaming a new one over it.
+    const replace = (text: string) => {
+      writeFileSync(`${server.file}.new`, text);
+      renameSync(`${server.file}.new`, server.file);
+    };
+    replace(broken);
     const banner = page.locator('#broken-banner');
     await banner.waitFor();
     assert.equal((await banner.locator('.where').innerText()).trim(), expected.trim());
     assert.equal(await page.locator('#map.stale').count(), 1);
     await page.screenshot({ path: join(SCREENSHOTS, 'broken-banner.png'), fullPage: true });
-    writeFileSync(server.file, good);
+    assert.deepEqual(await axeViolations(page), [], 'the broken banner reads as well as the page');
+    replace(good);
     await banner.waitFor({ state: 'detached' });
     assert.equal(await page.locator('#map.stale').count(), 0);
+  });
+
+  test('a server that stops answering is said so, and the banners pass the accessibility check', async () => {
+    await page.goto(`${server.base}/`);
+    await page.waitForSelector('#map[data-drawn]');
+    await server.stop();
+    await page.locator('#lost-banner').waitFor();
+    assert.match(await page.locator('#lost-banner').innerText(), /The server does not answer/);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      assert.deepEqual(await axeViolations(page), [], scheme);
+    }
   });
 });

@@ -8,15 +8,23 @@ import { href, placeOf, type Place } from './route.ts';
 import { SearchResults } from './search.tsx';
 import { ServicePage } from './service.tsx';
 
-/** The registry's state as the server streams it: on every change of the file, and when it breaks or mends. */
-function useRegistryState(): RegistryState | null {
+/**
+ * The registry's state as the server streams it: on every change of the file, and when it breaks
+ * or mends; and whether the stream is lost (EventSource tries again by itself).
+ */
+function useRegistryState(): [RegistryState | null, boolean] {
   const [state, setState] = useState<RegistryState | null>(null);
+  const [lost, setLost] = useState(false);
   useEffect(() => {
     const events = new EventSource('/v1/events');
-    events.addEventListener('registry', (event) => setState(JSON.parse((event as MessageEvent<string>).data) as RegistryState));
+    events.addEventListener('registry', (event) => {
+      setState(JSON.parse((event as MessageEvent<string>).data) as RegistryState);
+      setLost(false);
+    });
+    events.addEventListener('error', () => setLost(true));
     return () => events.close();
   }, []);
-  return state;
+  return [state, lost];
 }
 
 function usePlace(): Place {
@@ -31,7 +39,7 @@ function usePlace(): Place {
 
 function App() {
   const place = usePlace();
-  const state = useRegistryState();
+  const [state, lost] = useRegistryState();
   const version = state?.etag ?? '';
   const [summary, setSummary] = useState<MapSummary | null>(null);
   const [findings, setFindings] = useState<Findings | null>(null);
@@ -79,6 +87,11 @@ function App() {
           <span class="where">{state.error.file !== null ? `${state.error.file}:${state.error.line}:${state.error.column}: ` : ''}</span>
           {state.error.message}
           {state.error.hint ? <span class="hint"> ({state.error.hint})</span> : null}. What you see is the last registry that parsed, not the file as it is now.
+        </div>
+      ) : null}
+      {lost ? (
+        <div class="banner" role="alert" id="lost-banner">
+          <strong>The server does not answer.</strong> What you see is what it last sent; the page tries again by itself.
         </div>
       ) : null}
       {error ? (

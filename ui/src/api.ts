@@ -26,11 +26,12 @@ export type Lines = Static<typeof S.LinesResponse>;
 export type RuleDoc = Static<typeof S.RuleResponse>;
 /** The registry on disk: ok, or broken with its line. */
 export type RegistryState = Static<typeof S.RegistryStateEvent>;
-/** The four changes' requests. */
+/** An allocation's request. */
 export type AllocateBody = Static<typeof S.AllocateBody>;
+/** A move's request. */
 export type MoveBody = Static<typeof S.MoveBody>;
+/** A reservation's request. */
 export type ReserveBody = Static<typeof S.ReserveBody>;
-export type ReleaseQuery = Static<typeof S.ReleaseQuery>;
 /** Any change's answer: the fields every change shares, and its own. */
 export type ChangeAnswer =
   | Static<typeof S.AllocationResponse>

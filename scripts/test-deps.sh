@@ -9,6 +9,7 @@ declare -A needed=(
   [openssl]=openssl   # certificates of the local API servers the live-cluster tests start
   [zsh]=zsh           # shells whose completion scripts the tests load
   [fish]=fish
+  [chromium]=chromium # the dashboard's browser tests drive Debian's Chromium with playwright-core
 )
 
 missing=()

@@ -12,6 +12,7 @@ import { isAlive, withFileLock, type LockHolder } from '../registry/lock.ts';
 import { readTextFile } from '../registry/read-file.ts';
 import { recoverChange, writeChange } from '../registry/transaction.ts';
 import { editYamlWithExcerpt, type YamlEdit } from '../yaml/yaml-edit.ts';
+import { unifiedDiff } from '../reporters/line-diff.ts';
 
 /** What a command decided to change, given the registry as it is inside the lock. */
 export interface Decision<T> {
@@ -30,6 +31,8 @@ export interface Decision<T> {
 export interface ChangeOptions {
   /** Decide and report, but write nothing. */
   dryRun: boolean;
+  /** With dryRun: give each file's unified diff in the outcome's `diffs`. */
+  preview?: boolean;
   /** Commit the changed files with git. */
   commit: boolean;
   /** Manifest files whose node ports follow the change. */
@@ -56,6 +59,8 @@ export interface ChangeOutcome<T> {
   commit?: string;
   /** Why something asked for did not happen (no git, a dirty file, no document renderer). */
   notes: string[];
+  /** With dryRun and preview: each file's unified diff, as it would be written. */
+  diffs?: { file: string; diff: string }[];
 }
 
 /**
@@ -81,6 +86,7 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
   const decision = decide(registry, text);
   const notes: string[] = [];
   const writes = new Map<string, string>();
+  const befores = new Map<string, string>([[file, text]]);
 
   // Nothing in a registry refers to a service entry by its lines: untouched ones need no second look.
   const { text: edited, excerpt } = editYamlWithExcerpt(text, decision.edits, { leaveOut: ['services'] });
@@ -98,6 +104,7 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
     manifestChanges.push(...change.changes.map((line) => `${shown(path)}: ${line}`));
     notes.push(...change.warnings);
     if (change.text !== before) writes.set(path, change.text);
+    befores.set(path, before);
   }
 
   const docs = after ? regenerateDocs(file, after, { allowOutside: options.allowOutside === true }) : undefined;
@@ -106,10 +113,12 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
     const current = existsSync(docs.file) ? readTextFile(docs.file, shown(docs.file)) : undefined;
     // The regenerated document already keeps the line ends of the one on disk.
     if (current !== docs.text) writes.set(docs.file, docs.text);
+    befores.set(docs.file, current ?? '');
   }
 
   const files = [...writes.keys()];
   const outcome: ChangeOutcome<T> = { result: decision.result, files: files.map(shown), manifestChanges, notes };
+  if (options.dryRun && options.preview) outcome.diffs = files.map((path) => ({ file: shown(path), diff: unifiedDiff(befores.get(path)!, writes.get(path)!, { before: shown(path), after: `${shown(path)} (after)` }) }));
   if (options.dryRun || files.length === 0) return outcome;
 
   // Look at git before writing: a file that already had changes must not be committed with ours.

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { freePorts, takenByCluster } from '../allocate/taken.ts';
 import { InputError } from '../core/errors.ts';
 import { RangeIndex } from '../core/range-index.ts';
@@ -8,6 +9,7 @@ import type { PortPlan, RangeUsage } from '../reporters/port-document.ts';
 import { registryClaims } from './claims.ts';
 import { ruleIds, rules } from '../rules/index.ts';
 import { meshRoutes, type MeshRoute } from './mesh.ts';
+import { packageFile } from './package-files.ts';
 
 /** Filters for `portolan ports`: each list keeps the claims that match one of its names; an empty list keeps all. */
 export interface PortFilter {
@@ -148,4 +150,16 @@ export function explainRule(id: string): RuleExplanation {
   const rule = rules[id];
   if (!rule) throw new InputError(`no rule "${id}"`, undefined, suggestion(id, ruleIds, 'rules'));
   return { id, description: rule.meta.description, remediation: rule.meta.remediation, defaultSeverity: rule.meta.defaultSeverity, messages: rule.meta.messages, docs: `docs/rules/${id}.md` };
+}
+
+/** A rule's explanation with its reference page's Markdown, as the package ships it (null when the page is missing). */
+export function ruleDocument(id: string): RuleExplanation & { page: string | null } {
+  const explanation = explainRule(id);
+  let page: string | null = null;
+  try {
+    page = readFileSync(packageFile('docs', 'rules', `${id}.md`), 'utf8');
+  } catch {
+    // A package built without docs/ still explains the rule from its metadata.
+  }
+  return { ...explanation, page };
 }

@@ -15,6 +15,8 @@ export type { Allocation, Move, PlannedPort, PlannedReservation, Release } from 
 export interface ChangeRun {
   /** Decide and report, but write nothing. */
   dryRun?: boolean;
+  /** With dryRun: each file's unified diff in the outcome. */
+  preview?: boolean;
   /** Commit the changed files with git. */
   commit?: boolean;
   /** Manifest files whose node ports follow the change (allocate and move). */
@@ -88,6 +90,7 @@ export interface ReserveRequest {
 function changeOptions(run: ChangeRun) {
   return {
     dryRun: run.dryRun === true,
+    preview: run.preview === true,
     commit: run.commit === true,
     manifests: run.manifests ?? [],
     ...(run.valuesPath ? { valuesPath: run.valuesPath } : {}),

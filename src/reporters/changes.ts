@@ -108,11 +108,12 @@ export interface ChangeReport {
   manifestChanges: readonly string[];
   commit?: string;
   notes: readonly string[];
+  diffs?: readonly { file: string; diff: string }[];
 }
 
 /** The whole JSON answer of a change: its own fields, then what was (or would be) written. */
 export function changeOutcomeJson(own: ChangeJson, outcome: ChangeReport, dryRun: boolean): ChangeJson {
-  return { ...own, dryRun, files: outcome.files, manifestChanges: outcome.manifestChanges, commit: outcome.commit ?? null, notes: outcome.notes };
+  return { ...own, dryRun, files: outcome.files, manifestChanges: outcome.manifestChanges, commit: outcome.commit ?? null, notes: outcome.notes, ...(outcome.diffs ? { diffs: outcome.diffs } : {}) };
 }
 
 /** The text answer of a change: its first line, the files written and the commit. */

@@ -97,3 +97,8 @@ function collides(group: PortClaim[]): boolean {
   }
   return false;
 }
+
+/** Each group of claims that collide on one port in one cluster, as this rule sees them (the dashboard's map marks them). */
+export function conflictingClaims(claims: readonly PortClaim[]): PortClaim[][] {
+  return [...conflicts(claims, new Map()).values()];
+}

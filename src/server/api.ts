@@ -14,6 +14,7 @@ import { json as findingsJson } from '../reporters/json.ts';
 import { allocationsJson, freeJson, holdersJson, rangesJson, registryJson } from '../reporters/tables.ts';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { Gate, RateLimit, type AccessPolicy } from './auth.ts';
+import { dashboardRoutes, registerDashboardAssets, registryEvents } from './dashboard.ts';
 import { createMcpServer } from './mcp.ts';
 import { serverMetrics } from './metrics.ts';
 import { openApiDocument, type RouteSpec } from './openapi.ts';
@@ -74,10 +75,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   };
 
   const held = () => cache.current();
-  const run = (request: FastifyRequest, dryRun: boolean | undefined, reason: string | undefined): ChangeRun => {
+  const run = (request: FastifyRequest, dryRun: boolean | undefined, reason: string | undefined, preview?: boolean): ChangeRun => {
     const ifMatch = request.headers['if-match'];
     return {
       dryRun: dryRun === true,
+      preview: preview === true,
       commit: options.commit === true || options.push === true,
       cwd: options.cwd,
       ...(reason !== undefined ? { reason } : {}),
@@ -167,24 +169,24 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     {
       method: 'POST', url: '/v1/allocations', summary: 'Allocate: the next free port (or block) of a range for a new service', write: true, body: S.AllocateBody, responses: { 201: S.AllocationResponse, 200: S.AllocationResponse },
       handler: (request, reply) => {
-        const { dryRun, reason, ...wanted } = request.body as typeof S.AllocateBody.static;
-        return change(request, reply, dryRun, () => allocatePorts(options.file, wanted, run(request, dryRun, reason)), allocationJson, 201);
+        const { dryRun, reason, preview, ...wanted } = request.body as typeof S.AllocateBody.static;
+        return change(request, reply, dryRun, () => allocatePorts(options.file, wanted, run(request, dryRun, reason, preview)), allocationJson, 201);
       },
     },
     {
       method: 'POST', url: '/v1/services/:name/move', summary: "Move a service's port: to a given one, or the next free one", write: true, params: S.ServiceParams, body: S.MoveBody, responses: { 200: S.MoveResponse },
       handler: (request, reply) => {
-        const { dryRun, reason, ...wanted } = (request.body ?? {}) as typeof S.MoveBody.static;
+        const { dryRun, reason, preview, ...wanted } = (request.body ?? {}) as typeof S.MoveBody.static;
         const service = (request.params as { name: string }).name;
-        return change(request, reply, dryRun, () => moveService(options.file, { service, ...wanted }, run(request, dryRun, reason)), moveJson, 200);
+        return change(request, reply, dryRun, () => moveService(options.file, { service, ...wanted }, run(request, dryRun, reason, preview)), moveJson, 200);
       },
     },
     {
       method: 'DELETE', url: '/v1/services/:name', summary: "Release a service's ports, everywhere or in some clusters", write: true, params: S.ServiceParams, querystring: S.ReleaseQuery, responses: { 200: S.ReleaseResponse },
       handler: (request, reply) => {
-        const query = request.query as { cluster?: string | string[]; reason?: string; dryRun?: boolean };
+        const query = request.query as { cluster?: string | string[]; reason?: string; dryRun?: boolean; preview?: boolean };
         const service = (request.params as { name: string }).name;
-        return change(request, reply, query.dryRun, () => releaseService(options.file, { service, clusters: list(query.cluster) }, run(request, query.dryRun, query.reason)), releaseJson, 200);
+        return change(request, reply, query.dryRun, () => releaseService(options.file, { service, clusters: list(query.cluster) }, run(request, query.dryRun, query.reason, query.preview)), releaseJson, 200);
       },
     },
     {
@@ -192,10 +194,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       handler: (request, reply) => {
         const body = request.body as typeof S.ReserveBody.static;
         const span = spanOf(body.ports);
-        return change(request, reply, body.dryRun, () => reservePorts(options.file, { span, reason: body.reason, clusters: body.clusters ?? [] }, run(request, body.dryRun, body.reason)), reservationJson, 201);
+        return change(request, reply, body.dryRun, () => reservePorts(options.file, { span, reason: body.reason, clusters: body.clusters ?? [] }, run(request, body.dryRun, body.reason, body.preview)), reservationJson, 201);
       },
     },
   ];
+
+  // The dashboard's reads and change events, then its page and script.
+  routes.push(...dashboardRoutes({ held, cache, file: options.file, cwd: options.cwd, ...(options.repo !== undefined ? { repo: options.repo } : {}) }, registryEvents(app, cache)));
+  registerDashboardAssets(app);
 
   app.setErrorHandler((error, _request, reply) => {
     const known = problemOf(error);

@@ -14,6 +14,8 @@ export interface RouteSpec {
   querystring?: TSchema;
   body?: TSchema;
   responses: Record<number, TSchema>;
+  /** A 200 that is not JSON: its media type and the schema of what it carries (text/markdown by default). */
+  produces?: Record<string, TSchema>;
   handler: (request: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
@@ -31,7 +33,10 @@ export function openApiDocument(routes: readonly RouteSpec[]): Record<string, un
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(route.responses)) responses[status] = { description: route.summary, content: { 'application/json': { schema: plain(schema) } } };
-    if (Object.keys(route.responses).length === 0) responses['200'] = { description: route.summary, content: { 'text/markdown': { schema: { type: 'string' } } } };
+    if (Object.keys(route.responses).length === 0) {
+      const content = route.produces ? Object.fromEntries(Object.entries(route.produces).map(([media, schema]) => [media, { schema: plain(schema) }])) : { 'text/markdown': { schema: { type: 'string' } } };
+      responses['200'] = { description: route.summary, content };
+    }
     for (const status of PROBLEM_STATUSES) responses[String(status)] = { $ref: '#/components/responses/Problem' };
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       summary: route.summary,

@@ -35,7 +35,7 @@ export function problem(status: number, detail: string, errors?: string[]): Prob
 
 // What the engine refuses, by the words it refuses with: a name that is not there is 404, a port
 // or name someone already holds (or a range with no room left) is 409; any other input is 422.
-const NOT_FOUND = /^no (service|cluster|range) "/;
+const NOT_FOUND = /^no (service|cluster|range|rule) "/;
 const TAKEN = /is taken|is already in the registry|cannot be reserved|is reserved:|has no .*free|free ports? in/;
 
 /** The problem for an error the engine threw, or undefined when it is a bug. */

@@ -10,6 +10,7 @@ const Location = Type.Object({ file: Type.String(), line: Type.Integer(), column
 const Protocol = Type.Union([Type.Literal('TCP'), Type.Literal('UDP'), Type.Literal('SCTP')]);
 const Reason = Type.String({ maxLength: 1000, description: 'why, for the commit message' });
 const DryRun = Type.Boolean({ description: 'say what would change, and write nothing' });
+const Preview = Type.Boolean({ description: "with dryRun: each file's unified diff in `diffs`" });
 
 /** `POST /v1/allocations`: the allocate command's options. */
 export const AllocateBody = Type.Object(
@@ -24,6 +25,7 @@ export const AllocateBody = Type.Object(
     staticBand: Type.Optional(Type.Boolean()),
     reason: Type.Optional(Reason),
     dryRun: Type.Optional(DryRun),
+    preview: Type.Optional(Preview),
   },
   { additionalProperties: false },
 );
@@ -37,13 +39,14 @@ export const MoveBody = Type.Object(
     staticBand: Type.Optional(Type.Boolean()),
     reason: Type.Optional(Reason),
     dryRun: Type.Optional(DryRun),
+    preview: Type.Optional(Preview),
   },
   { additionalProperties: false },
 );
 
 /** `DELETE /v1/services/{name}`: release, everywhere or in some clusters (as query parameters). */
 export const ReleaseQuery = Type.Object(
-  { cluster: Type.Optional(Type.Union([Name, Type.Array(Name, { maxItems: 64 })])), reason: Type.Optional(Reason), dryRun: Type.Optional(Type.Boolean()) },
+  { cluster: Type.Optional(Type.Union([Name, Type.Array(Name, { maxItems: 64 })])), reason: Type.Optional(Reason), dryRun: Type.Optional(Type.Boolean()), preview: Type.Optional(Type.Boolean()) },
   { additionalProperties: false },
 );
 
@@ -54,6 +57,7 @@ export const ReserveBody = Type.Object(
     reason: Type.String({ minLength: 1, maxLength: 1000 }),
     clusters: Type.Optional(Type.Array(Name, { maxItems: 64 })),
     dryRun: Type.Optional(DryRun),
+    preview: Type.Optional(Preview),
   },
   { additionalProperties: false },
 );
@@ -88,6 +92,7 @@ const ChangeFields = {
   manifestChanges: Type.Array(Type.String()),
   commit: Nullable(Type.String()),
   notes: Type.Array(Type.String()),
+  diffs: Type.Optional(Type.Array(Type.Object({ file: Type.String(), diff: Type.String() }))),
 };
 
 /** The answer to an allocation: the same shape as `portolan allocate --format json`. */
@@ -113,26 +118,28 @@ export const PortsResponse = Type.Object({
 });
 /** `portolan free --format json`. */
 export const FreeResponse = Type.Object({ range: Type.String(), clusters: Type.Array(Type.String()), free: Type.Array(Type.String()), count: Type.Integer(), size: Type.Integer() });
+/** How other clusters reach a port's holders (or a service) through the mesh. */
+const MeshRoutes = Type.Array(
+  Type.Object({
+    service: Type.String(),
+    from: Type.String({ description: 'The cluster a client is in.' }),
+    to: Type.String({ description: 'The cluster that exports the service.' }),
+    mode: Type.Union([Type.Literal('gateway'), Type.Literal('remote-discovery')]),
+    namespace: Type.Optional(Type.String()),
+    mirror: Type.String({ description: "Linkerd's mirror Service in the client's cluster." }),
+    mirrorHost: Type.Optional(Type.String()),
+    host: Type.Optional(Type.String({ description: "The team's host name by its address pattern." })),
+    ports: Type.Array(Type.Object({ name: Type.Optional(Type.String()), port: Type.Optional(Port), nodePort: Type.Optional(Port), address: Type.Optional(Type.String()) })),
+  }),
+  { description: 'How other clusters reach the holders through the service mesh: the Service port, never the node port.' },
+);
 /** `portolan who --format json`. */
 export const WhoResponse = Type.Object({
   port: Port,
   ranges: Type.Array(Type.String()),
   reserved: Type.Array(Type.String()),
   clusters: Type.Record(Type.String(), Type.Array(Type.Object({ service: Type.String(), portName: Nullable(Type.String()), protocol: Protocol, location: Location }))),
-  mesh: Type.Array(
-    Type.Object({
-      service: Type.String(),
-      from: Type.String({ description: 'The cluster a client is in.' }),
-      to: Type.String({ description: 'The cluster that exports the service.' }),
-      mode: Type.Union([Type.Literal('gateway'), Type.Literal('remote-discovery')]),
-      namespace: Type.Optional(Type.String()),
-      mirror: Type.String({ description: "Linkerd's mirror Service in the client's cluster." }),
-      mirrorHost: Type.Optional(Type.String()),
-      host: Type.Optional(Type.String({ description: "The team's host name by its address pattern." })),
-      ports: Type.Array(Type.Object({ name: Type.Optional(Type.String()), port: Type.Optional(Port), nodePort: Type.Optional(Port), address: Type.Optional(Type.String()) })),
-    }),
-    { description: 'How other clusters reach the holders through the service mesh: the Service port, never the node port.' },
-  ),
+  mesh: MeshRoutes,
 });
 /** How full each range is. */
 export const RangesResponse = Type.Object({
@@ -177,3 +184,59 @@ export const RegistryResponse = Type.Object({
 });
 /** `/healthz` and `/readyz`. */
 export const HealthResponse = Type.Object({ status: Type.String(), detail: Type.Optional(Type.String()) });
+
+// The dashboard's reads: the map folded and opened, a service, a search, a finding's lines, a rule's page.
+const StateCounts = Type.Object({ c: Type.Integer(), m: Type.Integer(), f: Type.Integer(), h: Type.Integer(), r: Type.Integer(), d: Type.Integer() });
+/** `GET /v1/map`: every range folded, with each cluster's use and worst state (letters: c m f h r d .). */
+export const MapResponse = Type.Object({
+  clusters: Type.Array(Type.String()),
+  allocations: Type.Integer(),
+  ranges: Type.Array(Type.Object({ name: Type.String(), ports: Type.String(), description: Nullable(Type.String()), size: Type.Integer(), used: Type.Array(Type.Integer()), worst: Type.String(), counts: StateCounts })),
+});
+/** `GET /v1/map/{range}?from=`: one page of an opened range. */
+export const RangeCellsQuery = Type.Object({ from: Type.Optional(Port) }, { additionalProperties: false });
+/** An opened range: one row of state letters per cluster, and the holders of its cells. */
+export const RangeCellsResponse = Type.Object({
+  range: Type.String(),
+  ports: Type.String(),
+  columns: Type.Array(Port),
+  clusters: Type.Array(Type.String()),
+  rows: Type.Array(Type.String()),
+  holders: Type.Array(Type.Object({ cluster: Type.Integer(), port: Port, service: Type.String(), portName: Nullable(Type.String()), range: Nullable(Type.String()), at: Type.String() })),
+  services: Type.Record(Type.String(), Type.String()),
+  next: Nullable(Port),
+});
+/** `GET /v1/services/{name}`: a service's ports in every cluster, exposure, status, owner, notes and mesh routes. */
+export const ServiceResponse = Type.Object({
+  name: Type.String(),
+  title: Nullable(Type.String()),
+  range: Nullable(Type.String()),
+  namespace: Nullable(Type.String()),
+  exposure: Type.String(),
+  status: Type.String(),
+  replacedBy: Nullable(Type.String()),
+  owner: Nullable(Type.String()),
+  notes: Nullable(Type.String()),
+  clusters: Type.Array(Type.String()),
+  at: Type.String(),
+  ports: Type.Array(Type.Object({ name: Nullable(Type.String()), protocol: Type.String(), servicePort: Nullable(Port), clusters: Type.Array(Type.Object({ cluster: Type.String(), port: Port })), at: Type.String() })),
+  mesh: MeshRoutes,
+});
+/** `GET /v1/search?q=`: what the words name. */
+export const SearchQuery = Type.Object({ q: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
+/** A port, a range and the services the words name. */
+export const SearchResponse = Type.Object({ query: Type.String(), port: Nullable(Port), range: Nullable(Type.String()), services: Type.Array(Type.String()) });
+/** `GET /v1/lines?file=&line=`: the lines around a finding's location. */
+export const LinesQuery = Type.Object({ file: Type.String({ minLength: 1, maxLength: 1000 }), line: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+/** A few numbered lines of a registry or repository file. */
+export const LinesResponse = Type.Object({ file: Type.String(), line: Type.Integer(), lines: Type.Array(Type.Object({ line: Type.Integer(), text: Type.String() })) });
+/** A rule id in the path. */
+export const RuleParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9-]+$' }) });
+/** `GET /v1/rules/{id}`: what the rule finds, how to fix it, and its reference page. */
+export const RuleResponse = Type.Object({ id: Type.String(), description: Type.String(), remediation: Type.String(), defaultSeverity: Type.String(), messages: Type.Record(Type.String(), Type.String()), docs: Type.String(), page: Nullable(Type.String()) });
+/** Each event of `GET /v1/events`: the registry on disk parses (its ETag), or is broken (its first error and line). */
+export const RegistryStateEvent = Type.Object({
+  state: Type.Union([Type.Literal('ok'), Type.Literal('broken')]),
+  etag: Nullable(Type.String()),
+  error: Nullable(Type.Object({ message: Type.String(), file: Nullable(Type.String()), line: Nullable(Type.Integer()), column: Nullable(Type.Integer()), hint: Nullable(Type.String()) })),
+});

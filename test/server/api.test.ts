@@ -2,32 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Ajv2020 from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import { parseRegistry } from '../../src/registry/load.ts';
 import { buildApi } from '../../src/server/api.ts';
 import { ROOT, runCli, tempFolder } from '../helpers.ts';
+import { validator } from './openapi-check.ts';
 import { REGISTRY, served } from './served.ts';
 import { CLI_ARGS, startNode } from '../allocate/processes.ts';
 
 type Served = Awaited<ReturnType<typeof served>>;
-
-/** Checks a response against the OpenAPI document's schema for its route and status. */
-function validator(document: Record<string, any>) {
-  const ajv = new Ajv2020.default({ strict: false, allErrors: true });
-  return (method: string, path: string, status: number, contentType: string, body: unknown) => {
-    const operation = document.paths[path]?.[method.toLowerCase()];
-    assert.ok(operation, `${method} ${path} is in /openapi.json`);
-    let response = operation.responses[String(status)];
-    assert.ok(response, `${method} ${path} documents status ${status}`);
-    if (response.$ref) response = document.components.responses[response.$ref.split('/').pop()];
-    const media = contentType.split(';')[0]!;
-    const schema = response.content[media]?.schema;
-    assert.ok(schema, `${method} ${path} ${status} documents ${media}`);
-    const valid = ajv.validate(schema, body);
-    assert.ok(valid, `${method} ${path} ${status}: ${ajv.errorsText()}`);
-  };
-}
 
 describe('the HTTP API', () => {
   let server: Served;

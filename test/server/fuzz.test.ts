@@ -10,14 +10,17 @@ test('no request, however malformed, gets a 500 or a stack trace', { timeout: 30
   try {
     const segment = fc.oneof(fc.constantFrom('grafana', 'agent-bruno', 'agents', '30200', '0', '-1', '99999', '..', '%00', '%2e%2e', 'a'.repeat(300), '💥', ''), fc.string({ maxLength: 20 }).map(encodeURIComponent));
     const route = fc.oneof(
-      fc.constantFrom('/v1/registry', '/v1/findings', '/v1/ports', '/v1/ranges', '/v1/document', '/v1/allocations', '/v1/reservations', '/openapi.json', '/healthz', '/readyz'),
+      fc.constantFrom('/v1/registry', '/v1/findings', '/v1/ports', '/v1/ranges', '/v1/document', '/v1/allocations', '/v1/reservations', '/openapi.json', '/healthz', '/readyz', '/v1/map', '/v1/search', '/v1/lines', '/', '/ui/app.js'),
+      segment.map((s) => `/v1/map/${s}`),
+      segment.map((s) => `/v1/rules/${s}`),
+      segment.map((s) => `/ui/${s}`),
       segment.map((s) => `/v1/free/${s}`),
       segment.map((s) => `/v1/who/${s}`),
       segment.map((s) => `/v1/services/${s}`),
       segment.map((s) => `/v1/services/${s}/move`),
       fc.webPath(),
     );
-    const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('cluster', 'range', 'rule', 'severity', 'service', 'dryRun', 'reason', 'x'), fc.string({ maxLength: 12 })).map((q) => `?${new URLSearchParams(q)}`));
+    const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('cluster', 'range', 'rule', 'severity', 'service', 'dryRun', 'preview', 'reason', 'q', 'file', 'line', 'from', 'x'), fc.string({ maxLength: 12 })).map((q) => `?${new URLSearchParams(q)}`));
     const body = fc.oneof(
       fc.constant(undefined),
       fc.json().map((text) => text),

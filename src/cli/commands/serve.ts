@@ -61,6 +61,7 @@ export function registerServe(program: Command, context: CommandContext): void {
       });
       const address = await app.listen({ host, port });
       context.io.stderr(escapeControls(`portolan: serving ${displayPath(file, context.io.cwd)} on ${address}${tokensFile ? `, tokens from ${displayPath(tokensFile, context.io.cwd)}` : ', taking no writes (no tokens file)'}\n`));
+      context.io.stderr(escapeControls(`portolan: the dashboard is at ${address}/\n`));
       // SIGTERM: stop taking requests, let the ones in flight (writes too) finish, then exit.
       await untilStopped(() => app.close());
       context.io.stderr('portolan: stopped\n');

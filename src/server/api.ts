@@ -8,7 +8,8 @@ import { runDocs } from '../engine/docs.ts';
 import { findFree, listAllocations, rangeUsage, whoHolds } from '../engine/queries.ts';
 import { changeAndPush, pushTarget } from '../engine/push.ts';
 import { RegistryCache } from '../engine/registry-cache.ts';
-import { allocatePorts, moveService, releaseService, reservePorts, type ChangeOutcome, type ChangeRun } from '../engine/registry-changes.ts';
+import { allocationChange, moveChange, releaseChange, reservationChange, type ChangeRun, type RegistryChange } from '../engine/registry-changes.ts';
+import { RegistryWriter } from '../engine/registry-writer.ts';
 import { allocationJson, changeOutcomeJson, moveJson, releaseJson, reservationJson, type ChangeJson } from '../reporters/changes.ts';
 import { json as findingsJson } from '../reporters/json.ts';
 import { allocationsJson, freeJson, holdersJson, rangesJson, registryJson } from '../reporters/tables.ts';
@@ -59,6 +60,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
   });
   const cache = new RegistryCache(options.file, options.cwd);
+  // Writes are decided against the registry held in memory and written in batches (group commit).
+  const writer = new RegistryWriter(cache, { cwd: options.cwd, lockTimeoutMs: options.lockTimeoutMs ?? 30_000 });
   const live = options.live ? startLiveSchedule(cache, options.cwd, { ...options.live, ...(options.repo !== undefined ? { repo: options.repo } : {}) }) : undefined;
   const metrics = serverMetrics(cache, live);
   if (live) app.addHook('onClose', async () => live.stop());
@@ -85,11 +88,13 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
     };
   };
+  /** Carries out a change through the held registry's writer; with --push, one at a time, each pushed. */
+  const submit = <T>(planned: RegistryChange<T>) => (target ? serially(() => (planned.options.dryRun ? writer.submit(planned) : changeAndPush(target, () => writer.submit(planned)))) : writer.submit(planned));
   /** Runs a change, once per Idempotency-Key, and answers it as the CLI's --format json would. */
-  const change = async <T>(request: FastifyRequest, reply: FastifyReply, dryRun: boolean | undefined, perform: () => Promise<ChangeOutcome<T>>, own: (result: T) => ChangeJson, created: number) => {
+  const change = async <T>(request: FastifyRequest, reply: FastifyReply, dryRun: boolean | undefined, planned: RegistryChange<T>, own: (result: T) => ChangeJson, created: number) => {
     const key = request.headers['idempotency-key'];
     const attempt = async () => {
-      const outcome = await serially(() => (target && !dryRun ? changeAndPush(target, perform) : perform()));
+      const outcome = await submit(planned);
       const action = own(outcome.result).action as 'allocate' | 'move' | 'release' | 'reserve';
       if (!dryRun && outcome.files.length > 0) metrics.changed(action);
       return { status: dryRun ? 200 : created, body: `${JSON.stringify(changeOutcomeJson(own(outcome.result), outcome, dryRun === true))}\n` };
@@ -168,7 +173,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       method: 'POST', url: '/v1/allocations', summary: 'Allocate: the next free port (or block) of a range for a new service', write: true, body: S.AllocateBody, responses: { 201: S.AllocationResponse, 200: S.AllocationResponse },
       handler: (request, reply) => {
         const { dryRun, reason, ...wanted } = request.body as typeof S.AllocateBody.static;
-        return change(request, reply, dryRun, () => allocatePorts(options.file, wanted, run(request, dryRun, reason)), allocationJson, 201);
+        return change(request, reply, dryRun, allocationChange(wanted, run(request, dryRun, reason)), allocationJson, 201);
       },
     },
     {
@@ -176,7 +181,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       handler: (request, reply) => {
         const { dryRun, reason, ...wanted } = (request.body ?? {}) as typeof S.MoveBody.static;
         const service = (request.params as { name: string }).name;
-        return change(request, reply, dryRun, () => moveService(options.file, { service, ...wanted }, run(request, dryRun, reason)), moveJson, 200);
+        return change(request, reply, dryRun, moveChange({ service, ...wanted }, run(request, dryRun, reason)), moveJson, 200);
       },
     },
     {
@@ -184,7 +189,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       handler: (request, reply) => {
         const query = request.query as { cluster?: string | string[]; reason?: string; dryRun?: boolean };
         const service = (request.params as { name: string }).name;
-        return change(request, reply, query.dryRun, () => releaseService(options.file, { service, clusters: list(query.cluster) }, run(request, query.dryRun, query.reason)), releaseJson, 200);
+        return change(request, reply, query.dryRun, releaseChange({ service, clusters: list(query.cluster) }, run(request, query.dryRun, query.reason)), releaseJson, 200);
       },
     },
     {
@@ -192,7 +197,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       handler: (request, reply) => {
         const body = request.body as typeof S.ReserveBody.static;
         const span = spanOf(body.ports);
-        return change(request, reply, body.dryRun, () => reservePorts(options.file, { span, reason: body.reason, clusters: body.clusters ?? [] }, run(request, body.dryRun, body.reason)), reservationJson, 201);
+        return change(request, reply, body.dryRun, reservationChange({ span, reason: body.reason, clusters: body.clusters ?? [] }, run(request, body.dryRun, body.reason)), reservationJson, 201);
       },
     },
   ];
@@ -246,7 +251,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         ...(options.repo !== undefined ? { repo: options.repo } : {}),
         registry: held,
         commit: options.commit === true,
-        serially,
+        submit,
         ...('refused' in access ? { writeRefusal: access.refused.detail } : {}),
       });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

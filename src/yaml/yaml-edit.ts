@@ -294,13 +294,15 @@ export interface EditedYaml {
  * Like editYaml, and says which part of the result is new: a large single-document file is edited
  * entry by entry, and each edited entry is checked on its own, so the result comes with an excerpt
  * that holds only those entries. The top-level keys in `leaveOut` are left out of the excerpt
- * whole when no edit touches them (nothing else in the file refers to their entries).
+ * whole when no edit touches them (nothing else in the file refers to their entries). With
+ * `byEntries`, a file of any size is edited entry by entry when its shape allows it (a server
+ * that edits the same file many times over).
  */
-export function editYamlWithExcerpt(text: string, edits: readonly YamlEdit[], options: { leaveOut?: readonly string[] } = {}): EditedYaml {
+export function editYamlWithExcerpt(text: string, edits: readonly YamlEdit[], options: { leaveOut?: readonly string[]; byEntries?: boolean } = {}): EditedYaml {
   if (edits.length === 0) return { text };
   const eol = lineEndOf(text);
   const lf = eol === '\n' ? text : toLf(text);
-  const byEntries = lf.length >= ENTRY_EDIT_MIN_CHARS ? editByEntries(lf, edits, options.leaveOut ?? []) : undefined;
+  const byEntries = lf.length >= ENTRY_EDIT_MIN_CHARS || options.byEntries === true ? editByEntries(lf, edits, options.leaveOut ?? []) : undefined;
   if (byEntries) return { text: eol === '\n' ? byEntries.text : withLineEnd(byEntries.text, eol), excerpt: byEntries.excerpt };
   return { text: editYaml(text, edits) };
 }

@@ -4,6 +4,7 @@ import type { Registry } from '../core/types.ts';
 import { readTextFile } from '../registry/read-file.ts';
 import { displayPath, parseRegistry } from '../registry/load.ts';
 import { ruleIds } from '../rules/index.ts';
+import { keepClaims } from './claims.ts';
 
 /** The registry as a long-running door holds it: parsed once, with a version for ETag and If-Match. */
 export interface HeldRegistry {
@@ -96,9 +97,9 @@ export class RegistryCache {
   }
 
   /** Counts a whole-registry parse made on the cache's behalf (the writer's, for a document or a model it cannot patch). */
-  counted<T>(parse: () => T): T {
+  counted(parse: () => Registry): Registry {
     this.work.parses++;
-    return parse();
+    return keepClaims(parse());
   }
 
   private read(): string {
@@ -108,7 +109,7 @@ export class RegistryCache {
 
   private parse(text: string): Registry {
     this.work.parses++;
-    return parseRegistry(displayPath(this.file, this.cwd), text, { ruleIds, cwd: this.cwd });
+    return keepClaims(parseRegistry(displayPath(this.file, this.cwd), text, { ruleIds, cwd: this.cwd }));
   }
 
   /** The model parsed again from the held text (not the file), for the lines of every entry. */

@@ -7,6 +7,7 @@ import { isAlive, withFileLock } from '../registry/lock.ts';
 import { recoverChange } from '../registry/transaction.ts';
 import { editYamlWithExcerpt, type EditedYaml, type YamlEdit } from '../yaml/yaml-edit.ts';
 import { commitRefusal, documentWrite, editedRegistry, excerptRegistry, writeFiles, type ChangeOptions, type ChangeOutcome, type Decision, type RegistryChange } from './change.ts';
+import { keepClaims } from './claims.ts';
 import type { HeldText, RegistryCache } from './registry-cache.ts';
 
 /** What a writer did, counted: batches taken under the lock, and transactions written. */
@@ -61,6 +62,8 @@ export class RegistryWriter {
     this.writing = true;
     try {
       while (this.queue.length > 0) {
+        // Let the requests that have already arrived queue their changes first: they join this batch.
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0);
         try {
           await withFileLock(this.cache.file, () => this.write(batch), this.options.lockTimeoutMs !== undefined ? { timeoutMs: this.options.lockTimeoutMs } : {});
@@ -206,5 +209,5 @@ function patched(registry: Registry, part: Registry, edits: readonly YamlEdit[])
   }
   const touched = new Set([...part.services.map((s) => s.name), ...gone]);
   const ignores = [...part.ignores.filter((i) => i.service === undefined), ...registry.ignores.filter((i) => i.service !== undefined && !touched.has(i.service)), ...part.ignores.filter((i) => i.service !== undefined)];
-  return { ...part, services, ignores };
+  return keepClaims({ ...part, services, ignores });
 }

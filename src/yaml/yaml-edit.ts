@@ -478,18 +478,21 @@ function lastContentEnd(text: string, start: number, end: number): number {
 function childEntries(text: string, from: number, to: number): { key: string; start: number; end: number }[] | undefined {
   const entries: { key: string; start: number; end: number }[] = [];
   let indentation: number | undefined;
+  const key = /([A-Za-z0-9_.\/-]+)[ \t]*:(?=[ \t\n]|$)/y;
   for (let line = from; line < to; line = endOfLine(text, line + 1)) {
-    const match = /( *)([^ \n#][^\n]*)?/y;
-    match.lastIndex = line;
-    const [, spaces = '', content] = match.exec(text) ?? [];
-    if (content === undefined || (indentation !== undefined && spaces.length > indentation)) continue; // blank, comment or nested
-    indentation ??= spaces.length;
-    if (spaces.length !== indentation || indentation === 0) return undefined;
-    const key = /^([A-Za-z0-9_.\/-]+)[ \t]*:(?=[ \t]|$)/.exec(content);
-    if (!key) return undefined;
+    // Counted by hand, not by a pattern: a server edits files of thousands of nested lines many times over.
+    let spaces = 0;
+    while (text.charCodeAt(line + spaces) === 32) spaces++;
+    const first = text.charCodeAt(line + spaces);
+    if (Number.isNaN(first) || first === 10 || first === 35 /* # */ || (indentation !== undefined && spaces > indentation)) continue; // blank, comment or nested
+    indentation ??= spaces;
+    if (spaces !== indentation || indentation === 0) return undefined;
+    key.lastIndex = line + spaces;
+    const found = key.exec(text);
+    if (!found) return undefined;
     const last = entries[entries.length - 1];
     if (last) last.end = commentStart(text, last.start, line, indentation);
-    entries.push({ key: key[1]!, start: line, end: to });
+    entries.push({ key: found[1]!, start: line, end: to });
   }
   const last = entries[entries.length - 1];
   if (last) last.end = commentStart(text, last.start, to, indentation!);

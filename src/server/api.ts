@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { UsageError } from '../core/errors.ts';
 import { parseSpan, PORT_MAX, PORT_MIN } from '../core/span.ts';
-import type { Finding, Severity } from '../core/types.ts';
+import type { Finding, Registry, Severity } from '../core/types.ts';
 import { runCheck } from '../engine/check-run.ts';
 import { findingFilter } from '../engine/check.ts';
 import { runDocs } from '../engine/docs.ts';
@@ -43,6 +43,9 @@ export interface ApiOptions extends AccessPolicy {
   live?: LiveScheduleOptions;
 }
 
+/** The `who` answers kept serialised per registry version, for the ports asked last. */
+const WHO_BODIES = 10_000;
+
 /** The answers to a retried write (Idempotency-Key), kept for the last this many keys. */
 const IDEMPOTENCY_KEYS = 10_000;
 
@@ -77,6 +80,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   };
 
   const held = () => cache.current();
+  const whoBodies = new WeakMap<Registry, Map<number, string>>();
   const run = (request: FastifyRequest, dryRun: boolean | undefined, reason: string | undefined): ChangeRun => {
     const ifMatch = request.headers['if-match'];
     return {
@@ -160,7 +164,20 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     {
       method: 'GET', url: '/v1/who/:port', summary: 'Who holds a port in each cluster', params: S.PortParams, responses: { 200: S.WhoResponse },
       // With the registry's mesh, the answer also says how other clusters reach each holder.
-      handler: (request, reply) => reply.type('application/json').send(holdersJson(whoHolds(held().registry, (request.params as { port: number }).port))),
+      handler: (request, reply) => {
+        const { registry } = held();
+        const port = (request.params as { port: number }).port;
+        // Each answer is serialised once per registry version, and sent as it is after that.
+        let bodies = whoBodies.get(registry);
+        if (!bodies) whoBodies.set(registry, (bodies = new Map()));
+        let body = bodies.get(port);
+        if (body === undefined) {
+          body = holdersJson(whoHolds(registry, port));
+          if (bodies.size >= WHO_BODIES) bodies.delete(bodies.keys().next().value!);
+          bodies.set(port, body);
+        }
+        return reply.type('application/json').send(body);
+      },
     },
     {
       method: 'GET', url: '/v1/document', summary: 'The generated Markdown port document', responses: {},

@@ -23,7 +23,7 @@ export function listAllocations(registry: Registry, filter: PortFilter = {}): Po
   const services = new Set(filter.services ?? []);
   for (const name of services) {
     if (!registry.services.some((s) => s.name === name)) {
-      throw new InputError(`no service "${name}" in ${registry.file}`, undefined, suggestion(name, registry.services.map((s) => s.name), 'services'));
+      throw new InputError(`no service "${name}" in ${registry.file}`, undefined, suggestion(name, registry.services.map((s) => s.name), 'services'), { kind: 'not-found' });
     }
   }
   return registryClaims(registry)
@@ -118,7 +118,7 @@ export function clusterNamed(registry: Registry, name: string): Cluster {
   const cluster = registry.clusters.find((c) => c.name === name);
   if (cluster) return cluster;
   const names = registry.clusters.map((c) => c.name);
-  throw new InputError(`no cluster "${name}" in ${registry.file}`, undefined, suggestion(name, names, 'clusters'));
+  throw new InputError(`no cluster "${name}" in ${registry.file}`, undefined, suggestion(name, names, 'clusters'), { kind: 'not-found' });
 }
 
 /** The range called `name`, or an error that lists the valid ones. */
@@ -126,7 +126,7 @@ export function rangeNamed(registry: Registry, name: string): Range {
   const range = registry.ranges.find((r) => r.name === name);
   if (range) return range;
   const names = registry.ranges.map((r) => r.name);
-  throw new InputError(`no range "${name}" in ${registry.file}`, undefined, suggestion(name, names, 'ranges'));
+  throw new InputError(`no range "${name}" in ${registry.file}`, undefined, suggestion(name, names, 'ranges'), { kind: 'not-found' });
 }
 
 /** How full each range is: its size, the ports held in some cluster, and the next port free in every cluster; and per cluster. */

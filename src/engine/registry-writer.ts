@@ -1,3 +1,4 @@
+import { inputErrorsOf } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
 import { ruleIds } from '../rules/index.ts';
 import { commitFiles } from '../registry/git.ts';
@@ -105,7 +106,17 @@ export class RegistryWriter {
       let decision: Decision<unknown>;
       try {
         if (options.manifests.length > 0) throw new Error('a held registry does not edit manifests');
-        decision = queued.change.decide(held.registry, held.text);
+        try {
+          decision = queued.change.decide(held.registry, held.text);
+        } catch (error) {
+          if (held.placed || inputErrorsOf(error).length === 0) throw error;
+          // A refusal points at the registry's lines, which a model changed in memory does not know:
+          // decide again on the held text read whole, so that the error names the line in the file.
+          const text = held.text;
+          held = { text, registry: this.cache.counted(() => editedRegistry(shown(file), text, { ruleIds: options.ruleIds, cwd: options.cwd })), placed: true };
+          if (written.text === text) written = held;
+          decision = queued.change.decide(held.registry, held.text);
+        }
         const edited = editYamlWithExcerpt(held.text, decision.edits, { leaveOut: ['services'], byEntries: true });
         next = edited.text === held.text ? held : { text: edited.text, ...this.nextRegistry(held.registry, edited, decision.edits, shown(file), options) };
       } catch (error) {

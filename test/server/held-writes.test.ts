@@ -80,6 +80,16 @@ describe('writes to the held registry (group commit)', () => {
     assert.equal(onDisk.get('grafana'), 30080);
   });
 
+  test('a refusal after writes made in memory names the line in the file as written', async () => {
+    const { file, allocate } = held();
+    await Promise.all([allocate('agent-a'), allocate('agent-b')]);
+    const answer = await allocate('agent-b').then(() => undefined, (error: unknown) => error);
+    const [error] = inputErrorsOf(answer);
+    assert.equal(error?.kind, 'taken');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    assert.equal(lines[error!.at!.line - 1]!.trim(), 'agent-b:', JSON.stringify(error!.at));
+  });
+
   test('If-Match is checked against the registry as the changes before it in the batch left it', async () => {
     const { file, allocate } = held();
     const version = etagOf(readFileSync(file, 'utf8'));

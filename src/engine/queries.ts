@@ -164,6 +164,6 @@ export interface RuleExplanation {
 /** The explanation of rule `id`. */
 export function explainRule(id: string): RuleExplanation {
   const rule = rules[id];
-  if (!rule) throw new InputError(`no rule "${id}"`, undefined, suggestion(id, ruleIds, 'rules'));
+  if (!rule) throw new InputError(`no rule "${id}"`, undefined, suggestion(id, ruleIds, 'rules'), { kind: 'not-found' });
   return { id, description: rule.meta.description, remediation: rule.meta.remediation, defaultSeverity: rule.meta.defaultSeverity, messages: rule.meta.messages, docs: `docs/rules/${id}.md` };
 }

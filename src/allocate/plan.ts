@@ -50,7 +50,7 @@ export function planAllocation(registry: Registry, request: AllocationRequest): 
   checkName(request.service, 'service');
   const existing = registry.services.find((s) => s.name === request.service);
   if (existing) {
-    throw new InputError(`service ${request.service} is already in the registry (${describePorts(existing)})`, existing.at, 'use `portolan move` to change its port, or choose another name');
+    throw new InputError(`service ${request.service} is already in the registry (${describePorts(existing)})`, existing.at, 'use `portolan move` to change its port, or choose another name', { kind: 'taken' });
   }
   for (const name of request.names) checkName(name, 'port');
   const duplicate = request.names.find((name, i) => request.names.indexOf(name) !== i);
@@ -215,7 +215,7 @@ function sameClusters(a: readonly string[], b: readonly string[]): boolean {
 export function serviceNamed(registry: Registry, name: string): Service {
   const service = registry.services.find((s) => s.name === name);
   if (service) return service;
-  throw new InputError(`no service "${name}" in ${registry.file}`, undefined, suggestion(name, registry.services.map((s) => s.name), 'services'));
+  throw new InputError(`no service "${name}" in ${registry.file}`, undefined, suggestion(name, registry.services.map((s) => s.name), 'services'), { kind: 'not-found' });
 }
 
 interface Placement {
@@ -266,7 +266,7 @@ function refuseTaken(registry: Registry, ports: number[], clusters: Cluster[], c
   for (const reservation of registry.reserved) {
     if (reservation.clusters.length > 0 && !reservation.clusters.some((c) => names.has(c))) continue;
     const port = ports.find((p) => inSpans(p, reservation.spans));
-    if (port !== undefined) throw new InputError(`port ${port} is reserved: ${reservation.reason}`, reservation.at, hint);
+    if (port !== undefined) throw new InputError(`port ${port} is reserved: ${reservation.reason}`, reservation.at, hint, { kind: 'taken' });
   }
   const banded = ports.find((p) => inSpans(p, avoid));
   if (banded !== undefined) {
@@ -303,7 +303,7 @@ function outsideSpans(range: PortSpan): PortSpan[] {
 function heldError(holders: PortClaim[], what: string, hint: string): InputError {
   const first = holders[0]!;
   const names = [...new Set(holders.map((h) => `${claimLabel(h)} holds ${h.port} in ${h.cluster}`))];
-  return new InputError(`${what}: ${names.join('; ')}`, first.at, hint);
+  return new InputError(`${what}: ${names.join('; ')}`, first.at, hint, { kind: 'taken' });
 }
 
 function fullRangeError(registry: Registry, range: Range, clusters: Cluster[], blocked: ReturnType<typeof blockedPorts>, count: number, staticBand: boolean): InputError {
@@ -313,7 +313,7 @@ function fullRangeError(registry: Registry, range: Range, clusters: Cluster[], b
   const hint = room.length
     ? `ranges with room: ${room.map((r) => `${describeRange(r.range)}: ${r.free} free, next ${r.next}`).join('; ')}; or widen ${range.name}`
     : `no range has room${staticBand ? ' outside the dynamic NodePort band' : ''}; widen ${range.name} or add a range`;
-  return new InputError(`range ${describeRange(range)} has ${what} in ${where}${staticBand ? ' outside the dynamic NodePort band' : ''}`, range.at, hint);
+  return new InputError(`range ${describeRange(range)} has ${what} in ${where}${staticBand ? ' outside the dynamic NodePort band' : ''}`, range.at, hint, { kind: 'taken' });
 }
 
 function clustersOf(registry: Registry, names: readonly string[]): Cluster[] {

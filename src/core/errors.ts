@@ -1,16 +1,26 @@
 import type { Location } from './types.ts';
 import { escapeControls } from './escape.ts';
 
+/**
+ * What an input error refuses, for a door that answers with a status: `not-found`, a name the
+ * registry does not have (a service, cluster or range); `taken`, a port or name someone already
+ * holds, or a range with no room left. Any other input error has no kind.
+ */
+export type InputErrorKind = 'not-found' | 'taken';
+
 /** A mistake in the user's input, reported with where it is and what would be right. */
 export class InputError extends Error {
   override readonly name = 'InputError';
+  /** What the error refuses, when it is a missing name or a port already held. */
+  readonly kind?: InputErrorKind;
   constructor(
     message: string,
     readonly at?: Location,
     readonly hint?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; kind?: InputErrorKind },
   ) {
-    super(message, options);
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    if (options?.kind !== undefined) this.kind = options.kind;
   }
 }
 

@@ -27,6 +27,15 @@ export interface Decision<T> {
   manifest?: Omit<NodePortTarget, 'valuesPath'>;
 }
 
+/** Decides a change from the registry as it is (its model and its text), inside the lock. */
+export type Decide<T> = (registry: Registry, text: string) => Decision<T>;
+
+/** A change to make: how to decide it, and how to carry it out. */
+export interface RegistryChange<T> {
+  decide: Decide<T>;
+  options: ChangeOptions;
+}
+
 /** How to carry out a change. */
 export interface ChangeOptions {
   /** Decide and report, but write nothing. */
@@ -68,7 +77,7 @@ export interface ChangeOutcome<T> {
  * registry, set the manifests' node ports, regenerate the port document, write every file
  * atomically, and commit exactly those files.
  */
-export async function changeRegistry<T>(file: string, decide: (registry: Registry, text: string) => Decision<T>, options: ChangeOptions): Promise<ChangeOutcome<T>> {
+export async function changeRegistry<T>(file: string, decide: Decide<T>, options: ChangeOptions): Promise<ChangeOutcome<T>> {
   const run = () => {
     const recovered = options.dryRun ? undefined : recoverChange(file, isAlive, options.allowOutside === true);
     const outcome = applyChange(file, decide, options);
@@ -78,7 +87,7 @@ export async function changeRegistry<T>(file: string, decide: (registry: Registr
   return options.dryRun ? run() : withFileLock(file, run, { ...(options.lockTimeoutMs !== undefined ? { timeoutMs: options.lockTimeoutMs } : {}), ...(options.onWait ? { onWait: options.onWait } : {}) });
 }
 
-function applyChange<T>(file: string, decide: (registry: Registry, text: string) => Decision<T>, options: ChangeOptions): ChangeOutcome<T> {
+function applyChange<T>(file: string, decide: Decide<T>, options: ChangeOptions): ChangeOutcome<T> {
   const shown = (path: string) => displayPath(path, options.cwd);
   const loadOptions = { ruleIds: options.ruleIds, cwd: options.cwd };
   const text = readTextFile(file, shown(file));
@@ -107,13 +116,10 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
     befores.set(path, before);
   }
 
-  const docs = after ? regenerateDocs(file, after, { allowOutside: options.allowOutside === true }) : undefined;
-  if (docs) {
-    // A document checked out with Windows line ends (git's autocrlf) keeps them.
-    const current = existsSync(docs.file) ? readTextFile(docs.file, shown(docs.file)) : undefined;
-    // The regenerated document already keeps the line ends of the one on disk.
-    if (current !== docs.text) writes.set(docs.file, docs.text);
-    befores.set(docs.file, current ?? '');
+  const docs = after ? documentWrite(file, after, options.allowOutside === true, shown) : undefined;
+  if (docs?.changed) {
+    writes.set(docs.file, docs.text);
+    befores.set(docs.file, docs.before);
   }
 
   const files = [...writes.keys()];
@@ -125,13 +131,7 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
   // Git tracks a symlink's target as its own file: commit the files the change writes.
   const committed = files.map(writeTarget);
   const refusal = options.commit ? commitRefusal(file, committed, docs ? writeTarget(docs.file) : undefined, shown) : undefined;
-  try {
-    writeChange(file, writes);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const path = (error as NodeJS.ErrnoException).path;
-    throw fileError(path ? shown(path) : files.map(shown).join(', '), error, 'its folder must exist and be writable, with room on its disk; nothing was changed');
-  }
+  writeFiles(file, writes, shown);
   if (!options.commit) return outcome;
   if (typeof refusal === 'string') {
     notes.push(`not committed: ${refusal}`);
@@ -145,8 +145,29 @@ function applyChange<T>(file: string, decide: (registry: Registry, text: string)
   return outcome;
 }
 
+/** The port document regenerated from `registry` when it names one, and whether it differs from the file on disk. */
+export function documentWrite(file: string, registry: Registry, allowOutside: boolean, shown: (path: string) => string): { file: string; text: string; changed: boolean; before: string } | undefined {
+  const docs = regenerateDocs(file, registry, { allowOutside });
+  if (!docs) return undefined;
+  // A document checked out with Windows line ends (git's autocrlf) keeps them.
+  const current = existsSync(docs.file) ? readTextFile(docs.file, shown(docs.file)) : undefined;
+  // The regenerated document already keeps the line ends of the one on disk.
+  return { ...docs, changed: current !== docs.text, before: current ?? '' };
+}
+
+/** Writes the files of one change in one transaction; a write the disk refuses is told as the user's file error. */
+export function writeFiles(file: string, writes: ReadonlyMap<string, string>, shown: (path: string) => string): void {
+  try {
+    writeChange(file, writes);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const path = (error as NodeJS.ErrnoException).path;
+    throw fileError(path ? shown(path) : [...writes.keys()].map(shown).join(', '), error, 'its folder must exist and be writable, with room on its disk; nothing was changed');
+  }
+}
+
 /** The registry as edited; an edit that would leave it invalid is a bug, told with the registry's own complaint. */
-function editedRegistry(file: string, edited: string, options: LoadOptions): Registry {
+export function editedRegistry(file: string, edited: string, options: LoadOptions): Registry {
   try {
     return parseRegistry(file, edited, options);
   } catch (error) {
@@ -156,16 +177,20 @@ function editedRegistry(file: string, edited: string, options: LoadOptions): Reg
 
 /** Whether the excerpt of an edited registry reads as a valid registry; when not, the whole file says why, with its own lines. */
 function validExcerpt(file: string, excerpt: string, options: LoadOptions): boolean {
+  return excerptRegistry(file, excerpt, options) !== undefined;
+}
+
+/** The excerpt of an edited registry read as a registry (its lines are not the file's), or undefined when it does not validate on its own. */
+export function excerptRegistry(file: string, excerpt: string, options: LoadOptions): Registry | undefined {
   try {
-    parseRegistry(file, excerpt, options);
-    return true;
+    return parseRegistry(file, excerpt, options);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /** Why the change cannot be committed, or the work tree to commit in. */
-function commitRefusal(registryFile: string, files: string[], docsFile: string | undefined, shown: (path: string) => string): string | { root: string } {
+export function commitRefusal(registryFile: string, files: string[], docsFile: string | undefined, shown: (path: string) => string): string | { root: string } {
   const tree = gitWorkTree(dirname(registryFile));
   if ('missing' in tree) return tree.missing;
   // A document file that does not exist yet is ours entirely; any other changed or untracked file is someone's work.

@@ -36,7 +36,7 @@ export interface RouteFilter {
  */
 export function meshRoutes(registry: Registry, filter: RouteFilter = {}): MeshRoute[] {
   if (filter.service !== undefined && !registry.services.some((s) => s.name === filter.service)) {
-    throw new InputError(`no service "${filter.service}" in ${registry.file}`, undefined, suggestion(filter.service, registry.services.map((s) => s.name), 'services'));
+    throw new InputError(`no service "${filter.service}" in ${registry.file}`, undefined, suggestion(filter.service, registry.services.map((s) => s.name), 'services'), { kind: 'not-found' });
   }
   const mesh = registry.mesh;
   if (!mesh) return [];

@@ -25,7 +25,7 @@ export function listAllocations(registry: Registry, filter: PortFilter = {}): Po
   const services = new Set(filter.services ?? []);
   for (const name of services) {
     if (!registry.services.some((s) => s.name === name)) {
-      throw new InputError(`no service "${name}" in ${registry.file}`, undefined, suggestion(name, registry.services.map((s) => s.name), 'services'));
+      throw new InputError(`no service "${name}" in ${registry.file}`, undefined, suggestion(name, registry.services.map((s) => s.name), 'services'), { kind: 'not-found' });
     }
   }
   return registryClaims(registry)
@@ -70,29 +70,47 @@ export interface Holders {
 
 /** The holders of `port`, cluster by cluster. */
 export function whoHolds(registry: Registry, port: number): Holders {
-  const claims = claimsByPort(registry).get(port) ?? [];
+  const index = whoIndex(registry);
+  const claims = index.byPort.get(port) ?? [];
   return {
     port,
-    ranges: new RangeIndex(registry.ranges).rangesOf(port),
+    ranges: index.ranges.rangesOf(port),
     reservations: registry.reserved.filter((reservation) => inSpans(port, reservation.spans)),
     clusters: registry.clusters.map((cluster) => ({ cluster, claims: claims.filter((claim) => claim.cluster === cluster.name) })),
-    routes: meshRoutes(registry).filter((route) => claims.some((claim) => claim.service === route.service && claim.cluster === route.to)),
+    // In the mesh's own order, each route once.
+    routes: [...new Set(claims.flatMap((claim) => index.routes.get(`${claim.service}\u0000${claim.cluster}`) ?? []))].sort((a, b) => index.order.get(a)! - index.order.get(b)!),
   };
 }
 
-// A server asks who holds a port many times over one registry: its claims are indexed by port once.
-const byPort = new WeakMap<Registry, Map<number, PortClaim[]>>();
+/** What `whoHolds` looks ports up in: the claims by port, the ranges, and the mesh routes by service and target cluster. */
+interface WhoIndex {
+  byPort: Map<number, PortClaim[]>;
+  ranges: RangeIndex;
+  routes: Map<string, MeshRoute[]>;
+  order: Map<MeshRoute, number>;
+}
 
-function claimsByPort(registry: Registry): Map<number, PortClaim[]> {
-  let index = byPort.get(registry);
+// A server asks who holds a port many times over one registry: it is indexed once per registry.
+const whoIndexes = new WeakMap<Registry, WhoIndex>();
+
+function whoIndex(registry: Registry): WhoIndex {
+  let index = whoIndexes.get(registry);
   if (!index) {
-    index = new Map();
+    const byPort = new Map<number, PortClaim[]>();
     for (const claim of registryClaims(registry)) {
-      const list = index.get(claim.port);
+      const list = byPort.get(claim.port);
       if (list) list.push(claim);
-      else index.set(claim.port, [claim]);
+      else byPort.set(claim.port, [claim]);
     }
-    byPort.set(registry, index);
+    const routes = new Map<string, MeshRoute[]>();
+    const order = new Map<MeshRoute, number>();
+    for (const route of meshRoutes(registry)) {
+      order.set(route, order.size);
+      const key = `${route.service}\u0000${route.to}`;
+      routes.set(key, [...(routes.get(key) ?? []), route]);
+    }
+    index = { byPort, ranges: new RangeIndex(registry.ranges), routes, order };
+    whoIndexes.set(registry, index);
   }
   return index;
 }
@@ -102,7 +120,7 @@ export function clusterNamed(registry: Registry, name: string): Cluster {
   const cluster = registry.clusters.find((c) => c.name === name);
   if (cluster) return cluster;
   const names = registry.clusters.map((c) => c.name);
-  throw new InputError(`no cluster "${name}" in ${registry.file}`, undefined, suggestion(name, names, 'clusters'));
+  throw new InputError(`no cluster "${name}" in ${registry.file}`, undefined, suggestion(name, names, 'clusters'), { kind: 'not-found' });
 }
 
 /** The range called `name`, or an error that lists the valid ones. */
@@ -110,7 +128,7 @@ export function rangeNamed(registry: Registry, name: string): Range {
   const range = registry.ranges.find((r) => r.name === name);
   if (range) return range;
   const names = registry.ranges.map((r) => r.name);
-  throw new InputError(`no range "${name}" in ${registry.file}`, undefined, suggestion(name, names, 'ranges'));
+  throw new InputError(`no range "${name}" in ${registry.file}`, undefined, suggestion(name, names, 'ranges'), { kind: 'not-found' });
 }
 
 /** How full each range is: its size, the ports held in some cluster, and the next port free in every cluster; and per cluster. */
@@ -148,7 +166,7 @@ export interface RuleExplanation {
 /** The explanation of rule `id`. */
 export function explainRule(id: string): RuleExplanation {
   const rule = rules[id];
-  if (!rule) throw new InputError(`no rule "${id}"`, undefined, suggestion(id, ruleIds, 'rules'));
+  if (!rule) throw new InputError(`no rule "${id}"`, undefined, suggestion(id, ruleIds, 'rules'), { kind: 'not-found' });
   return { id, description: rule.meta.description, remediation: rule.meta.remediation, defaultSeverity: rule.meta.defaultSeverity, messages: rule.meta.messages, docs: `docs/rules/${id}.md` };
 }
 

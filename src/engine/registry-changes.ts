@@ -5,10 +5,10 @@ import { allocationEdits, moveEdits, plainRegistry, plainService, releaseEdits, 
 import { describeAllocation, describeMove, describeRelease } from '../reporters/changes.ts';
 import type { LockHolder } from '../registry/lock.ts';
 import { ruleIds } from '../rules/index.ts';
-import { changeRegistry, type ChangeOutcome } from './change.ts';
+import { changeRegistry, type ChangeOutcome, type Decide, type RegistryChange } from './change.ts';
 import { etagOf } from './registry-cache.ts';
 
-export type { ChangeOutcome } from './change.ts';
+export type { ChangeOutcome, RegistryChange } from './change.ts';
 export type { Allocation, Move, PlannedPort, PlannedReservation, Release } from '../allocate/plan.ts';
 
 /** How every registry change is carried out, whichever door asked for it. */
@@ -44,7 +44,7 @@ export class StaleRegistryError extends Error {
 }
 
 /** The decision, once the registry's version is what the caller expects. */
-function guarded<T>(run: ChangeRun, decide: Parameters<typeof changeRegistry<T>>[1]): Parameters<typeof changeRegistry<T>>[1] {
+function guarded<T>(run: ChangeRun, decide: Decide<T>): Decide<T> {
   if (run.ifMatch === undefined) return decide;
   return (registry, text) => {
     const current = etagOf(text);
@@ -104,9 +104,14 @@ function changeOptions(run: ChangeRun) {
 
 /** `allocate`: the lowest free port (or block) of a range in every named cluster, written to the registry. */
 export function allocatePorts(file: string, request: AllocateRequest, run: ChangeRun): Promise<ChangeOutcome<Allocation>> {
-  return changeRegistry(
-    file,
-    guarded(run, (registry) => {
+  const change = allocationChange(request, run);
+  return changeRegistry(file, change.decide, change.options);
+}
+
+/** What `allocatePorts` changes, to be carried out by changeRegistry or by a server's held registry. */
+export function allocationChange(request: AllocateRequest, run: ChangeRun): RegistryChange<Allocation> {
+  return {
+    decide: guarded(run, (registry) => {
       const allocation = planAllocation(registry, {
         service: request.service,
         ...(request.range !== undefined ? { range: request.range } : {}),
@@ -125,15 +130,20 @@ export function allocatePorts(file: string, request: AllocateRequest, run: Chang
         manifest: { names: [request.service], ports: allocation.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), to: p.port })) },
       };
     }),
-    changeOptions(run),
-  );
+    options: changeOptions(run),
+  };
 }
 
 /** `release`: a service's ports freed, everywhere or in some clusters. */
 export function releaseService(file: string, request: ReleaseRequest, run: ChangeRun): Promise<ChangeOutcome<Release>> {
-  return changeRegistry(
-    file,
-    guarded(run, (registry) => {
+  const change = releaseChange(request, run);
+  return changeRegistry(file, change.decide, change.options);
+}
+
+/** What `releaseService` changes, to be carried out by changeRegistry or by a server's held registry. */
+export function releaseChange(request: ReleaseRequest, run: ChangeRun): RegistryChange<Release> {
+  return {
+    decide: guarded(run, (registry) => {
       const release = planRelease(registry, { service: request.service, clusters: [...(request.clusters ?? [])] });
       return {
         result: release,
@@ -142,15 +152,20 @@ export function releaseService(file: string, request: ReleaseRequest, run: Chang
         body: [`Why: ${run.reason ?? `${request.service} no longer runs ${release.deleted ? 'anywhere' : `in ${release.removed.join(', ')}`}.`}`],
       };
     }),
-    changeOptions(run),
-  );
+    options: changeOptions(run),
+  };
 }
 
 /** `move`: a service's port (or block) renumbered, to `to` or to the next free port of its range. */
 export function moveService(file: string, request: MoveRequest, run: ChangeRun): Promise<ChangeOutcome<Move>> {
-  return changeRegistry(
-    file,
-    guarded(run, (registry, text) => {
+  const change = moveChange(request, run);
+  return changeRegistry(file, change.decide, change.options);
+}
+
+/** What `moveService` changes, to be carried out by changeRegistry or by a server's held registry. */
+export function moveChange(request: MoveRequest, run: ChangeRun): RegistryChange<Move> {
+  return {
+    decide: guarded(run, (registry, text) => {
       const move = planMove(registry, {
         service: request.service,
         ...(request.to !== undefined ? { to: request.to } : {}),
@@ -167,15 +182,20 @@ export function moveService(file: string, request: MoveRequest, run: ChangeRun):
         manifest: { names, ports: move.moves.map((m) => ({ ...(m.port.name ? { name: m.port.name } : {}), from: m.from, to: m.to })) },
       };
     }),
-    changeOptions(run),
-  );
+    options: changeOptions(run),
+  };
 }
 
 /** `reserve`: ports kept from everybody, in every cluster or in some. */
 export function reservePorts(file: string, request: ReserveRequest, run: ChangeRun): Promise<ChangeOutcome<PlannedReservation>> {
-  return changeRegistry(
-    file,
-    guarded(run, (registry) => {
+  const change = reservationChange(request, run);
+  return changeRegistry(file, change.decide, change.options);
+}
+
+/** What `reservePorts` changes, to be carried out by changeRegistry or by a server's held registry. */
+export function reservationChange(request: ReserveRequest, run: ChangeRun): RegistryChange<PlannedReservation> {
+  return {
+    decide: guarded(run, (registry) => {
       const reservation = planReservation(registry, { span: request.span, reason: request.reason ?? run.reason ?? '', clusters: [...(request.clusters ?? [])] });
       return {
         result: reservation,
@@ -184,8 +204,8 @@ export function reservePorts(file: string, request: ReserveRequest, run: ChangeR
         body: [`Why: ${reservation.reason}`],
       };
     }),
-    changeOptions(run),
-  );
+    options: changeOptions(run),
+  };
 }
 
 function moveReason(move: Move): string {

@@ -1,14 +1,15 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { UsageError } from '../core/errors.ts';
 import { parseSpan, PORT_MAX, PORT_MIN } from '../core/span.ts';
-import type { Finding, Severity } from '../core/types.ts';
+import type { Finding, Registry, Severity } from '../core/types.ts';
 import { runCheck } from '../engine/check-run.ts';
 import { findingFilter } from '../engine/check.ts';
 import { runDocs } from '../engine/docs.ts';
 import { findFree, listAllocations, rangeUsage, whoHolds } from '../engine/queries.ts';
 import { changeAndPush, pushTarget } from '../engine/push.ts';
 import { RegistryCache } from '../engine/registry-cache.ts';
-import { allocatePorts, moveService, releaseService, reservePorts, type ChangeOutcome, type ChangeRun } from '../engine/registry-changes.ts';
+import { allocationChange, moveChange, releaseChange, reservationChange, type ChangeRun, type RegistryChange } from '../engine/registry-changes.ts';
+import { RegistryWriter } from '../engine/registry-writer.ts';
 import { allocationJson, changeOutcomeJson, moveJson, releaseJson, reservationJson, type ChangeJson } from '../reporters/changes.ts';
 import { json as findingsJson } from '../reporters/json.ts';
 import { allocationsJson, freeJson, holdersJson, rangesJson, registryJson } from '../reporters/tables.ts';
@@ -43,6 +44,9 @@ export interface ApiOptions extends AccessPolicy {
   live?: LiveScheduleOptions;
 }
 
+/** The `who` answers kept serialised per registry version, for the ports asked last. */
+const WHO_BODIES = 10_000;
+
 /** The answers to a retried write (Idempotency-Key), kept for the last this many keys. */
 const IDEMPOTENCY_KEYS = 10_000;
 
@@ -60,6 +64,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
   });
   const cache = new RegistryCache(options.file, options.cwd);
+  // Writes are decided against the registry held in memory and written in batches (group commit).
+  const writer = new RegistryWriter(cache, { cwd: options.cwd, lockTimeoutMs: options.lockTimeoutMs ?? 30_000 });
   const live = options.live ? startLiveSchedule(cache, options.cwd, { ...options.live, ...(options.repo !== undefined ? { repo: options.repo } : {}) }) : undefined;
   const metrics = serverMetrics(cache, live);
   if (live) app.addHook('onClose', async () => live.stop());
@@ -75,6 +81,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   };
 
   const held = () => cache.current();
+  const whoBodies = new WeakMap<Registry, Map<number, string>>();
   const run = (request: FastifyRequest, dryRun: boolean | undefined, reason: string | undefined, preview?: boolean): ChangeRun => {
     const ifMatch = request.headers['if-match'];
     return {
@@ -87,11 +94,13 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
     };
   };
+  /** Carries out a change through the held registry's writer; with --push, one at a time, each pushed. */
+  const submit = <T>(planned: RegistryChange<T>) => (target ? serially(() => (planned.options.dryRun ? writer.submit(planned) : changeAndPush(target, () => writer.submit(planned)))) : writer.submit(planned));
   /** Runs a change, once per Idempotency-Key, and answers it as the CLI's --format json would. */
-  const change = async <T>(request: FastifyRequest, reply: FastifyReply, dryRun: boolean | undefined, perform: () => Promise<ChangeOutcome<T>>, own: (result: T) => ChangeJson, created: number) => {
+  const change = async <T>(request: FastifyRequest, reply: FastifyReply, dryRun: boolean | undefined, planned: RegistryChange<T>, own: (result: T) => ChangeJson, created: number) => {
     const key = request.headers['idempotency-key'];
     const attempt = async () => {
-      const outcome = await serially(() => (target && !dryRun ? changeAndPush(target, perform) : perform()));
+      const outcome = await submit(planned);
       const action = own(outcome.result).action as 'allocate' | 'move' | 'release' | 'reserve';
       if (!dryRun && outcome.files.length > 0) metrics.changed(action);
       return { status: dryRun ? 200 : created, body: `${JSON.stringify(changeOutcomeJson(own(outcome.result), outcome, dryRun === true))}\n` };
@@ -157,7 +166,20 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     {
       method: 'GET', url: '/v1/who/:port', summary: 'Who holds a port in each cluster', params: S.PortParams, responses: { 200: S.WhoResponse },
       // With the registry's mesh, the answer also says how other clusters reach each holder.
-      handler: (request, reply) => reply.type('application/json').send(holdersJson(whoHolds(held().registry, (request.params as { port: number }).port))),
+      handler: (request, reply) => {
+        const { registry } = held();
+        const port = (request.params as { port: number }).port;
+        // Each answer is serialised once per registry version, and sent as it is after that.
+        let bodies = whoBodies.get(registry);
+        if (!bodies) whoBodies.set(registry, (bodies = new Map()));
+        let body = bodies.get(port);
+        if (body === undefined) {
+          body = holdersJson(whoHolds(registry, port));
+          if (bodies.size >= WHO_BODIES) bodies.delete(bodies.keys().next().value!);
+          bodies.set(port, body);
+        }
+        return reply.type('application/json').send(body);
+      },
     },
     {
       method: 'GET', url: '/v1/document', summary: 'The generated Markdown port document', responses: {},
@@ -170,7 +192,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       method: 'POST', url: '/v1/allocations', summary: 'Allocate: the next free port (or block) of a range for a new service', write: true, body: S.AllocateBody, responses: { 201: S.AllocationResponse, 200: S.AllocationResponse },
       handler: (request, reply) => {
         const { dryRun, reason, preview, ...wanted } = request.body as typeof S.AllocateBody.static;
-        return change(request, reply, dryRun, () => allocatePorts(options.file, wanted, run(request, dryRun, reason, preview)), allocationJson, 201);
+        return change(request, reply, dryRun, allocationChange(wanted, run(request, dryRun, reason, preview)), allocationJson, 201);
       },
     },
     {
@@ -178,7 +200,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       handler: (request, reply) => {
         const { dryRun, reason, preview, ...wanted } = (request.body ?? {}) as typeof S.MoveBody.static;
         const service = (request.params as { name: string }).name;
-        return change(request, reply, dryRun, () => moveService(options.file, { service, ...wanted }, run(request, dryRun, reason, preview)), moveJson, 200);
+        return change(request, reply, dryRun, moveChange({ service, ...wanted }, run(request, dryRun, reason, preview)), moveJson, 200);
       },
     },
     {
@@ -186,7 +208,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       handler: (request, reply) => {
         const query = request.query as { cluster?: string | string[]; reason?: string; dryRun?: boolean; preview?: boolean };
         const service = (request.params as { name: string }).name;
-        return change(request, reply, query.dryRun, () => releaseService(options.file, { service, clusters: list(query.cluster) }, run(request, query.dryRun, query.reason, query.preview)), releaseJson, 200);
+        return change(request, reply, query.dryRun, releaseChange({ service, clusters: list(query.cluster) }, run(request, query.dryRun, query.reason, query.preview)), releaseJson, 200);
       },
     },
     {
@@ -194,7 +216,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       handler: (request, reply) => {
         const body = request.body as typeof S.ReserveBody.static;
         const span = spanOf(body.ports);
-        return change(request, reply, body.dryRun, () => reservePorts(options.file, { span, reason: body.reason, clusters: body.clusters ?? [] }, run(request, body.dryRun, body.reason, body.preview)), reservationJson, 201);
+        return change(request, reply, body.dryRun, reservationChange({ span, reason: body.reason, clusters: body.clusters ?? [] }, run(request, body.dryRun, body.reason, body.preview)), reservationJson, 201);
       },
     },
   ];
@@ -252,7 +274,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         ...(options.repo !== undefined ? { repo: options.repo } : {}),
         registry: held,
         commit: options.commit === true,
-        serially,
+        submit,
         ...('refused' in access ? { writeRefusal: access.refused.detail } : {}),
       });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

@@ -5,7 +5,8 @@ import type { Registry } from '../core/types.ts';
 import { runCheck } from '../engine/check-run.ts';
 import { runDocs } from '../engine/docs.ts';
 import { explainRule, findFree, listAllocations, whoHolds } from '../engine/queries.ts';
-import { allocatePorts, moveService, releaseService, type ChangeOutcome } from '../engine/registry-changes.ts';
+import { changeRegistry } from '../engine/change.ts';
+import { allocationChange, moveChange, releaseChange, type ChangeOutcome, type RegistryChange } from '../engine/registry-changes.ts';
 import { allocationJson, changeOutcomeJson, moveJson, releaseJson, type ChangeJson } from '../reporters/changes.ts';
 import { json as findingsJson } from '../reporters/json.ts';
 import { allocationsJson, freeJson, holdersJson, registryJson } from '../reporters/tables.ts';
@@ -23,8 +24,8 @@ export interface McpOptions {
   writeRefusal?: string;
   /** Commit each change with git. */
   commit?: boolean;
-  /** Runs a change after the ones before it (the server's one writer at a time). */
-  serially?: <T>(write: () => Promise<T>) => Promise<T>;
+  /** Carries out a change (the server's writer over its held registry); by default, straight on the file as the CLI does. */
+  submit?: <T>(change: RegistryChange<T>) => Promise<ChangeOutcome<T>>;
 }
 
 const name = z.string().min(1).max(63).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
@@ -45,12 +46,12 @@ export function createMcpServer(options: McpOptions): McpServer {
       return { ...text(errors.length ? errors.map(formatInputError).join('\n') : (error as Error).message), isError: true };
     }
   };
-  const change = <T>(wants: boolean | undefined, perform: (dryRun: boolean) => Promise<ChangeOutcome<T>>, own: (result: T) => ChangeJson) =>
+  const submit = options.submit ?? (<T>(planned: RegistryChange<T>) => changeRegistry(options.file, planned.decide, planned.options));
+  const change = <T>(wants: boolean | undefined, plan: (dryRun: boolean) => RegistryChange<T>, own: (result: T) => ChangeJson) =>
     guarded(async () => {
       const dryRun = wants !== true;
       if (!dryRun && options.writeRefusal !== undefined) throw new UsageError(options.writeRefusal);
-      const run = () => perform(dryRun);
-      const outcome = await (options.serially ? options.serially(run) : run());
+      const outcome = await submit(plan(dryRun));
       return JSON.stringify(changeOutcomeJson(own(outcome.result), outcome, dryRun), null, 2);
     });
   const runOptions = (dryRun: boolean, why?: string) => ({ dryRun, commit: options.commit === true, cwd: options.cwd, ...(why !== undefined ? { reason: why } : {}) });
@@ -90,17 +91,17 @@ export function createMcpServer(options: McpOptions): McpServer {
       description: 'Give a new service the lowest free port of a range in every named cluster, so it has the same port everywhere. A dry run unless confirm is true.',
       inputSchema: { service: name, range: name.optional(), clusters, port: z.number().int().min(1).max(65535).optional().describe('this port instead of the next free one'), names: z.array(name).max(64).optional().describe('named ports, given consecutive numbers'), reason, confirm },
     },
-    (args) => change(args.confirm, (dryRun) => allocatePorts(options.file, { service: args.service, ...(args.range ? { range: args.range } : {}), clusters: args.clusters ?? [], ...(args.port ? { port: args.port } : {}), names: args.names ?? [] }, runOptions(dryRun, args.reason)), allocationJson),
+    (args) => change(args.confirm, (dryRun) => allocationChange({ service: args.service, ...(args.range ? { range: args.range } : {}), clusters: args.clusters ?? [], ...(args.port ? { port: args.port } : {}), names: args.names ?? [] }, runOptions(dryRun, args.reason)), allocationJson),
   );
   server.registerTool(
     'release',
     { description: "Take a service out of the registry, freeing its ports, everywhere or in some clusters. A dry run unless confirm is true.", inputSchema: { service: name, clusters, reason, confirm } },
-    (args) => change(args.confirm, (dryRun) => releaseService(options.file, { service: args.service, clusters: args.clusters ?? [] }, runOptions(dryRun, args.reason)), releaseJson),
+    (args) => change(args.confirm, (dryRun) => releaseChange({ service: args.service, clusters: args.clusters ?? [] }, runOptions(dryRun, args.reason)), releaseJson),
   );
   server.registerTool(
     'move',
     { description: "Give a service's port a new number: `to`, or the next free port of its range. A dry run unless confirm is true.", inputSchema: { service: name, to: z.number().int().min(1).max(65535).optional(), range: name.optional(), portName: name.optional(), reason, confirm } },
-    (args) => change(args.confirm, (dryRun) => moveService(options.file, { service: args.service, ...(args.to ? { to: args.to } : {}), ...(args.range ? { range: args.range } : {}), ...(args.portName ? { portName: args.portName } : {}) }, runOptions(dryRun, args.reason)), moveJson),
+    (args) => change(args.confirm, (dryRun) => moveChange({ service: args.service, ...(args.to ? { to: args.to } : {}), ...(args.range ? { range: args.range } : {}), ...(args.portName ? { portName: args.portName } : {}) }, runOptions(dryRun, args.reason)), moveJson),
   );
 
   server.registerResource('registry', 'portolan://registry', { description: 'The port registry: clusters, ranges, services, reservations', mimeType: 'application/json' }, (uri) => {

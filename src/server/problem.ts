@@ -1,4 +1,4 @@
-import { formatInputError, inputErrorsOf, UsageError } from '../core/errors.ts';
+import { formatInputError, inputErrorsOf, UsageError, type InputErrorKind } from '../core/errors.ts';
 import { StaleRegistryError } from '../engine/registry-changes.ts';
 
 /** An RFC 9457 problem document, as every rejected request gets it. */
@@ -33,10 +33,9 @@ export function problem(status: number, detail: string, errors?: string[]): Prob
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...(errors ? { errors } : {}) };
 }
 
-// What the engine refuses, by the words it refuses with: a name that is not there is 404, a port
+// What the engine refuses, by the kind it gives its error: a name that is not there is 404, a port
 // or name someone already holds (or a range with no room left) is 409; any other input is 422.
-const NOT_FOUND = /^no (service|cluster|range|rule) "/;
-const TAKEN = /is taken|is already in the registry|cannot be reserved|is reserved:|has no .*free|free ports? in/;
+const STATUS_OF_KIND: Record<InputErrorKind, number> = { 'not-found': 404, taken: 409 };
 
 /** The problem for an error the engine threw, or undefined when it is a bug. */
 export function problemOf(error: unknown): Problem | undefined {
@@ -45,7 +44,7 @@ export function problemOf(error: unknown): Problem | undefined {
   const inputErrors = inputErrorsOf(error);
   if (inputErrors.length === 0) return undefined;
   const first = inputErrors[0]!;
-  const status = NOT_FOUND.test(first.message) ? 404 : TAKEN.test(first.message) ? 409 : 422;
+  const status = first.kind !== undefined ? STATUS_OF_KIND[first.kind] : 422;
   const lines = inputErrors.map(formatInputError);
   return problem(status, lines[0]!, lines.length > 1 ? lines : undefined);
 }

@@ -294,13 +294,15 @@ export interface EditedYaml {
  * Like editYaml, and says which part of the result is new: a large single-document file is edited
  * entry by entry, and each edited entry is checked on its own, so the result comes with an excerpt
  * that holds only those entries. The top-level keys in `leaveOut` are left out of the excerpt
- * whole when no edit touches them (nothing else in the file refers to their entries).
+ * whole when no edit touches them (nothing else in the file refers to their entries). With
+ * `byEntries`, a file of any size is edited entry by entry when its shape allows it (a server
+ * that edits the same file many times over).
  */
-export function editYamlWithExcerpt(text: string, edits: readonly YamlEdit[], options: { leaveOut?: readonly string[] } = {}): EditedYaml {
+export function editYamlWithExcerpt(text: string, edits: readonly YamlEdit[], options: { leaveOut?: readonly string[]; byEntries?: boolean } = {}): EditedYaml {
   if (edits.length === 0) return { text };
   const eol = lineEndOf(text);
   const lf = eol === '\n' ? text : toLf(text);
-  const byEntries = lf.length >= ENTRY_EDIT_MIN_CHARS ? editByEntries(lf, edits, options.leaveOut ?? []) : undefined;
+  const byEntries = lf.length >= ENTRY_EDIT_MIN_CHARS || options.byEntries === true ? editByEntries(lf, edits, options.leaveOut ?? []) : undefined;
   if (byEntries) return { text: eol === '\n' ? byEntries.text : withLineEnd(byEntries.text, eol), excerpt: byEntries.excerpt };
   return { text: editYaml(text, edits) };
 }
@@ -321,12 +323,12 @@ export function entryText(text: string, top: string, child: string): string | un
  * with no key written twice. The rest of the file is not parsed again.
  */
 function editByEntries(text: string, edits: readonly YamlEdit[], leaveOut: readonly string[] = []): { text: string; excerpt: string } | undefined {
-  if (/^(---|\.\.\.|%)/m.test(text)) return undefined;
-  const blocks = topLevelBlocks(text);
-  if (!blocks) return undefined;
+  const layout = layoutOf(text);
+  if (!layout) return undefined;
+  const { blocks } = layout;
   const windows: EntryWindow[] = [];
   for (const edit of edits) {
-    const found = entryWindow(text, blocks, edit);
+    const found = entryWindow(layout, edit);
     if (!found) return undefined;
     const same = windows.find((w) => w.start === found.start && w.end === found.end);
     if (same) {
@@ -372,6 +374,8 @@ function editByEntries(text: string, edits: readonly YamlEdit[], leaveOut: reado
   }
   pieces.push(text.slice(at));
   excerpt.push(text.slice(excerptAt));
+  const edited = pieces.join('');
+  lastLayout = windows.length === 1 ? shiftedLayout(layout, windows[0]!, edited) : undefined;
   let excerptText = excerpt.join('');
   for (const key of leaveOut) {
     const block = blocks.get(key);
@@ -379,7 +383,75 @@ function editByEntries(text: string, edits: readonly YamlEdit[], leaveOut: reado
     // Untouched, the block is in the excerpt as it is in the file: cut it by its own text.
     excerptText = excerptText.replace(text.slice(block.start, block.end), '');
   }
-  return { text: pieces.join(''), excerpt: excerptText };
+  return { text: edited, excerpt: excerptText };
+}
+
+/** A child entry of a top-level mapping: its key and its lines. */
+interface ChildEntry {
+  key: string;
+  start: number;
+  end: number;
+}
+
+/** Where a file's top-level blocks lie and, once asked for, each block's entries. */
+interface Layout {
+  text: string;
+  blocks: Map<string, TopLevelBlock>;
+  entries: Map<string, { list: ChildEntry[]; byKey: Map<string, ChildEntry>; keys: ReadonlySet<string> } | undefined>;
+}
+
+/**
+ * The layout of the file edited last, kept with the edited text: a server edits its registry many
+ * times over, each edit one entry, and finding the entries again would read the whole file each time.
+ */
+let lastLayout: Layout | undefined;
+
+/** The file's layout, when every line at column 0 is a plain key, a comment or blank; undefined for any other shape. */
+function layoutOf(text: string): Layout | undefined {
+  if (lastLayout?.text === text) return lastLayout;
+  if (/^(---|\.\.\.|%)/m.test(text)) return undefined;
+  const blocks = topLevelBlocks(text);
+  return blocks ? { text, blocks, entries: new Map() } : undefined;
+}
+
+function entriesOf(layout: Layout, block: TopLevelBlock): { list: ChildEntry[]; byKey: Map<string, ChildEntry>; keys: ReadonlySet<string> } | undefined {
+  if (!layout.entries.has(block.key)) {
+    const list = childEntries(layout.text, block.body, block.end);
+    const byKey = new Map<string, ChildEntry>();
+    for (const e of list ?? []) if (!byKey.has(e.key)) byKey.set(e.key, e);
+    layout.entries.set(block.key, list ? { list, byKey, keys: new Set(byKey.keys()) } : undefined);
+  }
+  return layout.entries.get(block.key);
+}
+
+/**
+ * The layout of the text after one window was edited: the blocks after it moved by the change in
+ * length, and the window's own entries found again in its edited lines alone. Undefined (found
+ * again from the whole text next time) for any edit but an entry changed in place or added after one.
+ */
+function shiftedLayout(layout: Layout, window: EntryWindow, text: string): Layout | undefined {
+  const block = window.block;
+  const own = block ? layout.entries.get(block.key) : undefined;
+  if (!block || !own || window.remove || window.start === window.end) return undefined;
+  const delta = text.length - layout.text.length;
+  const end = window.end + delta;
+  const edited = childEntries(text, window.start, end);
+  // The edited lines must end as an entry ends, on its own line, for the entries after to keep their bounds.
+  if (!edited || edited.length === 0 || edited[edited.length - 1]!.end !== end || (end < text.length && text[end - 1] !== '\n')) return undefined;
+  const blocks = new Map<string, TopLevelBlock>();
+  for (const [key, b] of layout.blocks) {
+    blocks.set(key, b.start >= window.end ? { ...b, start: b.start + delta, body: b.body + delta, end: b.end + delta } : b === block ? { ...b, end: b.end + delta } : b);
+  }
+  const list: ChildEntry[] = [];
+  for (const e of own.list) if (e.end <= window.start) list.push(e);
+  list.push(...edited);
+  for (const e of own.list) if (e.start >= window.end) list.push({ key: e.key, start: e.start + delta, end: e.end + delta });
+  const byKey = new Map(list.map((e) => [e.key, e]));
+  if (byKey.size !== list.length) return undefined;
+  // Blocks before the window keep their entries; those after would have to move: they are found again when asked for.
+  const entries: Layout['entries'] = new Map([[block.key, { list, byKey, keys: new Set(byKey.keys()) }]]);
+  for (const [key, kept] of layout.entries) if (key !== block.key && layout.blocks.get(key)!.end <= window.start) entries.set(key, kept);
+  return { text, blocks, entries };
 }
 
 /**
@@ -433,7 +505,8 @@ function topLevelBlocks(text: string): Map<string, TopLevelBlock> | undefined {
 }
 
 /** Where the entry an edit touches lies: a top-level key's block, or one entry of a top-level mapping. */
-function entryWindow(text: string, blocks: Map<string, TopLevelBlock>, edit: YamlEdit): EntryWindow | undefined {
+function entryWindow(layout: Layout, edit: YamlEdit): EntryWindow | undefined {
+  const { text, blocks } = layout;
   const [top, child] = edit.path;
   if (typeof top !== 'string') return undefined;
   const block = blocks.get(top);
@@ -443,12 +516,13 @@ function entryWindow(text: string, blocks: Map<string, TopLevelBlock>, edit: Yam
   }
   const whole = (): EntryWindow => ({ start: block.start, end: block.end, edits: [edit], column: 0, siblings: new Set(blocks.keys()) });
   if (edit.path.length === 1 || typeof child !== 'string') return whole();
-  const entries = childEntries(text, block.body, block.end);
-  if (!entries || entries.length === 0) return entries ? whole() : undefined;
+  const found = entriesOf(layout, block);
+  if (!found || found.list.length === 0) return found ? whole() : undefined;
+  const entries = found.list;
   const column = /^ */.exec(text.slice(entries[0]!.start, entries[0]!.start + 256))![0].length;
-  const siblings = new Set(entries.map((e) => e.key));
+  const siblings = found.keys;
   const relative = (): YamlEdit => ({ ...edit, path: edit.path.slice(1) }) as YamlEdit;
-  const entry = entries.find((e) => e.key === child);
+  const entry = found.byKey.get(child);
   if (entry) {
     if (edit.op === 'delete' && edit.path.length === 2) {
       // The whole entry goes: its lines up to its last one with content; the blank and comment lines after it stay.
@@ -458,7 +532,7 @@ function entryWindow(text: string, blocks: Map<string, TopLevelBlock>, edit: Yam
     return { start: entry.start, end: entry.end, edits: [relative()], column, siblings, block };
   }
   if (edit.op === 'delete') return undefined;
-  const after = edit.op === 'set' && edit.after !== undefined ? entries.find((e) => e.key === edit.after) : undefined;
+  const after = edit.op === 'set' && edit.after !== undefined ? found.byKey.get(edit.after) : undefined;
   const anchor = after ?? entries[entries.length - 1]!;
   return { start: anchor.start, end: anchor.end, edits: [{ ...relative(), ...(edit.op === 'set' ? { after: anchor.key } : {}) } as YamlEdit], column, siblings, block };
 }
@@ -473,21 +547,24 @@ function lastContentEnd(text: string, start: number, end: number): number {
 }
 
 /** The entries of a block mapping between two offsets, by their plain keys; undefined for another shape. */
-function childEntries(text: string, from: number, to: number): { key: string; start: number; end: number }[] | undefined {
-  const entries: { key: string; start: number; end: number }[] = [];
+function childEntries(text: string, from: number, to: number): ChildEntry[] | undefined {
+  const entries: ChildEntry[] = [];
   let indentation: number | undefined;
+  const key = /([A-Za-z0-9_.\/-]+)[ \t]*:(?=[ \t\n]|$)/y;
   for (let line = from; line < to; line = endOfLine(text, line + 1)) {
-    const match = /( *)([^ \n#][^\n]*)?/y;
-    match.lastIndex = line;
-    const [, spaces = '', content] = match.exec(text) ?? [];
-    if (content === undefined || (indentation !== undefined && spaces.length > indentation)) continue; // blank, comment or nested
-    indentation ??= spaces.length;
-    if (spaces.length !== indentation || indentation === 0) return undefined;
-    const key = /^([A-Za-z0-9_.\/-]+)[ \t]*:(?=[ \t]|$)/.exec(content);
-    if (!key) return undefined;
+    // Counted by hand, not by a pattern: a server edits files of thousands of nested lines many times over.
+    let spaces = 0;
+    while (text.charCodeAt(line + spaces) === 32) spaces++;
+    const first = text.charCodeAt(line + spaces);
+    if (Number.isNaN(first) || first === 10 || first === 35 /* # */ || (indentation !== undefined && spaces > indentation)) continue; // blank, comment or nested
+    indentation ??= spaces;
+    if (spaces !== indentation || indentation === 0) return undefined;
+    key.lastIndex = line + spaces;
+    const found = key.exec(text);
+    if (!found) return undefined;
     const last = entries[entries.length - 1];
     if (last) last.end = commentStart(text, last.start, line, indentation);
-    entries.push({ key: key[1]!, start: line, end: to });
+    entries.push({ key: found[1]!, start: line, end: to });
   }
   const last = entries[entries.length - 1];
   if (last) last.end = commentStart(text, last.start, to, indentation!);

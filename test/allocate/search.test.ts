@@ -75,3 +75,18 @@ test('the search agrees with checking every port one by one', () => {
     ),
   );
 });
+
+test('spans taken a byte at a time and sets merged a word at a time hold exactly the ports taken one by one', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 0, max: 3000 })), { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 65535 }), { maxLength: 40 }), (spans, ports) => {
+      const bySpans = new TakenPorts();
+      bySpans.takeSpans(spans.map(([from, length]) => ({ from, to: Math.min(65535, from + length) })));
+      const merged = taken(...ports);
+      merged.takeAll(bySpans);
+      const wanted = new Set(ports);
+      for (const [from, length] of spans) for (let port = from; port <= Math.min(65535, from + length); port++) wanted.add(port);
+      for (let port = 1; port <= 65535; port++) assert.equal(merged.has(port), wanted.has(port), `port ${port}`);
+    }),
+    { numRuns: 60 },
+  );
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../helpers.ts';
@@ -19,8 +19,13 @@ test('/metrics: range use per cluster, findings, changes, request durations and 
   const server = await served();
   try {
     await server.call('GET', '/v1/ranges');
-    // The write changes the file under the held registry: the next read loads it again.
+    // The server's own write is held as written: the next read does not load the file again.
     await server.call('POST', '/v1/allocations', { service: 'agent-m', range: 'agents', clusters: ['studio'] }, server.auth(server.write));
+    await server.call('GET', '/v1/who/30202');
+    assert.match(await (await server.call('GET', '/metrics')).text(), /^portolan_registry_reloads\{outcome="ok"\} 0$/m);
+    // Another writer (a `git pull`, a person's editor) changes the file under it: the next read loads it again.
+    const file = join(server.dir, 'portolan.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}# pulled\n`);
     await server.call('GET', '/v1/who/30202');
     const response = await server.call('GET', '/metrics');
     assert.equal(response.status, 200);
@@ -30,7 +35,7 @@ test('/metrics: range use per cluster, findings, changes, request durations and 
     assert.match(text, /^portolan_range_ports_size\{range="agents",cluster="pro"\} 100$/m);
     assert.match(text, /^portolan_changes_total\{action="allocate"\} 1$/m);
     assert.match(text, /^portolan_changes_total\{action="release"\} 0$/m);
-    assert.match(text, /^portolan_http_request_duration_seconds_count\{route="\/v1\/who\/:port",method="GET",status="200"\} 1$/m);
+    assert.match(text, /^portolan_http_request_duration_seconds_count\{route="\/v1\/who\/:port",method="GET",status="200"\} 2$/m);
     assert.match(text, /^portolan_registry_reloads\{outcome="ok"\} 1$/m);
   } finally {
     await server.app.close();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { editYaml, editYamlWithExcerpt, entryText } from '../../src/yaml/yaml-edit.ts';
+import { editYaml, editYamlWithExcerpt, entryText, type YamlEdit } from '../../src/yaml/yaml-edit.ts';
 
 // A registry with comments everywhere, odd spacing, quoting of every kind, and no newline at the end.
 const REGISTRY = `# yaml-language-server: $schema=./schema.json
@@ -208,4 +208,44 @@ test('an entry of a large file is read on its own', () => {
   assert.equal(entryText(big, 'services', 'svc-6999'), '  svc-6999:\n    range: agents\n    port: 26999\n');
   assert.equal(entryText(big, 'services', 'missing'), undefined);
   assert.equal(entryText('a: 1\n---\nb: 2\n', 'b', 'c'), undefined);
+});
+
+test('edits one after another, each on the text the last returned, give the same text as each made afresh', () => {
+  // A registry as a team keeps it: comments between entries and inside them, named ports with
+  // overrides, flow lists, blank lines; small enough that only byEntries edits it entry by entry.
+  const services = Array.from({ length: 120 }, (_, i) => {
+    const head = i % 10 === 0 ? `  # --- team ${i / 10} ---\n` : '';
+    const body = i % 3 === 0
+      ? `    range: agents\n    clusters: [studio, forge]\n    ports:\n      api: ${30200 + i}\n      metrics:   # scraped\n        port: ${30400 + i}\n        overrides: { forge: ${30600 + i} }\n`
+      : `    range: agents   # the usual\n    port: ${30200 + i}\n`;
+    return `${head}  svc-${i}:\n${body}${i % 7 === 0 ? '\n' : ''}`;
+  }).join('');
+  const start = `version: 1\nranges:\n  agents:\n    ports: 30200-30999\nclusters:\n  studio: {}\n  forge: {}\nservices:\n${services}reserved:\n  - ports: 30999\n    reason: kept\n`;
+  const steps: YamlEdit[][] = [
+    [{ op: 'set', path: ['services', 'new-a'], value: { range: 'agents', port: 30900 }, after: 'svc-30' }],
+    [{ op: 'set', path: ['services', 'new-b'], value: { range: 'agents', clusters: ['forge'], port: 30901 }, after: 'new-a' }],
+    [{ op: 'set', path: ['services', 'svc-31', 'port'], value: 30902 }],
+    [{ op: 'delete', path: ['services', 'svc-40'] }],
+    [{ op: 'set', path: ['services', 'svc-60', 'clusters'], value: ['studio'] }],
+    [{ op: 'delete', path: ['services', 'svc-60', 'ports', 'metrics', 'overrides'] }],
+    [{ op: 'set', path: ['services', 'new-c'], value: { range: 'agents', ports: { api: 30903, ui: 30904 } }, after: 'svc-119' }],
+    [{ op: 'set', path: ['services', 'svc-0', 'port'], value: 30905 }],
+    [{ op: 'append', path: ['reserved'], value: { ports: 30998, reason: 'also kept' } }],
+    [{ op: 'set', path: ['services', 'new-d'], value: { range: 'agents', port: 30906 }, after: 'new-c' }],
+  ];
+  let kept = start;
+  let fresh = start;
+  for (const [i, edits] of steps.entries()) {
+    const next = editYamlWithExcerpt(kept, edits, { byEntries: true });
+    // Another file edited in between: the next edit of `fresh` finds its entries from its whole text.
+    editYamlWithExcerpt('version: 1\nservices:\n  a:\n    port: 1\n  b:\n    port: 2\n', [{ op: 'set', path: ['services', 'a', 'port'], value: 3 }], { byEntries: true });
+    const again = editYamlWithExcerpt(fresh.slice(0), edits, { byEntries: true });
+    assert.ok(next.excerpt !== undefined, `step ${i} was edited entry by entry`);
+    assert.equal(next.text, again.text, `step ${i}`);
+    assert.equal(next.excerpt, again.excerpt, `step ${i}`);
+    kept = next.text;
+    fresh = again.text;
+  }
+  assert.match(kept, /        overrides: \{ forge: 30630 \}\n  new-a:\n    range: agents\n    port: 30900\n  new-b:\n/);
+  assert.doesNotMatch(kept, /svc-40:/);
 });

@@ -19,6 +19,17 @@ export interface BlockYaml {
   lineStarts: ArrayLike<number>;
 }
 
+/** The documents of one file read by one reader: their values and top nodes, over shared node tables. */
+export interface BlockDocuments {
+  values: unknown[];
+  /** Each document's top node. */
+  roots: number[];
+  starts: ArrayLike<number>;
+  parents: ArrayLike<number>;
+  scalars: unknown[];
+  nodeOf: Map<object, number>;
+}
+
 /** Thrown inside the reader when the text leaves the subset; never escapes it. */
 class OutsideSubset extends Error {}
 
@@ -37,7 +48,34 @@ const FLOAT_LIKE = /^[-+]?([0-9][0-9_]*)?(\.[0-9_]*)?([eE][-+]?[0-9]+)?$|^[-+]?0
 export function readBlockYaml(text: string): BlockYaml | undefined {
   if (text.includes('\r') || text.includes('\t')) return undefined;
   try {
-    return new BlockReader(text).read();
+    const reader = new BlockReader(text);
+    const { value } = reader.document(0, text.length, true);
+    return { value, ...reader.tables(), lineStarts: reader.lineStartsOfText() };
+  } catch (error) {
+    if (error instanceof OutsideSubset) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads the documents of `text` found at `pieces` (each [from, to), between its `---` lines) with
+ * one reader, positions counted from the start of the text; undefined when one of them is not plain
+ * block YAML whose top is a mapping. The node tables are shared, not set up again per document.
+ */
+export function readBlockDocuments(text: string, pieces: readonly (readonly [number, number])[]): BlockDocuments | undefined {
+  // Tabs and carriage returns are rare: only a file that has one looks for them piece by piece.
+  const tabOrReturn = text.includes('\r') || text.includes('\t');
+  try {
+    const reader = new BlockReader(text);
+    const values: unknown[] = [];
+    const roots: number[] = [];
+    for (const [from, to] of pieces) {
+      if (tabOrReturn && (indexWithin(text, 13, from, to) !== -1 || indexWithin(text, 9, from, to) !== -1)) return undefined;
+      const { value, root } = reader.document(from, to, false);
+      values.push(value);
+      roots.push(root);
+    }
+    return { values, roots, ...reader.tables() };
   } catch (error) {
     if (error instanceof OutsideSubset) return undefined;
     throw error;
@@ -65,14 +103,26 @@ class BlockReader {
   private nodes = 0;
   private readonly scalars: unknown[] = [];
   private readonly nodeOf = new Map<object, number>();
+  // The items of the sequences being read, so that each list is made at its final length: a list
+  // grown by push keeps room for 17 items, and a registry has 100,000 lists of one cluster.
+  private pending: unknown[] = [];
+  private pendingCount = 0;
 
-  constructor(private readonly text: string) {
-    let at = 0;
-    while (at < text.length) {
-      if (this.allLines === this.allLineStarts.length) this.allLineStarts = grown(this.allLineStarts);
-      this.allLineStarts[this.allLines++] = at;
+  constructor(private readonly text: string) {}
+
+  /** Reads the document in text[from, to) (its content lines, no `---`); with `allLines`, also records every line's start. */
+  document(from: number, to: number, allLines: boolean): { value: unknown; root: number } {
+    const { text } = this;
+    this.lineCount = 0;
+    this.line = 0;
+    let at = from;
+    while (at < to) {
+      if (allLines) {
+        if (this.allLines === this.allLineStarts.length) this.allLineStarts = grown(this.allLineStarts);
+        this.allLineStarts[this.allLines++] = at;
+      }
       let end = text.indexOf('\n', at);
-      if (end === -1) end = text.length;
+      if (end === -1 || end > to) end = to;
       let start = at;
       while (start < end && text.charCodeAt(start) === 32) start++;
       if (start < end && text.charCodeAt(start) !== 35 /* # */) {
@@ -81,15 +131,25 @@ class BlockReader {
       }
       at = end + 1;
     }
+    if (this.lineCount === 0 || this.indents[0] !== 0) outside();
+    const root = this.node(this.lineStarts[0]!, -1);
+    const value = this.mapping(0, root);
+    if (this.line < this.lineCount) outside();
+    return { value, root };
+  }
+
+  /** The node tables of every document read, cut to their length (the doubled buffers are let go). */
+  tables(): Pick<BlockYaml, 'starts' | 'parents' | 'scalars' | 'nodeOf'> {
+    return { starts: this.starts.slice(0, this.nodes), parents: this.parents.slice(0, this.nodes), scalars: this.scalars, nodeOf: this.nodeOf };
   }
 
   /** Every line's start, with the empty line after a final newline as a line of its own. */
-  private lineStartsOfText(): Int32Array {
+  lineStartsOfText(): Int32Array {
     if (this.text.endsWith('\n') || this.text.length === 0) {
       if (this.allLines === this.allLineStarts.length) this.allLineStarts = grown(this.allLineStarts);
       this.allLineStarts[this.allLines++] = this.text.length;
     }
-    return this.allLineStarts.subarray(0, this.allLines);
+    return this.allLineStarts.slice(0, this.allLines);
   }
 
   private addLine(indent: number, start: number, end: number): void {
@@ -101,14 +161,6 @@ class BlockReader {
     this.indents[this.lineCount] = indent;
     this.lineStarts[this.lineCount] = start;
     this.lineEnds[this.lineCount++] = end;
-  }
-
-  read(): BlockYaml {
-    if (this.lineCount === 0 || this.indents[0] !== 0) outside();
-    const root = this.node(this.lineStarts[0]!, -1);
-    const value = this.mapping(0, root);
-    if (this.line < this.lineCount) outside();
-    return { value, starts: this.starts.subarray(0, this.nodes), parents: this.parents.subarray(0, this.nodes), scalars: this.scalars, nodeOf: this.nodeOf, lineStarts: this.lineStartsOfText() };
   }
 
   private node(start: number, parent: number): number {
@@ -172,8 +224,7 @@ class BlockReader {
   /** A block sequence whose dashes stand at column `indent`. */
   private sequence(indent: number, index: number): unknown[] {
     if (++this.depth > MAX_DEPTH) outside();
-    const result: unknown[] = [];
-    this.nodeOf.set(result, index);
+    const base = this.pendingCount;
     while (this.line < this.lineCount) {
       const lineIndent = this.indents[this.line]!;
       const lineStart = this.lineStarts[this.line]!;
@@ -188,19 +239,37 @@ class BlockReader {
       while (itemAt < lineEnd && this.text.charCodeAt(itemAt) === 32) itemAt++;
       if (itemAt >= lineEnd) {
         this.line++;
-        result.push(this.nested(indent, after, index, false));
+        this.push(this.nested(indent, after, index, false));
       } else if (this.startsMapping(itemAt, lineEnd)) {
         // `- key: value` opens a mapping whose keys stand where this key does.
         const item = this.node(itemAt, index);
-        result.push(this.mapping(itemAt - (lineStart - lineIndent), item, itemAt));
+        this.push(this.mapping(itemAt - (lineStart - lineIndent), item, itemAt));
       } else {
         this.line++;
-        result.push(this.inline(itemAt, lineEnd, index));
+        this.push(this.inline(itemAt, lineEnd, index));
         this.noContinuation(indent);
       }
     }
     this.depth--;
+    return this.list(base, index);
+  }
+
+  /** Holds one item of the sequence being read. */
+  push(value: unknown): void {
+    this.pending[this.pendingCount++] = value;
+  }
+
+  /** The items held since `base`, as a list made at its length, recorded as node `index`. */
+  list(base: number, index: number): unknown[] {
+    const result = this.pending.slice(base, this.pendingCount);
+    this.pendingCount = base;
+    this.nodeOf.set(result, index);
     return result;
+  }
+
+  /** Where the next sequence's items start among those held. */
+  listStart(): number {
+    return this.pendingCount;
   }
 
   /** The value of a key or dash with nothing after it: a deeper block, a same-column sequence, or null. */
@@ -370,38 +439,40 @@ class FlowReader {
     const index = this.reader.flowNode(start, parent);
     if (c === 91 || c === 123) {
       const close = c === 91 ? 93 : 125;
-      const result: unknown[] | Record<string, unknown> = c === 91 ? [] : {};
-      this.reader.setContainer(result, index);
+      // A list's items are held by the reader and the list made at its length once it closes.
+      const base = this.reader.listStart();
+      const mapping: Record<string, unknown> | undefined = c === 91 ? undefined : {};
+      if (mapping) this.reader.setContainer(mapping, index);
+      const done = () => {
+        this.depth--;
+        return mapping ?? this.reader.list(base, index);
+      };
       this.at++;
       this.blanks();
       if (this.text.charCodeAt(this.at) === close) {
         this.at++;
-        this.depth--;
-        return result;
+        return done();
       }
       for (;;) {
-        if (Array.isArray(result)) {
-          result.push(this.value(index));
+        if (!mapping) {
+          this.reader.push(this.value(index));
         } else {
           this.blanks();
           const keyStart = this.at;
           const keyEnd = this.scalarEnd(true);
           const key = this.reader.scalar(keyStart, keyEnd, true);
-          if (typeof key !== 'string' || Object.prototype.hasOwnProperty.call(result, key) || key === '<<' || key === '__proto__') outside();
+          if (typeof key !== 'string' || Object.prototype.hasOwnProperty.call(mapping, key) || key === '<<' || key === '__proto__') outside();
           this.reader.setScalar(this.reader.flowNode(keyStart, index), key);
           this.at = keyEnd;
           this.blanks();
           if (this.text.charCodeAt(this.at) !== 58 || this.text.charCodeAt(this.at + 1) !== 32) outside();
           this.at++;
-          result[key] = this.value(index);
+          mapping[key] = this.value(index);
         }
         this.blanks();
         const next = this.text.charCodeAt(this.at);
         this.at++;
-        if (next === close) {
-          this.depth--;
-          return result;
-        }
+        if (next === close) return done();
         if (next !== 44 /* , */) outside();
         this.blanks();
         if (this.text.charCodeAt(this.at) === close) outside(); // a trailing comma

@@ -1,7 +1,7 @@
 import jsYaml from 'js-yaml';
 import { InputError } from '../core/errors.ts';
 import { lineStarts } from '../core/line-ends.ts';
-import { readBlockYaml } from './block-yaml.ts';
+import { readBlockDocuments, readBlockYaml } from './block-yaml.ts';
 import type { Location } from '../core/types.ts';
 
 /** A path into a parsed YAML value: mapping keys and sequence indexes. */
@@ -130,22 +130,19 @@ export class YamlSource {
     }
     if (pieces.length === 0) return undefined;
     pieces.push([start, text.length]);
-    const lineStarts = lineStartsOf(text);
-    const sources: YamlSource[] = [];
+    const documents: [number, number][] = [];
     for (const [i, [from, to]] of pieces.entries()) {
-      const piece = text.slice(from, to);
-      if (/^(\s*(#[^\n]*)?\n?)*$/.test(piece)) {
+      if (/^(\s*(#[^\n]*)?\n?)*$/.test(text.slice(from, to))) {
         // Comments before the first `---` open no document; an empty one after a `---` is js-yaml's to read.
         if (i === 0) continue;
         return undefined;
       }
-      const block = readBlockYaml(piece);
-      if (!block) return undefined;
-      const starts = new Int32Array(block.starts.length);
-      for (let n = 0; n < starts.length; n++) starts[n] = block.starts[n]! + from;
-      sources.push(new YamlSource(file, text, block.value, starts, block.parents, block.scalars, block.nodeOf, 0, { lineStarts }));
+      documents.push([from, to]);
     }
-    return sources;
+    const block = readBlockDocuments(text, documents);
+    if (!block) return undefined;
+    const shared: SharedTables = { lineStarts: lineStartsOf(text) };
+    return block.values.map((value, i) => new YamlSource(file, text, value, block.starts, block.parents, block.scalars, block.nodeOf, block.roots[i]!, shared));
   }
 
   /** Where the value at `path` starts; with `key`, where its key starts. */
@@ -176,7 +173,7 @@ export class YamlSource {
 
   /** Like locate, but resolved only when its line or column is first read. */
   lazyLocate(path: YamlPath, part: 'value' | 'key' = 'value'): Location {
-    return new LazyLocation(this, undefined, path, part);
+    return part === 'key' ? new KeyLocation(this, undefined, path) : new LazyLocation(this, undefined, path);
   }
 
   /**
@@ -184,7 +181,7 @@ export class YamlSource {
    * from the mapping or list itself saves walking the path from the top, and building the path.
    */
   lazyLocateIn(container: object, key: string | number, part: 'value' | 'key' = 'value'): Location {
-    return new LazyLocation(this, container, key, part);
+    return part === 'key' ? new KeyLocation(this, container, key) : new LazyLocation(this, container, key);
   }
 
   /** Where `container[key]` (or its key) is; the container itself when the key is not found. */
@@ -293,22 +290,24 @@ interface SharedTables {
   children?: { first: Int32Array; flat: Int32Array };
 }
 
+/** Locations already resolved: the few a run shows (findings, errors), not the 100,000 it makes. */
+const resolvedLocations = new WeakMap<LazyLocation, Location>();
+
 /**
  * A location whose line and column are looked up on first use: a registry of 100,000 ports
- * makes that many locations, and a clean check reads none of them.
+ * makes that many locations, and a clean check reads none of them. It holds only what finds the
+ * node again (three fields: half a million of them are made for a large registry).
  */
 class LazyLocation implements Location {
-  readonly file: string;
-  private resolved: Location | undefined;
-
   constructor(
-    private readonly source: YamlSource,
+    protected readonly source: YamlSource,
     /** The mapping or list that holds the node, or undefined when `at` is a path from the top. */
-    private readonly container: object | undefined,
-    private readonly at: YamlPath | string | number,
-    private readonly part: 'value' | 'key',
-  ) {
-    this.file = source.file;
+    protected readonly container: object | undefined,
+    protected readonly at: YamlPath | string | number,
+  ) {}
+
+  get file(): string {
+    return this.source.file;
   }
 
   get line(): number {
@@ -319,15 +318,29 @@ class LazyLocation implements Location {
     return this.resolve().column;
   }
 
+  /** Which part of the node: its value, or (in KeyLocation) its key. */
+  protected get part(): 'value' | 'key' {
+    return 'value';
+  }
+
   private resolve(): Location {
-    if (this.resolved) return this.resolved;
+    let resolved = resolvedLocations.get(this);
+    if (resolved) return resolved;
     const { source, container, at, part } = this;
-    this.resolved = container ? source.locateIn(container, at as string | number, part) : source.locate(at as YamlPath, part);
-    return this.resolved;
+    resolved = container ? source.locateIn(container, at as string | number, part) : source.locate(at as YamlPath, part);
+    resolvedLocations.set(this, resolved);
+    return resolved;
   }
 
   toJSON(): Location {
     return { file: this.file, line: this.line, column: this.column };
+  }
+}
+
+/** A lazy location of a mapping key rather than its value. */
+class KeyLocation extends LazyLocation {
+  protected override get part(): 'value' | 'key' {
+    return 'key';
   }
 }
 

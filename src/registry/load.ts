@@ -332,13 +332,15 @@ class RegistryBuilder {
 
   private service(name: string, doc: ServiceDocument, all: object, clusterNames: string[]): Service {
     const allClusters = doc.clusters === undefined || doc.clusters === 'all';
-    const ports: ServicePort[] = [];
+    // Lists made at their length: one grown by push keeps room for 17, and there are 100,000 of them.
+    let ports: ServicePort[] = [];
     if (doc.port !== undefined && doc.ports !== undefined) {
       this.errors.push(new InputError(`service ${name} has both "port" and "ports"`, this.at(['services', name, 'ports'], 'key'), 'keep "port" for one port, or "ports" for named ones'));
     } else if (doc.port !== undefined) {
-      ports.push(this.port(doc.port, doc, 'port', undefined));
+      ports = [this.port(doc.port, doc, 'port', undefined)];
     } else if (doc.ports !== undefined) {
-      for (const portName in doc.ports) ports.push(this.port(doc.ports[portName]!, doc.ports, portName, portName));
+      const named = doc.ports;
+      ports = Object.keys(named).map((portName) => this.port(named[portName]!, named, portName, portName));
     } else {
       this.errors.push(new InputError(`service ${name} has no port`, this.at(['services', name], 'key'), 'add `port: N`, or `ports: { api: N, ... }`'));
     }

@@ -13,6 +13,7 @@ export interface BlockYaml {
   value: unknown;
   starts: ArrayLike<number>;
   parents: ArrayLike<number>;
+  /** Node index -> its value, for nulls and for the keys that are array indexes (see `isArrayIndex`). */
   scalars: unknown[];
   nodeOf: Map<object, number>;
   /** Where every line of the text starts, for turning offsets into line and column. */
@@ -32,6 +33,9 @@ export interface BlockDocuments {
 
 /** Thrown inside the reader when the text leaves the subset; never escapes it. */
 class OutsideSubset extends Error {}
+
+/** How many distinct words the reader keeps one string for. */
+const WORDS = 2048;
 
 /** Deeper than this, the reader leaves the file to js-yaml (a registry is six levels deep). */
 const MAX_DEPTH = 64;
@@ -89,26 +93,43 @@ function outside(): never {
 class BlockReader {
   // The lines with content (no blank or comment-only lines): indentation, where the content starts,
   // and where it ends before any comment and trailing blanks.
-  private indents = new Int32Array(64);
-  private lineStarts = new Int32Array(64);
-  private lineEnds = new Int32Array(64);
+  // They are made at the text's number of lines once, counted first: grown by doubling, the
+  // arrays of a 12 MB file left 40 MB of outgrown copies for the collector.
+  private indents: Int32Array<ArrayBuffer>;
+  private lineStarts: Int32Array<ArrayBuffer>;
+  private lineEnds: Int32Array<ArrayBuffer>;
   private lineCount = 0;
   private line = 0;
-  private allLineStarts = new Int32Array(64);
+  private allLineStarts: Int32Array<ArrayBuffer>;
   private allLines = 0;
   // Node start offsets and parents, in typed arrays that double when full: a large registry has
   // a million nodes, and plain arrays of that size cost more to grow and to collect.
-  private starts = new Int32Array(64);
-  private parents = new Int32Array(64);
+  private starts: Int32Array<ArrayBuffer>;
+  private parents: Int32Array<ArrayBuffer>;
   private nodes = 0;
   private readonly scalars: unknown[] = [];
   private readonly nodeOf = new Map<object, number>();
   // The items of the sequences being read, so that each list is made at its final length: a list
   // grown by push keeps room for 17 items, and a registry has 100,000 lists of one cluster.
   private pending: unknown[] = [];
+  private readonly words = new Map<string, string>();
   private pendingCount = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    let lines = 1;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+    // A line holds a key and its value, and a flow list one more node for itself and each item after its first.
+    let nodes = 2 * lines + 16;
+    for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) nodes++;
+    for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) nodes++;
+    this.indents = new Int32Array(lines);
+    this.lineStarts = new Int32Array(lines);
+    this.lineEnds = new Int32Array(lines);
+    this.allLineStarts = new Int32Array(lines + 1);
+    nodes += (nodes >> 5) + 64; // and a little room for list items that open mappings (`- key: value`)
+    this.starts = new Int32Array(nodes);
+    this.parents = new Int32Array(nodes);
+  }
 
   /** Reads the document in text[from, to) (its content lines, no `---`); with `allLines`, also records every line's start. */
   document(from: number, to: number, allLines: boolean): { value: unknown; root: number } {
@@ -140,7 +161,7 @@ class BlockReader {
 
   /** The node tables of every document read, cut to their length (the doubled buffers are let go). */
   tables(): Pick<BlockYaml, 'starts' | 'parents' | 'scalars' | 'nodeOf'> {
-    return { starts: this.starts.slice(0, this.nodes), parents: this.parents.slice(0, this.nodes), scalars: this.scalars, nodeOf: this.nodeOf };
+    return { starts: fitted(this.starts, this.nodes), parents: fitted(this.parents, this.nodes), scalars: this.scalars, nodeOf: this.nodeOf };
   }
 
   /** Every line's start, with the empty line after a final newline as a line of its own. */
@@ -149,7 +170,7 @@ class BlockReader {
       if (this.allLines === this.allLineStarts.length) this.allLineStarts = grown(this.allLineStarts);
       this.allLineStarts[this.allLines++] = this.text.length;
     }
-    return this.allLineStarts.slice(0, this.allLines);
+    return this.allLineStarts.subarray(0, this.allLines);
   }
 
   private addLine(indent: number, start: number, end: number): void {
@@ -200,12 +221,12 @@ class BlockReader {
         }
       } else {
         colon = this.keyEnd(keyAt, lineEnd);
-        key = this.key(keyAt, colon);
+        key = this.keyText(keyAt, colon);
       }
       // A key seen before (or one the prototype answers to, such as `constructor`) goes to js-yaml,
       // which reports duplicates; values are never undefined, so this is a plain look-up.
       if (result[key] !== undefined || key === '<<' || key === '__proto__') outside();
-      this.scalars[this.node(keyAt, index)] = key;
+      this.key(this.node(keyAt, index), key);
       let valueAt = colon + 1;
       while (valueAt < lineEnd && this.text.charCodeAt(valueAt) === 32) valueAt++;
       this.line++;
@@ -252,6 +273,19 @@ class BlockReader {
     }
     this.depth--;
     return this.list(base, index);
+  }
+
+  /**
+   * One string for each short word seen often (`NodePort`, a team's range, a cluster's name): a
+   * large registry writes the same few dozen words 400,000 times, and each copy would be kept. The
+   * first words seen fill the table, which then stays that size.
+   */
+  private word(word: string): string {
+    if (word.length > 32) return word;
+    const known = this.words.get(word);
+    if (known !== undefined) return known;
+    if (this.words.size < WORDS) this.words.set(word, word);
+    return word;
   }
 
   /** Holds one item of the sequence being read. */
@@ -320,7 +354,7 @@ class BlockReader {
       while (at < end && this.text.charCodeAt(at) >= 48 && this.text.charCodeAt(at) <= 57) at++;
       if (at === end && (first !== 48 || end - start === 1) && end - start < 16) return Number(this.text.slice(start, end));
     } else if (isWordStart(first) && !KEYWORD_START.has(first) && plainWord(this.text, start, end, inFlow)) {
-      return this.text.slice(start, end);
+      return this.word(this.text.slice(start, end));
     }
     const text = this.text.slice(start, end);
     const quote = first;
@@ -376,7 +410,7 @@ class BlockReader {
     return at;
   }
 
-  private key(start: number, colon: number): string {
+  private keyText(start: number, colon: number): string {
     const raw = this.text.slice(start, colon).trimEnd();
     const c = raw.charCodeAt(0);
     if (c === 34 || c === 39) {
@@ -413,6 +447,15 @@ class BlockReader {
 
   setScalar(index: number, value: unknown): void {
     this.scalars[index] = value;
+  }
+
+  /**
+   * Notes key node `index`. Only a key that is an array index (`8080`) is kept in the scalars
+   * table: the mapping gives every other key back in the order written (`Object.keys`), and
+   * 600,000 keys of a large registry need not be held twice.
+   */
+  key(index: number, key: string): void {
+    if (isArrayIndex(key)) this.scalars[index] = key;
   }
 
   setContainer(container: object, index: number): void {
@@ -462,7 +505,7 @@ class FlowReader {
           const keyEnd = this.scalarEnd(true);
           const key = this.reader.scalar(keyStart, keyEnd, true);
           if (typeof key !== 'string' || Object.prototype.hasOwnProperty.call(mapping, key) || key === '<<' || key === '__proto__') outside();
-          this.reader.setScalar(this.reader.flowNode(keyStart, index), key);
+          this.reader.key(this.reader.flowNode(keyStart, index), key);
           this.at = keyEnd;
           this.blanks();
           if (this.text.charCodeAt(this.at) !== 58 || this.text.charCodeAt(this.at + 1) !== 32) outside();
@@ -520,11 +563,30 @@ function indexWithin(text: string, c: number, start: number, end: number): numbe
   return -1;
 }
 
-/** A copy of `array` twice as long. */
+/** A copy of `array` half as long again. */
 function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const larger = new Int32Array(array.length * 2);
+  const larger = new Int32Array(Math.ceil(array.length * 1.5) + 16);
   larger.set(array);
   return larger;
+}
+
+/** The first `length` numbers of `array`: a view when little is left over, a copy when much is. */
+function fitted(array: Int32Array<ArrayBuffer>, length: number): Int32Array {
+  return array.length - length > (length >> 3) + 64 ? array.slice(0, length) : array.subarray(0, length);
+}
+
+/**
+ * True when `key` is an array index (`0` to 2^32 - 2, written plainly): such keys come first and
+ * in numeric order from `Object.keys`, where every other key comes in the order it was added.
+ */
+export function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (!(c >= 48 && c <= 57) || key.length > 10 || (c === 48 && key.length > 1)) return false;
+  for (let i = 1; i < key.length; i++) {
+    const d = key.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return Number(key) <= 4294967294;
 }
 
 /** Letters that may begin null, true or false (`null`, `True`, `FALSE`, `~`). */

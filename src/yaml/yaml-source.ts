@@ -1,7 +1,7 @@
 import jsYaml from 'js-yaml';
 import { InputError } from '../core/errors.ts';
 import { lineStarts } from '../core/line-ends.ts';
-import { readBlockDocuments, readBlockYaml } from './block-yaml.ts';
+import { isArrayIndex, readBlockDocuments, readBlockYaml } from './block-yaml.ts';
 import type { Location } from '../core/types.ts';
 
 /** A path into a parsed YAML value: mapping keys and sequence indexes. */
@@ -43,6 +43,11 @@ export class YamlSource {
     private readonly root: number,
     /** The file's line starts and child table, computed once and shared by its documents. */
     private readonly shared: SharedTables,
+    /**
+     * True when `scalars` holds only the keys that are array indexes (the fast reader's), and a
+     * mapping's other keys are read from the mapping itself in the order written.
+     */
+    private readonly fewKeys = false,
   ) {}
 
   /**
@@ -71,7 +76,7 @@ export class YamlSource {
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const block = fast ? readBlockYaml(text) : undefined;
-    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, { lineStarts: block.lineStarts })];
+    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, { lineStarts: block.lineStarts }, true)];
     const blocks = fast && many ? YamlSource.readBlockDocuments(file, text) : undefined;
     if (blocks) return blocks;
     const shared: SharedTables = {};
@@ -142,7 +147,7 @@ export class YamlSource {
     const block = readBlockDocuments(text, documents);
     if (!block) return undefined;
     const shared: SharedTables = { lineStarts: lineStartsOf(text) };
-    return block.values.map((value, i) => new YamlSource(file, text, value, block.starts, block.parents, block.scalars, block.nodeOf, block.roots[i]!, shared));
+    return block.values.map((value, i) => new YamlSource(file, text, value, block.starts, block.parents, block.scalars, block.nodeOf, block.roots[i]!, shared, true));
   }
 
   /** Where the value at `path` starts; with `key`, where its key starts. */
@@ -196,7 +201,7 @@ export class YamlSource {
   private childOf(container: object, index: number, key: string | number, part: 'value' | 'key'): number {
     const kids = this.childrenOf(index);
     if (Array.isArray(container)) return typeof key === 'number' && key < kids.length ? kids[key]! : -1;
-    const pair = this.keysOf(index, kids).get(String(key));
+    const pair = this.keysOf(container, index, kids).get(String(key));
     if (pair === undefined) return -1;
     return part === 'key' ? kids[pair]! : kids[pair + 1]!;
   }
@@ -215,12 +220,22 @@ export class YamlSource {
   }
 
   /** A mapping's keys -> the position of the key among its children; cached, as `services` may hold thousands. */
-  private keysOf(container: number, kids: Int32Array): Map<string, number> {
+  private keysOf(mapping: object, container: number, kids: Int32Array): Map<string, number> {
     let keys = this.keyCache.get(container);
     if (!keys) {
       keys = new Map();
+      // The fast reader's mappings give their keys back in the order written, but for the array
+      // indexes (which come first from Object.keys, and which the scalars table holds).
+      const names = this.fewKeys ? Object.keys(mapping) : [];
+      let next = 0;
       for (let k = 0; k + 1 < kids.length; k += 2) {
-        const key = String(this.scalars[kids[k]!]);
+        let key: string;
+        const scalar = this.scalars[kids[k]!];
+        if (scalar !== undefined || !this.fewKeys) key = String(scalar);
+        else {
+          while (next < names.length && isArrayIndex(names[next]!)) next++;
+          key = names[next++]!;
+        }
         if (!keys.has(key)) keys.set(key, k);
       }
       this.keyCache.set(container, keys);
@@ -229,29 +244,23 @@ export class YamlSource {
   }
 
   /**
-   * The direct children of a node, in order; built for every node of the file on the first call,
-   * once for all the file's documents (a file of 10,000 Services is 10,000 documents).
+   * The direct children of a node, in order. Nodes are numbered as they open, so a node's
+   * descendants follow it, each with a parent at or after it: its children are found by reading
+   * on until a node belongs elsewhere. Each node's children are kept once found, for all the
+   * file's documents (a finding looks up a handful; a table of every node's would hold 16 MB for
+   * a large registry).
    */
   private childrenOf(index: number): Int32Array {
-    if (!this.shared.children) {
-      // One flat array of children, grouped by parent, and where each parent's group starts.
-      const count = this.parents.length;
-      const first = new Int32Array(count + 1);
-      for (let i = 0; i < count; i++) {
-        const parent = this.parents[i]!;
-        if (parent >= 0) first[parent + 1]!++;
-      }
-      for (let i = 0; i < count; i++) first[i + 1]! += first[i]!;
-      const flat = new Int32Array(count);
-      const filled = first.slice(0, count);
-      for (let i = 0; i < count; i++) {
-        const parent = this.parents[i]!;
-        if (parent >= 0) flat[filled[parent]!++] = i;
-      }
-      this.shared.children = { first, flat };
+    const known = (this.shared.children ??= new Map());
+    let kids = known.get(index);
+    if (!kids) {
+      const { parents } = this;
+      const found: number[] = [];
+      for (let i = index + 1; i < parents.length && parents[i]! >= index; i++) if (parents[i] === index) found.push(i);
+      kids = Int32Array.from(found);
+      known.set(index, kids);
     }
-    const { first, flat } = this.shared.children;
-    return flat.subarray(first[index]!, first[index + 1]!);
+    return kids;
   }
 
   /** Throws when aliases make the document far larger than what is written (a "billion laughs"). */
@@ -287,7 +296,7 @@ export class YamlSource {
 /** What the documents of one file share: where its lines start, and every node's children. */
 interface SharedTables {
   lineStarts?: ArrayLike<number>;
-  children?: { first: Int32Array; flat: Int32Array };
+  children?: Map<number, Int32Array>;
 }
 
 /** Locations already resolved: the few a run shows (findings, errors), not the 100,000 it makes. */

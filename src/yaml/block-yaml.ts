@@ -391,7 +391,7 @@ class BlockReader {
       return number;
     }
     if (NUMBER_LIKE.test(text) && (FLOAT_LIKE.test(text) || SPECIAL_FLOAT.test(text))) outside();
-    return text;
+    return this.word(text);
   }
 
   /** Where the `:` that ends the key starting at `start` is. */

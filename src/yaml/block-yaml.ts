@@ -52,7 +52,7 @@ const FLOAT_LIKE = /^[-+]?([0-9][0-9_]*)?(\.[0-9_]*)?([eE][-+]?[0-9]+)?$|^[-+]?0
 export function readBlockYaml(text: string): BlockYaml | undefined {
   if (text.includes('\r') || text.includes('\t')) return undefined;
   try {
-    const reader = new BlockReader(text);
+    const reader = new BlockReader(text, [[0, text.length]]);
     const { value } = reader.document(0, text.length, true);
     return { value, ...reader.tables(), lineStarts: reader.lineStartsOfText() };
   } catch (error) {
@@ -70,7 +70,7 @@ export function readBlockDocuments(text: string, pieces: readonly (readonly [num
   // Tabs and carriage returns are rare: only a file that has one looks for them piece by piece.
   const tabOrReturn = text.includes('\r') || text.includes('\t');
   try {
-    const reader = new BlockReader(text);
+    const reader = new BlockReader(text, pieces);
     const values: unknown[] = [];
     const roots: number[] = [];
     for (const [from, to] of pieces) {
@@ -115,13 +115,21 @@ class BlockReader {
   private readonly words = new Map<string, string>();
   private pendingCount = 0;
 
-  constructor(private readonly text: string) {
+  /** A reader of the documents at `ranges` of `text` (each [from, to)), which size its tables. */
+  constructor(
+    private readonly text: string,
+    ranges: readonly (readonly [number, number])[],
+  ) {
     let lines = 1;
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
-    // A line holds a key and its value, and a flow list one more node for itself and each item after its first.
-    let nodes = 2 * lines + 16;
-    for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) nodes++;
-    for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) nodes++;
+    let nodes = 16;
+    for (const [from, to] of ranges) {
+      for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) lines++;
+      // A line holds a key and its value, and a flow list one more node for itself and each item after its first.
+      for (let at = text.indexOf('[', from); at !== -1 && at < to; at = text.indexOf('[', at + 1)) nodes++;
+      for (let at = text.indexOf(',', from); at !== -1 && at < to; at = text.indexOf(',', at + 1)) nodes++;
+      lines++;
+    }
+    nodes += 2 * lines;
     this.indents = new Int32Array(lines);
     this.lineStarts = new Int32Array(lines);
     this.lineEnds = new Int32Array(lines);

@@ -55,29 +55,36 @@ export class YamlSource {
    * Plain block YAML goes through the fast reader; anything else, or `{ fast: false }`, through js-yaml.
    */
   static parse(file: string, text: string, options: { fast?: boolean } = {}): YamlSource {
-    return YamlSource.read(file, text, false, options.fast !== false)[0]!;
+    return YamlSource.read(file, text, false, options.fast !== false, undefined)[0]!;
   }
 
   /**
    * Parses every document of a multi-document file (`---` between them), each with its positions
    * counted from the start of the file. One syntax error anywhere makes the whole file an InputError.
    * Documents of plain block YAML go through the fast reader, each on its own.
+   *
+   * With `keep`, a file of several documents of plain block YAML gives only the documents that
+   * `keep` takes (called with each one's text range, separators left out), and the others are
+   * never read. A file that the fast reader does not read is read whole by js-yaml, every document given.
    */
-  static parseAll(file: string, text: string, options: { fast?: boolean } = {}): YamlSource[] {
-    return YamlSource.read(file, text, true, options.fast !== false);
+  static parseAll(file: string, text: string, options: { fast?: boolean; keep?: (from: number, to: number) => boolean } = {}): YamlSource[] {
+    return YamlSource.read(file, text, true, options.fast !== false, options.keep);
   }
 
-  private static read(file: string, text: string, many: boolean, fast: boolean): YamlSource[] {
+  private static read(file: string, text: string, many: boolean, fast: boolean, keep: ((from: number, to: number) => boolean) | undefined): YamlSource[] {
     if (text.length > MAX_YAML_BYTES) {
       throw new InputError(
         `${file} is ${(text.length / 1048576).toFixed(1)} MiB; files over ${MAX_YAML_BYTES / 1048576} MiB are not read`,
         { file, line: 1, column: 1 },
       );
     }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const block = fast ? readBlockYaml(text) : undefined;
+    const bom = text.charCodeAt(0) === 0xfeff;
+    if (bom) text = text.slice(1);
+    const pieces = fast && many ? separated(text) : undefined;
+    const block = fast && !pieces ? readBlockYaml(text) : undefined;
     if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, { lineStarts: block.lineStarts }, true)];
-    const blocks = fast && many ? YamlSource.readBlockDocuments(file, text) : undefined;
+    const kept = keep && bom ? (from: number, to: number) => keep(from + 1, to + 1) : keep;
+    const blocks = pieces ? YamlSource.readBlockDocuments(file, text, pieces, kept) : undefined;
     if (blocks) return blocks;
     const shared: SharedTables = {};
     const starts: number[] = [];
@@ -125,28 +132,21 @@ export class YamlSource {
    * from the start of the file; undefined when one of them is outside its subset (or is empty
    * after a `---`), and js-yaml reads the whole file.
    */
-  private static readBlockDocuments(file: string, text: string): YamlSource[] | undefined {
-    const separator = /^---[ ]*(#[^\n]*)?$/gm;
-    const pieces: [number, number][] = [];
-    let start = 0;
-    for (let match = separator.exec(text); match; match = separator.exec(text)) {
-      pieces.push([start, match.index]);
-      start = Math.min(text.length, match.index + match[0].length + 1);
-    }
-    if (pieces.length === 0) return undefined;
-    pieces.push([start, text.length]);
+  private static readBlockDocuments(file: string, text: string, pieces: readonly [number, number][], keep: ((from: number, to: number) => boolean) | undefined): YamlSource[] | undefined {
     const documents: [number, number][] = [];
     for (const [i, [from, to]] of pieces.entries()) {
-      if (/^(\s*(#[^\n]*)?\n?)*$/.test(text.slice(from, to))) {
+      // Most documents start with their first key: only one that starts with a blank or `#` may be empty.
+      const first = text[from];
+      if (from === to || first === '#' || /\s/.test(first!) ? /^(\s*(#[^\n]*)?\n?)*$/.test(text.slice(from, to)) : false) {
         // Comments before the first `---` open no document; an empty one after a `---` is js-yaml's to read.
         if (i === 0) continue;
         return undefined;
       }
-      documents.push([from, to]);
+      if (!keep || keep(from, to)) documents.push([from, to]);
     }
     const block = readBlockDocuments(text, documents);
     if (!block) return undefined;
-    const shared: SharedTables = { lineStarts: lineStartsOf(text) };
+    const shared: SharedTables = {};
     return block.values.map((value, i) => new YamlSource(file, text, value, block.starts, block.parents, block.scalars, block.nodeOf, block.roots[i]!, shared, true));
   }
 
@@ -291,6 +291,20 @@ export class YamlSource {
       );
     }
   }
+}
+
+/** The text ranges between a file's `---` lines (each [from, to), the separators left out); undefined when it has none. */
+function separated(text: string): [number, number][] | undefined {
+  const separator = /^---[ ]*(#[^\n]*)?$/gm;
+  const pieces: [number, number][] = [];
+  let start = 0;
+  for (let match = separator.exec(text); match; match = separator.exec(text)) {
+    pieces.push([start, match.index]);
+    start = Math.min(text.length, match.index + match[0].length + 1);
+  }
+  if (pieces.length === 0) return undefined;
+  pieces.push([start, text.length]);
+  return pieces;
 }
 
 /** What the documents of one file share: where its lines start, and every node's children. */

@@ -2,12 +2,13 @@ import { addressTarget, hostPatternOf } from '../../core/mesh.ts';
 import type { ObservedAddress, ObservedLink, ObservedService, Registry } from '../../core/types.ts';
 import type { KubeObject } from '../k8s-manifests/objects.ts';
 import { isLink, linkOf, mayHoldMesh, meshExportOf, meshMarkers, objectAddresses } from '../mesh/index.ts';
+import type { ByteRange } from './files.ts';
 import type { Found } from './found.ts';
 
 /** The repository scan's hook into the mesh source: which files to parse, and what each object adds. */
 export interface MeshHook {
-  /** Whether a file's bytes may hold a Link, an export label or an address of another cluster. */
-  mayMatter(bytes: Buffer): boolean;
+  /** Whether a file's bytes (or a document's) may hold a Link, an export label or an address of another cluster. */
+  mayMatter(bytes: Buffer | ByteRange): boolean;
   /** Adds an object's Link and addresses to what its cluster deploys. */
   read(object: KubeObject, found: Found): void;
   /** The Service with its export label. */

@@ -85,6 +85,7 @@ class RepoScan implements RepoReader {
   /** Left-out files parsed because something refers to them. */
   private readonly readLate = new Set<string>();
   private filesParsed = 0;
+  private kustomized: Set<string> | undefined;
   private documentsSkipped = 0;
   /** The names the registry gives its services (entry names and Kubernetes names). */
   private readonly registryNames: Set<string>;
@@ -523,10 +524,11 @@ class RepoScan implements RepoReader {
   }
 
   private nearestKustomizedFolder(prefix: string, rest: string): string | undefined {
-    const segments = rest.split('/').slice(0, -1);
-    for (let i = 1; i <= segments.length; i++) {
-      const folder = `${prefix}${segments.slice(0, i).join('/')}`;
-      if (KUSTOMIZATION_FILES.some((name) => this.fileSet.has(`${folder}/${name}`))) return folder;
+    // The folders that hold a kustomization, found once: this is asked for each of 20,000 files.
+    this.kustomized ??= new Set(this.files.filter((file) => KUSTOMIZATION_FILES.includes(posix.basename(file))).map((file) => posix.dirname(file)));
+    for (let slash = rest.indexOf('/'); slash !== -1; slash = rest.indexOf('/', slash + 1)) {
+      const folder = `${prefix}${rest.slice(0, slash)}`;
+      if (this.kustomized.has(folder)) return folder;
     }
     return undefined;
   }

@@ -26,6 +26,7 @@ const ALIAS_EXPANSION_LIMIT = 10;
  */
 export class YamlSource {
   private readonly keyCache = new Map<number, Map<string, number>>();
+  private locationClasses: { value: LazyLocationClass; key: LazyLocationClass } | undefined;
 
   private constructor(
     readonly file: string,
@@ -178,7 +179,8 @@ export class YamlSource {
 
   /** Like locate, but resolved only when its line or column is first read. */
   lazyLocate(path: YamlPath, part: 'value' | 'key' = 'value'): Location {
-    return part === 'key' ? new KeyLocation(this, undefined, path) : new LazyLocation(this, undefined, path);
+    const classes = (this.locationClasses ??= locationClassesOf(this));
+    return new classes[part](undefined, path);
   }
 
   /**
@@ -186,7 +188,8 @@ export class YamlSource {
    * from the mapping or list itself saves walking the path from the top, and building the path.
    */
   lazyLocateIn(container: object, key: string | number, part: 'value' | 'key' = 'value'): Location {
-    return part === 'key' ? new KeyLocation(this, container, key) : new LazyLocation(this, container, key);
+    const classes = (this.locationClasses ??= locationClassesOf(this));
+    return new classes[part](container, key);
   }
 
   /** Where `container[key]` (or its key) is; the container itself when the key is not found. */
@@ -319,15 +322,21 @@ const resolvedLocations = new WeakMap<LazyLocation, Location>();
 /**
  * A location whose line and column are looked up on first use: a registry of 100,000 ports
  * makes that many locations, and a clean check reads none of them. It holds only what finds the
- * node again (three fields: half a million of them are made for a large registry).
+ * node again, two fields: its source and whether it is a key's place come from its class, one
+ * pair of classes per source (see `YamlSource.locationClasses`), as half a million are made for a
+ * large registry.
  */
-class LazyLocation implements Location {
+abstract class LazyLocation implements Location {
   constructor(
-    protected readonly source: YamlSource,
     /** The mapping or list that holds the node, or undefined when `at` is a path from the top. */
     protected readonly container: object | undefined,
     protected readonly at: YamlPath | string | number,
   ) {}
+
+  protected abstract get source(): YamlSource;
+
+  /** Which part of the node: its value, or its key. */
+  protected abstract get part(): 'value' | 'key';
 
   get file(): string {
     return this.source.file;
@@ -339,11 +348,6 @@ class LazyLocation implements Location {
 
   get column(): number {
     return this.resolve().column;
-  }
-
-  /** Which part of the node: its value, or (in KeyLocation) its key. */
-  protected get part(): 'value' | 'key' {
-    return 'value';
   }
 
   private resolve(): Location {
@@ -360,11 +364,28 @@ class LazyLocation implements Location {
   }
 }
 
-/** A lazy location of a mapping key rather than its value. */
-class KeyLocation extends LazyLocation {
-  protected override get part(): 'value' | 'key' {
-    return 'key';
-  }
+type LazyLocationClass = new (container: object | undefined, at: YamlPath | string | number) => LazyLocation;
+
+/** The classes of a source's lazy locations, of values and of keys. */
+function locationClassesOf(source: YamlSource): { value: LazyLocationClass; key: LazyLocationClass } {
+  return {
+    value: class extends LazyLocation {
+      protected get source(): YamlSource {
+        return source;
+      }
+      protected get part(): 'value' | 'key' {
+        return 'value';
+      }
+    },
+    key: class extends LazyLocation {
+      protected get source(): YamlSource {
+        return source;
+      }
+      protected get part(): 'value' | 'key' {
+        return 'key';
+      }
+    },
+  };
 }
 
 function lineStartsOf(text: string): number[] {

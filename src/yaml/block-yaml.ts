@@ -120,15 +120,16 @@ class BlockReader {
     private readonly text: string,
     ranges: readonly (readonly [number, number])[],
   ) {
-    let lines = 1;
+    // Counted once over the text the documents span (a search per document would run on to the
+    // end of the text for each): a line holds a key and its value, and a flow list one more node
+    // for itself and each item after its first.
+    const from = ranges.length > 0 ? ranges[0]![0] : 0;
+    const to = ranges.length > 0 ? ranges[ranges.length - 1]![1] : 0;
+    let lines = 1 + ranges.length;
     let nodes = 16;
-    for (const [from, to] of ranges) {
-      for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) lines++;
-      // A line holds a key and its value, and a flow list one more node for itself and each item after its first.
-      for (let at = text.indexOf('[', from); at !== -1 && at < to; at = text.indexOf('[', at + 1)) nodes++;
-      for (let at = text.indexOf(',', from); at !== -1 && at < to; at = text.indexOf(',', at + 1)) nodes++;
-      lines++;
-    }
+    for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) lines++;
+    for (let at = text.indexOf('[', from); at !== -1 && at < to; at = text.indexOf('[', at + 1)) nodes++;
+    for (let at = text.indexOf(',', from); at !== -1 && at < to; at = text.indexOf(',', at + 1)) nodes++;
     nodes += 2 * lines;
     this.indents = new Int32Array(lines);
     this.lineStarts = new Int32Array(lines);

@@ -257,10 +257,13 @@ export class YamlSource {
     const known = (this.shared.children ??= new Map());
     let kids = known.get(index);
     if (!kids) {
+      // Counted first, then filled: `services` has 100,000 children.
       const { parents } = this;
-      const found: number[] = [];
-      for (let i = index + 1; i < parents.length && parents[i]! >= index; i++) if (parents[i] === index) found.push(i);
-      kids = Int32Array.from(found);
+      let end = index + 1;
+      let count = 0;
+      for (; end < parents.length && parents[end]! >= index; end++) if (parents[end] === index) count++;
+      kids = new Int32Array(count);
+      for (let i = index + 1, k = 0; k < count; i++) if (parents[i] === index) kids[k++] = i;
       known.set(index, kids);
     }
     return kids;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 // @ts-expect-error: the benchmark's generator is plain JavaScript
-import { generate } from '../bench/generate.mjs';
+import { generate, generateMultiDocument } from '../bench/generate.mjs';
 import { main } from '../src/cli/main.ts';
 import { parseRegistry } from '../src/registry/load.ts';
 import { YamlSource } from '../src/yaml/yaml-source.ts';
@@ -45,6 +45,36 @@ test('the raw-byte filter finds the same claims as parsing every file, on a gene
   const withRegistry = scanRepo(dir, { registry });
   assert.deepEqual(withRegistry.claims.filter((c) => c.kind === 'servicePort').map((c) => `${c.cluster}:${c.service}:${c.port}`).sort(), ['forge:app-0-1:80', 'studio:app-1-2:80']);
   for (const [cluster, name] of [['forge', 'app-0-1'], ['studio', 'app-1-2']] as const) assert.ok(withRegistry.deployedNames.get(cluster)?.has(name));
+});
+
+test('in files of thousands of documents, only the documents that may matter are read, and the claims are the same', () => {
+  const dir = join(tempFolder(), 'repo-multi');
+  const planted = generateMultiDocument(dir, { bundles: 2, documents: 480 }) as { claims: number };
+  // A registry that plans a ClusterIP Service of a bundle: that document is read for its name.
+  const registry = parseRegistry('portolan.yaml', 'version: 1\nclusters: { forge: {}, studio: {}, pro: {} }\nservices:\n  bundle-1-app-7: { clusters: [studio], exposure: ClusterIP, port: 80 }\n', { ruleIds });
+  for (const options of [{}, { registry }]) {
+    const filtered = scanRepo(dir, options);
+    const full = scanRepo(dir, { ...options, prefilter: false });
+    const key = (claims: typeof full.claims) => claims.map((c) => JSON.stringify([c.cluster, c.kind, c.port, c.service, c.portName, c.at])).sort();
+    assert.deepEqual(key(filtered.claims), key(full.claims));
+    assert.deepEqual(key(filtered.undeployed), key(full.undeployed));
+    assert.equal(filtered.claims.filter((c) => c.kind === 'nodePort').length, planted.claims);
+    // Of 2,880 documents, the 24 NodePort Services (and the planned Service, in each of 3 clusters) are read; the rest are not.
+    assert.equal(full.documentsSkipped, 0);
+    assert.equal(filtered.documentsSkipped, 3 * 2 * 480 - planted.claims - ('registry' in options ? 3 : 0));
+  }
+  const withRegistry = scanRepo(dir, { registry });
+  assert.deepEqual(withRegistry.claims.filter((c) => c.kind === 'servicePort').map((c) => `${c.cluster}:${c.service}:${c.port}`).sort(), ['forge:bundle-1-app-7:80', 'pro:bundle-1-app-7:80', 'studio:bundle-1-app-7:80']);
+});
+
+test('a skipped document before a read one leaves its positions right, with characters of several bytes', () => {
+  const dir = tempFolder({
+    'clusters/lab/kustomization.yaml': 'resources: [bundle.yaml]\n',
+    'clusters/lab/bundle.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: grüße\ndata:\n  note: "für Zürich – ☕"\n---\n${service('web', 30080)}`,
+  });
+  const observed = scanRepo(dir);
+  assert.equal(observed.documentsSkipped, 1);
+  assert.deepEqual(observed.claims.map((c) => [c.service, c.port, c.at.line, c.at.column]), [['web', 30080, 16, 17]]);
 });
 
 test('an unparsable file is a finding with its place, and the scan goes on', async () => {

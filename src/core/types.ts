@@ -417,6 +417,8 @@ export interface RepoObservation extends DeployedPorts {
   /** How many YAML files were seen, and how many were parsed. */
   filesSeen: number;
   filesParsed: number;
+  /** Documents of parsed files that the byte filter left out, their bytes naming nothing the scan reads (a file js-yaml reads is read whole). */
+  documentsSkipped: number;
 }
 
 /** What a rule reports: which of its messages, the message's data, and the parties involved. */

@@ -112,7 +112,7 @@ export function compareFindings(a: Finding, b: Finding): number {
   const x = a.locations[0];
   const y = b.locations[0];
   return (
-    (x && y ? x.file.localeCompare(y.file) || x.line - y.line || x.column - y.column : 0) ||
+    (x && y ? (x.file === y.file ? 0 : x.file.localeCompare(y.file)) || x.line - y.line || x.column - y.column : 0) ||
     SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
     a.ruleId.localeCompare(b.ruleId) ||
     (a.cluster ?? '').localeCompare(b.cluster ?? '') ||

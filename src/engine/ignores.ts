@@ -23,7 +23,10 @@ export function applyIgnores(
   ran: ReadonlySet<string>,
   known: ReadonlySet<string>,
 ): IgnoreOutcome {
-  const services = new Map(registry.services.map((service) => [service.name, service]));
+  // Only a service's own ignore needs its service found by name: most registries have a few, and 100,000 services.
+  const named = registry.ignores.some((ignore) => ignore.service !== undefined);
+  const services = new Map<string, Service>();
+  if (named) for (const service of registry.services) services.set(service.name, service);
   const matchers = [
     ...registry.ignores.map((ignore) => ({ ignore, kind: 'registry' as const, matches: registryMatcher(ignore, registry, services) })),
     // An annotation without its reason accepts nothing; unused-ignore tells why.

@@ -7,6 +7,7 @@ import { suggestion } from '../core/suggest.ts';
 import type {
   Cluster,
   Ignore,
+  Location,
   Mesh,
   MeshAddress,
   MeshExport,
@@ -25,6 +26,7 @@ import type { DocsSettings } from '../core/docs.ts';
 import { explain, where } from './explain.ts';
 import { RegistrySchema, type PortDocument, type RegistryDocument, type ServiceDocument } from './schema.ts';
 import { readTextFile } from './read-file.ts';
+import { servicesFitSchema } from './services-fit.ts';
 import { MAX_YAML_BYTES, YamlSource, type YamlPath } from '../yaml/yaml-source.ts';
 
 /** The registry's file name, looked for from the current folder upwards. */
@@ -80,8 +82,7 @@ export function parseRegistry(file: string, text: string, options: LoadOptions =
   if (document === null || document === undefined) {
     throw new InputError(`${file} is empty`, { file, line: 1, column: 1 }, 'a registry starts with `version: 1`');
   }
-  compiled ??= TypeCompiler.Compile(RegistrySchema);
-  if (!compiled.Check(document)) {
+  if (!fitsSchema(document)) {
     const problems = explain(RegistrySchema, document);
     // Unknown rule ids are told in the same pass as the schema's problems, not after they are fixed.
     const unknownRules = unknownRuleProblems(document, options.ruleIds).filter((u) => !problems.some((p) => p.path.join('.') === u.path.join('.') && p.part === 'key'));
@@ -94,8 +95,25 @@ export function parseRegistry(file: string, text: string, options: LoadOptions =
   return new RegistryBuilder(source, document, options).build();
 }
 
+/**
+ * True when the document fits the registry's schema. The services, most of a large registry, are
+ * checked by a check written for them and the rest by the compiled schema; whenever the services
+ * do not fit, the compiled schema checks everything, and `explain` then says what is wrong.
+ */
+function fitsSchema(document: unknown): document is RegistryDocument {
+  compiled ??= TypeCompiler.Compile(RegistrySchema);
+  if (document !== null && typeof document === 'object' && !Array.isArray(document) && (document as { services?: unknown }).services !== undefined && servicesFitSchema((document as { services: unknown }).services)) {
+    return compiled.Check({ ...document, services: {} });
+  }
+  return compiled.Check(document);
+}
+
 /** The `rules:` keys and `ignore:` rule ids that name no rule, in a document that may not fit the schema. */
-function unknownRuleProblems(document: unknown, known: readonly string[] | undefined): { path: YamlPath; part: 'key' | 'value'; message: string; hint: string }[] {
+function unknownRuleProblems(
+  document: unknown,
+  known: readonly string[] | undefined,
+  serviceIgnores?: readonly [YamlPath, unknown][],
+): { path: YamlPath; part: 'key' | 'value'; message: string; hint: string }[] {
   if (!known || document === null || typeof document !== 'object') return [];
   const doc = document as Record<string, unknown>;
   const problems: { path: YamlPath; part: 'key' | 'value'; message: string; hint: string }[] = [];
@@ -107,7 +125,8 @@ function unknownRuleProblems(document: unknown, known: readonly string[] | undef
   }
   const ignoreLists: [YamlPath, unknown][] = [[['ignore'], doc.ignore]];
   const services = doc.services;
-  if (services !== null && typeof services === 'object') {
+  if (serviceIgnores) ignoreLists.push(...serviceIgnores);
+  else if (services !== null && typeof services === 'object') {
     // A registry of 100,000 services has a few ignore lists: look at each entry, make nothing for most.
     const entries = services as Record<string, Record<string, unknown> | null>;
     for (const name in entries) {
@@ -132,6 +151,11 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   const rel = relative(cwd, file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
+
+// Most of 100,000 services name their clusters and have no overrides: they share these, which
+// nothing changes (they are frozen, so a change would throw rather than reach every service).
+const NO_LOCATIONS: Location[] = Object.freeze([]) as unknown as Location[];
+const NO_OVERRIDES: PortOverride[] = Object.freeze([]) as unknown as PortOverride[];
 
 /** Turns the validated document into the registry model, checking what the schema cannot. */
 class RegistryBuilder {
@@ -175,7 +199,14 @@ class RegistryBuilder {
     });
     const clusterNames = clusters.map((c) => c.name);
     const services: Service[] = [];
-    for (const name in doc.services) services.push(this.service(name, doc.services[name]!, doc.services, clusterNames));
+    // The few services with an ignore list are noted as the entries are read: one pass over 100,000.
+    const withIgnores: [Service, ServiceDocument][] = [];
+    for (const name in doc.services) {
+      const entry = doc.services[name]!;
+      const service = this.service(name, entry, doc.services, clusterNames);
+      services.push(service);
+      if (entry.ignore !== undefined) withIgnores.push([service, entry]);
+    }
     const reserved = (doc.reserved ?? []).map(
       (entry, i): Reservation => ({
         spans: this.spans(entry.ports, ['reserved', i, 'ports']),
@@ -186,11 +217,12 @@ class RegistryBuilder {
     );
     const rules = new Map<string, RuleOverride>();
     for (const [id, setting] of Object.entries(doc.rules ?? {})) rules.set(id, { setting, at: this.at(['rules', id]) });
-    for (const problem of unknownRuleProblems(doc, this.options.ruleIds)) {
+    const ignoreLists = withIgnores.map(([service, entry]): [YamlPath, unknown] => [['services', service.name, 'ignore'], entry.ignore]);
+    for (const problem of unknownRuleProblems(doc, this.options.ruleIds, ignoreLists)) {
       this.errors.push(new InputError(problem.message, this.at(problem.path, problem.part), problem.hint));
     }
     const mesh = doc.mesh !== undefined ? this.mesh(doc.mesh, clusterNames, services) : undefined;
-    const ignores = [...this.topLevelIgnores(clusterNames), ...services.flatMap((service) => this.serviceIgnores(service, doc.services![service.name]!, clusterNames))];
+    const ignores = [...this.topLevelIgnores(clusterNames), ...withIgnores.flatMap(([service, entry]) => this.serviceIgnores(service, entry, clusterNames))];
     if (this.errors.length > 0) throw new InputErrors(this.errors);
     return {
       file: this.source.file,
@@ -300,13 +332,15 @@ class RegistryBuilder {
 
   private service(name: string, doc: ServiceDocument, all: object, clusterNames: string[]): Service {
     const allClusters = doc.clusters === undefined || doc.clusters === 'all';
-    const ports: ServicePort[] = [];
+    // Lists made at their length: one grown by push keeps room for 17, and there are 100,000 of them.
+    let ports: ServicePort[] = [];
     if (doc.port !== undefined && doc.ports !== undefined) {
       this.errors.push(new InputError(`service ${name} has both "port" and "ports"`, this.at(['services', name, 'ports'], 'key'), 'keep "port" for one port, or "ports" for named ones'));
     } else if (doc.port !== undefined) {
-      ports.push(this.port(doc.port, doc, 'port', undefined));
+      ports = [this.port(doc.port, doc, 'port', undefined)];
     } else if (doc.ports !== undefined) {
-      for (const portName in doc.ports) ports.push(this.port(doc.ports[portName]!, doc.ports, portName, portName));
+      const named = doc.ports;
+      ports = Object.keys(named).map((portName) => this.port(named[portName]!, named, portName, portName));
     } else {
       this.errors.push(new InputError(`service ${name} has no port`, this.at(['services', name], 'key'), 'add `port: N`, or `ports: { api: N, ... }`'));
     }
@@ -321,7 +355,7 @@ class RegistryBuilder {
       exposure: doc.exposure ?? 'NodePort',
       clusters: allClusters ? clusterNames : (doc.clusters as string[]),
       clustersAt: doc.clusters === undefined ? this.atIn(all, name, 'key') : this.atIn(doc, 'clusters'),
-      clusterAt: allClusters ? [] : (doc.clusters as string[]).map((_, i) => this.atIn(doc.clusters as string[], i)),
+      clusterAt: allClusters ? NO_LOCATIONS : (doc.clusters as string[]).map((_, i) => this.atIn(doc.clusters as string[], i)),
       allClusters,
       status: doc.status ?? 'active',
       replacedBy: doc.replacedBy,
@@ -334,10 +368,11 @@ class RegistryBuilder {
 
   /** The port written at `holder[key]`: a number, or a mapping with its protocol and overrides. */
   private port(entry: number | PortDocument, holder: object, key: string, name: string | undefined): ServicePort {
-    if (typeof entry === 'number') return { name, port: entry, servicePort: undefined, protocol: 'TCP', overrides: [], notes: undefined, at: this.atIn(holder, key) };
-    const overrides: PortOverride[] = [];
-    for (const cluster in entry.overrides) {
-      overrides.push({ cluster, port: entry.overrides[cluster]!, at: this.atIn(entry.overrides, cluster) });
+    if (typeof entry === 'number') return { name, port: entry, servicePort: undefined, protocol: 'TCP', overrides: NO_OVERRIDES, notes: undefined, at: this.atIn(holder, key) };
+    let overrides = NO_OVERRIDES;
+    if (entry.overrides !== undefined) {
+      const clusters = Object.keys(entry.overrides);
+      overrides = clusters.map((cluster) => ({ cluster, port: entry.overrides![cluster]!, at: this.atIn(entry.overrides!, cluster) }));
     }
     return { name, port: entry.port, servicePort: entry.servicePort, protocol: (entry.protocol ?? 'TCP') as Protocol, overrides, notes: entry.notes, at: this.atIn(entry, 'port') };
   }

@@ -4,7 +4,9 @@ import { PROSE_PLACES } from '../core/docs.ts';
 // The registry file's one definition: the TypeScript types below and `portolan schema`
 // both come from it.
 
-const NAME = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** The names of services, clusters, ranges and ports: lowercase letters, digits and inner dashes. */
+export const NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const NAME = NAME_PATTERN;
 const SPAN = '^\\s*\\d+\\s*(-\\s*\\d+\\s*)?$';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535, description: 'A port number, 1-65535.' });

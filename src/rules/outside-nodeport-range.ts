@@ -1,4 +1,4 @@
-import { formatSpan, inSpans } from '../core/span.ts';
+import { formatSpan } from '../core/span.ts';
 import { claimLabel } from '../core/types.ts';
 import { defineRule } from './rule.ts';
 
@@ -16,7 +16,8 @@ export default defineRule({
     for (const claim of claims) {
       if (claim.kind !== 'nodePort') continue;
       const cluster = clusters.get(claim.cluster)!;
-      if (inSpans(claim.port, [cluster.nodePortRange])) continue;
+      const range = cluster.nodePortRange;
+      if (claim.port >= range.from && claim.port <= range.to) continue;
       report({
         messageId: 'outside',
         data: { service: claimLabel(claim), port: claim.port, cluster: claim.cluster, nodePortRange: formatSpan(cluster.nodePortRange) },

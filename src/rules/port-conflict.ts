@@ -58,6 +58,8 @@ function reportHeldLive(planned: readonly PortClaim[], running: readonly PortCla
 /** Each group of claims that hold one port in one cluster, by a number made of cluster, pool and port. */
 function conflicts(claims: readonly PortClaim[], clusterIndex: Map<string, number>): Map<number, PortClaim[]> {
   // One pool per cluster: a number key (cluster, pool, port) keeps 100,000 claims cheap to group.
+  // The first holder of each port is kept on its own; a list is made only for a second.
+  const first = new Map<number, PortClaim>();
   const groups = new Map<number, PortClaim[]>();
   for (const claim of claims) {
     if (claim.kind === 'servicePort') continue;
@@ -65,9 +67,13 @@ function conflicts(claims: readonly PortClaim[], clusterIndex: Map<string, numbe
     if (cluster === undefined) clusterIndex.set(claim.cluster, (cluster = clusterIndex.size));
     const pool = claim.kind === 'nodePort' ? 0 : 1 + PROTOCOLS.indexOf(claim.protocol);
     const key = (cluster * 4 + pool) * 65536 + claim.port;
-    const group = groups.get(key);
-    if (group) group.push(claim);
-    else groups.set(key, [claim]);
+    const holder = first.get(key);
+    if (holder === undefined) first.set(key, claim);
+    else {
+      const group = groups.get(key);
+      if (group) group.push(claim);
+      else groups.set(key, [holder, claim]);
+    }
   }
   for (const [key, group] of groups) if (group.length < 2 || !collides(group)) groups.delete(key);
   return groups;

@@ -13,14 +13,29 @@ export interface BlockYaml {
   value: unknown;
   starts: ArrayLike<number>;
   parents: ArrayLike<number>;
+  /** Node index -> its value, for nulls and for the keys that are array indexes (see `isArrayIndex`). */
   scalars: unknown[];
   nodeOf: Map<object, number>;
   /** Where every line of the text starts, for turning offsets into line and column. */
   lineStarts: ArrayLike<number>;
 }
 
+/** The documents of one file read by one reader: their values and top nodes, over shared node tables. */
+export interface BlockDocuments {
+  values: unknown[];
+  /** Each document's top node. */
+  roots: number[];
+  starts: ArrayLike<number>;
+  parents: ArrayLike<number>;
+  scalars: unknown[];
+  nodeOf: Map<object, number>;
+}
+
 /** Thrown inside the reader when the text leaves the subset; never escapes it. */
 class OutsideSubset extends Error {}
+
+/** How many distinct words the reader keeps one string for. */
+const WORDS = 2048;
 
 /** Deeper than this, the reader leaves the file to js-yaml (a registry is six levels deep). */
 const MAX_DEPTH = 64;
@@ -37,7 +52,34 @@ const FLOAT_LIKE = /^[-+]?([0-9][0-9_]*)?(\.[0-9_]*)?([eE][-+]?[0-9]+)?$|^[-+]?0
 export function readBlockYaml(text: string): BlockYaml | undefined {
   if (text.includes('\r') || text.includes('\t')) return undefined;
   try {
-    return new BlockReader(text).read();
+    const reader = new BlockReader(text, [[0, text.length]]);
+    const { value } = reader.document(0, text.length, true);
+    return { value, ...reader.tables(), lineStarts: reader.lineStartsOfText() };
+  } catch (error) {
+    if (error instanceof OutsideSubset) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads the documents of `text` found at `pieces` (each [from, to), between its `---` lines) with
+ * one reader, positions counted from the start of the text; undefined when one of them is not plain
+ * block YAML whose top is a mapping. The node tables are shared, not set up again per document.
+ */
+export function readBlockDocuments(text: string, pieces: readonly (readonly [number, number])[]): BlockDocuments | undefined {
+  // Tabs and carriage returns are rare: only a file that has one looks for them piece by piece.
+  const tabOrReturn = text.includes('\r') || text.includes('\t');
+  try {
+    const reader = new BlockReader(text, pieces);
+    const values: unknown[] = [];
+    const roots: number[] = [];
+    for (const [from, to] of pieces) {
+      if (tabOrReturn && (indexWithin(text, 13, from, to) !== -1 || indexWithin(text, 9, from, to) !== -1)) return undefined;
+      const { value, root } = reader.document(from, to, false);
+      values.push(value);
+      roots.push(root);
+    }
+    return { values, roots, ...reader.tables() };
   } catch (error) {
     if (error instanceof OutsideSubset) return undefined;
     throw error;
@@ -51,28 +93,66 @@ function outside(): never {
 class BlockReader {
   // The lines with content (no blank or comment-only lines): indentation, where the content starts,
   // and where it ends before any comment and trailing blanks.
-  private indents = new Int32Array(64);
-  private lineStarts = new Int32Array(64);
-  private lineEnds = new Int32Array(64);
+  // They are made at the text's number of lines once, counted first: grown by doubling, the
+  // arrays of a 12 MB file left 40 MB of outgrown copies for the collector.
+  private indents: Int32Array<ArrayBuffer>;
+  private lineStarts: Int32Array<ArrayBuffer>;
+  private lineEnds: Int32Array<ArrayBuffer>;
   private lineCount = 0;
   private line = 0;
-  private allLineStarts = new Int32Array(64);
+  private allLineStarts: Int32Array<ArrayBuffer>;
   private allLines = 0;
   // Node start offsets and parents, in typed arrays that double when full: a large registry has
   // a million nodes, and plain arrays of that size cost more to grow and to collect.
-  private starts = new Int32Array(64);
-  private parents = new Int32Array(64);
+  private starts: Int32Array<ArrayBuffer>;
+  private parents: Int32Array<ArrayBuffer>;
   private nodes = 0;
   private readonly scalars: unknown[] = [];
   private readonly nodeOf = new Map<object, number>();
+  // The items of the sequences being read, so that each list is made at its final length: a list
+  // grown by push keeps room for 17 items, and a registry has 100,000 lists of one cluster.
+  private pending: unknown[] = [];
+  private readonly words = new Map<string, string>();
+  private pendingCount = 0;
 
-  constructor(private readonly text: string) {
-    let at = 0;
-    while (at < text.length) {
-      if (this.allLines === this.allLineStarts.length) this.allLineStarts = grown(this.allLineStarts);
-      this.allLineStarts[this.allLines++] = at;
+  /** A reader of the documents at `ranges` of `text` (each [from, to)), which size its tables. */
+  constructor(
+    private readonly text: string,
+    ranges: readonly (readonly [number, number])[],
+  ) {
+    // Counted once over the text the documents span (a search per document would run on to the
+    // end of the text for each): a line holds a key and its value, and a flow list one more node
+    // for itself and each item after its first.
+    const from = ranges.length > 0 ? ranges[0]![0] : 0;
+    const to = ranges.length > 0 ? ranges[ranges.length - 1]![1] : 0;
+    let lines = 1 + ranges.length;
+    let nodes = 16;
+    for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) lines++;
+    for (let at = text.indexOf('[', from); at !== -1 && at < to; at = text.indexOf('[', at + 1)) nodes++;
+    for (let at = text.indexOf(',', from); at !== -1 && at < to; at = text.indexOf(',', at + 1)) nodes++;
+    nodes += 2 * lines;
+    this.indents = new Int32Array(lines);
+    this.lineStarts = new Int32Array(lines);
+    this.lineEnds = new Int32Array(lines);
+    this.allLineStarts = new Int32Array(lines + 1);
+    nodes += (nodes >> 5) + 64; // and a little room for list items that open mappings (`- key: value`)
+    this.starts = new Int32Array(nodes);
+    this.parents = new Int32Array(nodes);
+  }
+
+  /** Reads the document in text[from, to) (its content lines, no `---`); with `allLines`, also records every line's start. */
+  document(from: number, to: number, allLines: boolean): { value: unknown; root: number } {
+    const { text } = this;
+    this.lineCount = 0;
+    this.line = 0;
+    let at = from;
+    while (at < to) {
+      if (allLines) {
+        if (this.allLines === this.allLineStarts.length) this.allLineStarts = grown(this.allLineStarts);
+        this.allLineStarts[this.allLines++] = at;
+      }
       let end = text.indexOf('\n', at);
-      if (end === -1) end = text.length;
+      if (end === -1 || end > to) end = to;
       let start = at;
       while (start < end && text.charCodeAt(start) === 32) start++;
       if (start < end && text.charCodeAt(start) !== 35 /* # */) {
@@ -81,10 +161,20 @@ class BlockReader {
       }
       at = end + 1;
     }
+    if (this.lineCount === 0 || this.indents[0] !== 0) outside();
+    const root = this.node(this.lineStarts[0]!, -1);
+    const value = this.mapping(0, root);
+    if (this.line < this.lineCount) outside();
+    return { value, root };
+  }
+
+  /** The node tables of every document read, cut to their length (the doubled buffers are let go). */
+  tables(): Pick<BlockYaml, 'starts' | 'parents' | 'scalars' | 'nodeOf'> {
+    return { starts: fitted(this.starts, this.nodes), parents: fitted(this.parents, this.nodes), scalars: this.scalars, nodeOf: this.nodeOf };
   }
 
   /** Every line's start, with the empty line after a final newline as a line of its own. */
-  private lineStartsOfText(): Int32Array {
+  lineStartsOfText(): Int32Array {
     if (this.text.endsWith('\n') || this.text.length === 0) {
       if (this.allLines === this.allLineStarts.length) this.allLineStarts = grown(this.allLineStarts);
       this.allLineStarts[this.allLines++] = this.text.length;
@@ -101,14 +191,6 @@ class BlockReader {
     this.indents[this.lineCount] = indent;
     this.lineStarts[this.lineCount] = start;
     this.lineEnds[this.lineCount++] = end;
-  }
-
-  read(): BlockYaml {
-    if (this.lineCount === 0 || this.indents[0] !== 0) outside();
-    const root = this.node(this.lineStarts[0]!, -1);
-    const value = this.mapping(0, root);
-    if (this.line < this.lineCount) outside();
-    return { value, starts: this.starts.subarray(0, this.nodes), parents: this.parents.subarray(0, this.nodes), scalars: this.scalars, nodeOf: this.nodeOf, lineStarts: this.lineStartsOfText() };
   }
 
   private node(start: number, parent: number): number {
@@ -148,12 +230,12 @@ class BlockReader {
         }
       } else {
         colon = this.keyEnd(keyAt, lineEnd);
-        key = this.key(keyAt, colon);
+        key = this.keyText(keyAt, colon);
       }
       // A key seen before (or one the prototype answers to, such as `constructor`) goes to js-yaml,
       // which reports duplicates; values are never undefined, so this is a plain look-up.
       if (result[key] !== undefined || key === '<<' || key === '__proto__') outside();
-      this.scalars[this.node(keyAt, index)] = key;
+      this.key(this.node(keyAt, index), key);
       let valueAt = colon + 1;
       while (valueAt < lineEnd && this.text.charCodeAt(valueAt) === 32) valueAt++;
       this.line++;
@@ -172,8 +254,7 @@ class BlockReader {
   /** A block sequence whose dashes stand at column `indent`. */
   private sequence(indent: number, index: number): unknown[] {
     if (++this.depth > MAX_DEPTH) outside();
-    const result: unknown[] = [];
-    this.nodeOf.set(result, index);
+    const base = this.pendingCount;
     while (this.line < this.lineCount) {
       const lineIndent = this.indents[this.line]!;
       const lineStart = this.lineStarts[this.line]!;
@@ -188,19 +269,50 @@ class BlockReader {
       while (itemAt < lineEnd && this.text.charCodeAt(itemAt) === 32) itemAt++;
       if (itemAt >= lineEnd) {
         this.line++;
-        result.push(this.nested(indent, after, index, false));
+        this.push(this.nested(indent, after, index, false));
       } else if (this.startsMapping(itemAt, lineEnd)) {
         // `- key: value` opens a mapping whose keys stand where this key does.
         const item = this.node(itemAt, index);
-        result.push(this.mapping(itemAt - (lineStart - lineIndent), item, itemAt));
+        this.push(this.mapping(itemAt - (lineStart - lineIndent), item, itemAt));
       } else {
         this.line++;
-        result.push(this.inline(itemAt, lineEnd, index));
+        this.push(this.inline(itemAt, lineEnd, index));
         this.noContinuation(indent);
       }
     }
     this.depth--;
+    return this.list(base, index);
+  }
+
+  /**
+   * One string for each short word seen often (`NodePort`, a team's range, a cluster's name): a
+   * large registry writes the same few dozen words 400,000 times, and each copy would be kept. The
+   * first words seen fill the table, which then stays that size.
+   */
+  private word(word: string): string {
+    if (word.length > 32) return word;
+    const known = this.words.get(word);
+    if (known !== undefined) return known;
+    if (this.words.size < WORDS) this.words.set(word, word);
+    return word;
+  }
+
+  /** Holds one item of the sequence being read. */
+  push(value: unknown): void {
+    this.pending[this.pendingCount++] = value;
+  }
+
+  /** The items held since `base`, as a list made at its length, recorded as node `index`. */
+  list(base: number, index: number): unknown[] {
+    const result = this.pending.slice(base, this.pendingCount);
+    this.pendingCount = base;
+    this.nodeOf.set(result, index);
     return result;
+  }
+
+  /** Where the next sequence's items start among those held. */
+  listStart(): number {
+    return this.pendingCount;
   }
 
   /** The value of a key or dash with nothing after it: a deeper block, a same-column sequence, or null. */
@@ -251,7 +363,7 @@ class BlockReader {
       while (at < end && this.text.charCodeAt(at) >= 48 && this.text.charCodeAt(at) <= 57) at++;
       if (at === end && (first !== 48 || end - start === 1) && end - start < 16) return Number(this.text.slice(start, end));
     } else if (isWordStart(first) && !KEYWORD_START.has(first) && plainWord(this.text, start, end, inFlow)) {
-      return this.text.slice(start, end);
+      return this.word(this.text.slice(start, end));
     }
     const text = this.text.slice(start, end);
     const quote = first;
@@ -288,7 +400,7 @@ class BlockReader {
       return number;
     }
     if (NUMBER_LIKE.test(text) && (FLOAT_LIKE.test(text) || SPECIAL_FLOAT.test(text))) outside();
-    return text;
+    return this.word(text);
   }
 
   /** Where the `:` that ends the key starting at `start` is. */
@@ -307,7 +419,7 @@ class BlockReader {
     return at;
   }
 
-  private key(start: number, colon: number): string {
+  private keyText(start: number, colon: number): string {
     const raw = this.text.slice(start, colon).trimEnd();
     const c = raw.charCodeAt(0);
     if (c === 34 || c === 39) {
@@ -346,6 +458,15 @@ class BlockReader {
     this.scalars[index] = value;
   }
 
+  /**
+   * Notes key node `index`. Only a key that is an array index (`8080`) is kept in the scalars
+   * table: the mapping gives every other key back in the order written (`Object.keys`), and
+   * 600,000 keys of a large registry need not be held twice.
+   */
+  key(index: number, key: string): void {
+    if (isArrayIndex(key)) this.scalars[index] = key;
+  }
+
   setContainer(container: object, index: number): void {
     this.nodeOf.set(container, index);
   }
@@ -370,38 +491,40 @@ class FlowReader {
     const index = this.reader.flowNode(start, parent);
     if (c === 91 || c === 123) {
       const close = c === 91 ? 93 : 125;
-      const result: unknown[] | Record<string, unknown> = c === 91 ? [] : {};
-      this.reader.setContainer(result, index);
+      // A list's items are held by the reader and the list made at its length once it closes.
+      const base = this.reader.listStart();
+      const mapping: Record<string, unknown> | undefined = c === 91 ? undefined : {};
+      if (mapping) this.reader.setContainer(mapping, index);
+      const done = () => {
+        this.depth--;
+        return mapping ?? this.reader.list(base, index);
+      };
       this.at++;
       this.blanks();
       if (this.text.charCodeAt(this.at) === close) {
         this.at++;
-        this.depth--;
-        return result;
+        return done();
       }
       for (;;) {
-        if (Array.isArray(result)) {
-          result.push(this.value(index));
+        if (!mapping) {
+          this.reader.push(this.value(index));
         } else {
           this.blanks();
           const keyStart = this.at;
           const keyEnd = this.scalarEnd(true);
           const key = this.reader.scalar(keyStart, keyEnd, true);
-          if (typeof key !== 'string' || Object.prototype.hasOwnProperty.call(result, key) || key === '<<' || key === '__proto__') outside();
-          this.reader.setScalar(this.reader.flowNode(keyStart, index), key);
+          if (typeof key !== 'string' || Object.prototype.hasOwnProperty.call(mapping, key) || key === '<<' || key === '__proto__') outside();
+          this.reader.key(this.reader.flowNode(keyStart, index), key);
           this.at = keyEnd;
           this.blanks();
           if (this.text.charCodeAt(this.at) !== 58 || this.text.charCodeAt(this.at + 1) !== 32) outside();
           this.at++;
-          result[key] = this.value(index);
+          mapping[key] = this.value(index);
         }
         this.blanks();
         const next = this.text.charCodeAt(this.at);
         this.at++;
-        if (next === close) {
-          this.depth--;
-          return result;
-        }
+        if (next === close) return done();
         if (next !== 44 /* , */) outside();
         this.blanks();
         if (this.text.charCodeAt(this.at) === close) outside(); // a trailing comma
@@ -449,11 +572,30 @@ function indexWithin(text: string, c: number, start: number, end: number): numbe
   return -1;
 }
 
-/** A copy of `array` twice as long. */
+/** A copy of `array` half as long again. */
 function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const larger = new Int32Array(array.length * 2);
+  const larger = new Int32Array(Math.ceil(array.length * 1.5) + 16);
   larger.set(array);
   return larger;
+}
+
+/** The first `length` numbers of `array`: a view when little is left over, a copy when much is. */
+function fitted(array: Int32Array<ArrayBuffer>, length: number): Int32Array {
+  return array.length - length > (length >> 3) + 64 ? array.slice(0, length) : array.subarray(0, length);
+}
+
+/**
+ * True when `key` is an array index (`0` to 2^32 - 2, written plainly): such keys come first and
+ * in numeric order from `Object.keys`, where every other key comes in the order it was added.
+ */
+export function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (!(c >= 48 && c <= 57) || key.length > 10 || (c === 48 && key.length > 1)) return false;
+  for (let i = 1; i < key.length; i++) {
+    const d = key.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return Number(key) <= 4294967294;
 }
 
 /** Letters that may begin null, true or false (`null`, `True`, `FALSE`, `~`). */

@@ -1,7 +1,7 @@
 import jsYaml from 'js-yaml';
 import { InputError } from '../core/errors.ts';
 import { lineStarts } from '../core/line-ends.ts';
-import { readBlockYaml } from './block-yaml.ts';
+import { isArrayIndex, readBlockDocuments, readBlockYaml } from './block-yaml.ts';
 import type { Location } from '../core/types.ts';
 
 /** A path into a parsed YAML value: mapping keys and sequence indexes. */
@@ -26,6 +26,7 @@ const ALIAS_EXPANSION_LIMIT = 10;
  */
 export class YamlSource {
   private readonly keyCache = new Map<number, Map<string, number>>();
+  private locationClasses: { value: LazyLocationClass; key: LazyLocationClass } | undefined;
 
   private constructor(
     readonly file: string,
@@ -43,6 +44,11 @@ export class YamlSource {
     private readonly root: number,
     /** The file's line starts and child table, computed once and shared by its documents. */
     private readonly shared: SharedTables,
+    /**
+     * True when `scalars` holds only the keys that are array indexes (the fast reader's), and a
+     * mapping's other keys are read from the mapping itself in the order written.
+     */
+    private readonly fewKeys = false,
   ) {}
 
   /**
@@ -50,29 +56,36 @@ export class YamlSource {
    * Plain block YAML goes through the fast reader; anything else, or `{ fast: false }`, through js-yaml.
    */
   static parse(file: string, text: string, options: { fast?: boolean } = {}): YamlSource {
-    return YamlSource.read(file, text, false, options.fast !== false)[0]!;
+    return YamlSource.read(file, text, false, options.fast !== false, undefined)[0]!;
   }
 
   /**
    * Parses every document of a multi-document file (`---` between them), each with its positions
    * counted from the start of the file. One syntax error anywhere makes the whole file an InputError.
    * Documents of plain block YAML go through the fast reader, each on its own.
+   *
+   * With `keep`, a file of several documents of plain block YAML gives only the documents that
+   * `keep` takes (called with each one's text range, separators left out), and the others are
+   * never read. A file that the fast reader does not read is read whole by js-yaml, every document given.
    */
-  static parseAll(file: string, text: string, options: { fast?: boolean } = {}): YamlSource[] {
-    return YamlSource.read(file, text, true, options.fast !== false);
+  static parseAll(file: string, text: string, options: { fast?: boolean; keep?: (from: number, to: number) => boolean } = {}): YamlSource[] {
+    return YamlSource.read(file, text, true, options.fast !== false, options.keep);
   }
 
-  private static read(file: string, text: string, many: boolean, fast: boolean): YamlSource[] {
+  private static read(file: string, text: string, many: boolean, fast: boolean, keep: ((from: number, to: number) => boolean) | undefined): YamlSource[] {
     if (text.length > MAX_YAML_BYTES) {
       throw new InputError(
         `${file} is ${(text.length / 1048576).toFixed(1)} MiB; files over ${MAX_YAML_BYTES / 1048576} MiB are not read`,
         { file, line: 1, column: 1 },
       );
     }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const block = fast ? readBlockYaml(text) : undefined;
-    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, { lineStarts: block.lineStarts })];
-    const blocks = fast && many ? YamlSource.readBlockDocuments(file, text) : undefined;
+    const bom = text.charCodeAt(0) === 0xfeff;
+    if (bom) text = text.slice(1);
+    const pieces = fast && many ? separated(text) : undefined;
+    const block = fast && !pieces ? readBlockYaml(text) : undefined;
+    if (block) return [new YamlSource(file, text, block.value, block.starts, block.parents, block.scalars, block.nodeOf, 0, { lineStarts: block.lineStarts }, true)];
+    const kept = keep && bom ? (from: number, to: number) => keep(from + 1, to + 1) : keep;
+    const blocks = pieces ? YamlSource.readBlockDocuments(file, text, pieces, kept) : undefined;
     if (blocks) return blocks;
     const shared: SharedTables = {};
     const starts: number[] = [];
@@ -120,32 +133,22 @@ export class YamlSource {
    * from the start of the file; undefined when one of them is outside its subset (or is empty
    * after a `---`), and js-yaml reads the whole file.
    */
-  private static readBlockDocuments(file: string, text: string): YamlSource[] | undefined {
-    const separator = /^---[ ]*(#[^\n]*)?$/gm;
-    const pieces: [number, number][] = [];
-    let start = 0;
-    for (let match = separator.exec(text); match; match = separator.exec(text)) {
-      pieces.push([start, match.index]);
-      start = Math.min(text.length, match.index + match[0].length + 1);
-    }
-    if (pieces.length === 0) return undefined;
-    pieces.push([start, text.length]);
-    const lineStarts = lineStartsOf(text);
-    const sources: YamlSource[] = [];
+  private static readBlockDocuments(file: string, text: string, pieces: readonly [number, number][], keep: ((from: number, to: number) => boolean) | undefined): YamlSource[] | undefined {
+    const documents: [number, number][] = [];
     for (const [i, [from, to]] of pieces.entries()) {
-      const piece = text.slice(from, to);
-      if (/^(\s*(#[^\n]*)?\n?)*$/.test(piece)) {
+      // Most documents start with their first key: only one that starts with a blank or `#` may be empty.
+      const first = text[from];
+      if (from === to || first === '#' || /\s/.test(first!) ? /^(\s*(#[^\n]*)?\n?)*$/.test(text.slice(from, to)) : false) {
         // Comments before the first `---` open no document; an empty one after a `---` is js-yaml's to read.
         if (i === 0) continue;
         return undefined;
       }
-      const block = readBlockYaml(piece);
-      if (!block) return undefined;
-      const starts = new Int32Array(block.starts.length);
-      for (let n = 0; n < starts.length; n++) starts[n] = block.starts[n]! + from;
-      sources.push(new YamlSource(file, text, block.value, starts, block.parents, block.scalars, block.nodeOf, 0, { lineStarts }));
+      if (!keep || keep(from, to)) documents.push([from, to]);
     }
-    return sources;
+    const block = readBlockDocuments(text, documents);
+    if (!block) return undefined;
+    const shared: SharedTables = {};
+    return block.values.map((value, i) => new YamlSource(file, text, value, block.starts, block.parents, block.scalars, block.nodeOf, block.roots[i]!, shared, true));
   }
 
   /** Where the value at `path` starts; with `key`, where its key starts. */
@@ -176,7 +179,8 @@ export class YamlSource {
 
   /** Like locate, but resolved only when its line or column is first read. */
   lazyLocate(path: YamlPath, part: 'value' | 'key' = 'value'): Location {
-    return new LazyLocation(this, undefined, path, part);
+    const classes = (this.locationClasses ??= locationClassesOf(this));
+    return new classes[part](undefined, path);
   }
 
   /**
@@ -184,7 +188,8 @@ export class YamlSource {
    * from the mapping or list itself saves walking the path from the top, and building the path.
    */
   lazyLocateIn(container: object, key: string | number, part: 'value' | 'key' = 'value'): Location {
-    return new LazyLocation(this, container, key, part);
+    const classes = (this.locationClasses ??= locationClassesOf(this));
+    return new classes[part](container, key);
   }
 
   /** Where `container[key]` (or its key) is; the container itself when the key is not found. */
@@ -199,7 +204,7 @@ export class YamlSource {
   private childOf(container: object, index: number, key: string | number, part: 'value' | 'key'): number {
     const kids = this.childrenOf(index);
     if (Array.isArray(container)) return typeof key === 'number' && key < kids.length ? kids[key]! : -1;
-    const pair = this.keysOf(index, kids).get(String(key));
+    const pair = this.keysOf(container, index, kids).get(String(key));
     if (pair === undefined) return -1;
     return part === 'key' ? kids[pair]! : kids[pair + 1]!;
   }
@@ -218,12 +223,22 @@ export class YamlSource {
   }
 
   /** A mapping's keys -> the position of the key among its children; cached, as `services` may hold thousands. */
-  private keysOf(container: number, kids: Int32Array): Map<string, number> {
+  private keysOf(mapping: object, container: number, kids: Int32Array): Map<string, number> {
     let keys = this.keyCache.get(container);
     if (!keys) {
       keys = new Map();
+      // The fast reader's mappings give their keys back in the order written, but for the array
+      // indexes (which come first from Object.keys, and which the scalars table holds).
+      const names = this.fewKeys ? Object.keys(mapping) : [];
+      let next = 0;
       for (let k = 0; k + 1 < kids.length; k += 2) {
-        const key = String(this.scalars[kids[k]!]);
+        let key: string;
+        const scalar = this.scalars[kids[k]!];
+        if (scalar !== undefined || !this.fewKeys) key = String(scalar);
+        else {
+          while (next < names.length && isArrayIndex(names[next]!)) next++;
+          key = names[next++]!;
+        }
         if (!keys.has(key)) keys.set(key, k);
       }
       this.keyCache.set(container, keys);
@@ -232,29 +247,26 @@ export class YamlSource {
   }
 
   /**
-   * The direct children of a node, in order; built for every node of the file on the first call,
-   * once for all the file's documents (a file of 10,000 Services is 10,000 documents).
+   * The direct children of a node, in order. Nodes are numbered as they open, so a node's
+   * descendants follow it, each with a parent at or after it: its children are found by reading
+   * on until a node belongs elsewhere. Each node's children are kept once found, for all the
+   * file's documents (a finding looks up a handful; a table of every node's would hold 16 MB for
+   * a large registry).
    */
   private childrenOf(index: number): Int32Array {
-    if (!this.shared.children) {
-      // One flat array of children, grouped by parent, and where each parent's group starts.
-      const count = this.parents.length;
-      const first = new Int32Array(count + 1);
-      for (let i = 0; i < count; i++) {
-        const parent = this.parents[i]!;
-        if (parent >= 0) first[parent + 1]!++;
-      }
-      for (let i = 0; i < count; i++) first[i + 1]! += first[i]!;
-      const flat = new Int32Array(count);
-      const filled = first.slice(0, count);
-      for (let i = 0; i < count; i++) {
-        const parent = this.parents[i]!;
-        if (parent >= 0) flat[filled[parent]!++] = i;
-      }
-      this.shared.children = { first, flat };
+    const known = (this.shared.children ??= new Map());
+    let kids = known.get(index);
+    if (!kids) {
+      // Counted first, then filled: `services` has 100,000 children.
+      const { parents } = this;
+      let end = index + 1;
+      let count = 0;
+      for (; end < parents.length && parents[end]! >= index; end++) if (parents[end] === index) count++;
+      kids = new Int32Array(count);
+      for (let i = index + 1, k = 0; k < count; i++) if (parents[i] === index) kids[k++] = i;
+      known.set(index, kids);
     }
-    const { first, flat } = this.shared.children;
-    return flat.subarray(first[index]!, first[index + 1]!);
+    return kids;
   }
 
   /** Throws when aliases make the document far larger than what is written (a "billion laughs"). */
@@ -287,28 +299,50 @@ export class YamlSource {
   }
 }
 
+/** The text ranges between a file's `---` lines (each [from, to), the separators left out); undefined when it has none. */
+function separated(text: string): [number, number][] | undefined {
+  const separator = /^---[ ]*(#[^\n]*)?$/gm;
+  const pieces: [number, number][] = [];
+  let start = 0;
+  for (let match = separator.exec(text); match; match = separator.exec(text)) {
+    pieces.push([start, match.index]);
+    start = Math.min(text.length, match.index + match[0].length + 1);
+  }
+  if (pieces.length === 0) return undefined;
+  pieces.push([start, text.length]);
+  return pieces;
+}
+
 /** What the documents of one file share: where its lines start, and every node's children. */
 interface SharedTables {
   lineStarts?: ArrayLike<number>;
-  children?: { first: Int32Array; flat: Int32Array };
+  children?: Map<number, Int32Array>;
 }
+
+/** Locations already resolved: the few a run shows (findings, errors), not the 100,000 it makes. */
+const resolvedLocations = new WeakMap<LazyLocation, Location>();
 
 /**
  * A location whose line and column are looked up on first use: a registry of 100,000 ports
- * makes that many locations, and a clean check reads none of them.
+ * makes that many locations, and a clean check reads none of them. It holds only what finds the
+ * node again, two fields: its source and whether it is a key's place come from its class, one
+ * pair of classes per source (see `YamlSource.locationClasses`), as half a million are made for a
+ * large registry.
  */
-class LazyLocation implements Location {
-  readonly file: string;
-  private resolved: Location | undefined;
-
+abstract class LazyLocation implements Location {
   constructor(
-    private readonly source: YamlSource,
     /** The mapping or list that holds the node, or undefined when `at` is a path from the top. */
-    private readonly container: object | undefined,
-    private readonly at: YamlPath | string | number,
-    private readonly part: 'value' | 'key',
-  ) {
-    this.file = source.file;
+    protected readonly container: object | undefined,
+    protected readonly at: YamlPath | string | number,
+  ) {}
+
+  protected abstract get source(): YamlSource;
+
+  /** Which part of the node: its value, or its key. */
+  protected abstract get part(): 'value' | 'key';
+
+  get file(): string {
+    return this.source.file;
   }
 
   get line(): number {
@@ -320,15 +354,41 @@ class LazyLocation implements Location {
   }
 
   private resolve(): Location {
-    if (this.resolved) return this.resolved;
+    let resolved = resolvedLocations.get(this);
+    if (resolved) return resolved;
     const { source, container, at, part } = this;
-    this.resolved = container ? source.locateIn(container, at as string | number, part) : source.locate(at as YamlPath, part);
-    return this.resolved;
+    resolved = container ? source.locateIn(container, at as string | number, part) : source.locate(at as YamlPath, part);
+    resolvedLocations.set(this, resolved);
+    return resolved;
   }
 
   toJSON(): Location {
     return { file: this.file, line: this.line, column: this.column };
   }
+}
+
+type LazyLocationClass = new (container: object | undefined, at: YamlPath | string | number) => LazyLocation;
+
+/** The classes of a source's lazy locations, of values and of keys. */
+function locationClassesOf(source: YamlSource): { value: LazyLocationClass; key: LazyLocationClass } {
+  return {
+    value: class extends LazyLocation {
+      protected get source(): YamlSource {
+        return source;
+      }
+      protected get part(): 'value' | 'key' {
+        return 'value';
+      }
+    },
+    key: class extends LazyLocation {
+      protected get source(): YamlSource {
+        return source;
+      }
+      protected get part(): 'value' | 'key' {
+        return 'key';
+      }
+    },
+  };
 }
 
 function lineStartsOf(text: string): number[] {

@@ -114,6 +114,18 @@ describe('the fast block YAML reader', () => {
     assert.equal(agrees(text), 'fast');
   });
 
+  it('places keys that are array indexes, which objects list first, where they are written', () => {
+    // Port names and overrides may be numbers in quotes; `Object.keys` puts those first, in numeric order.
+    const text = ['services:', '  web:', '    ports:', '      http: 30080', '      "8443": 30443', "      '2': 30002", '      admin: { "10": 1, a: 2, "3": 4 }', ''].join('\n');
+    assert.equal(agrees(text), 'fast');
+    const source = YamlSource.parse('f.yaml', text);
+    assert.deepEqual(
+      ['http', '8443', '2', 'admin'].map((key) => source.locate(['services', 'web', 'ports', key], 'key').line),
+      [4, 5, 6, 7],
+    );
+    assert.deepEqual(['10', 'a', '3'].map((key) => source.locate(['services', 'web', 'ports', 'admin', key], 'key').column), [16, 25, 31]);
+  });
+
   it('leaves what it does not read to js-yaml', () => {
     for (const text of ['a: &x 1\nb: *x\n', 'a: |\n  text\n', 'a: "esc\\n"\n', 'a: 1.5\n', 'a: b\n  c\n', 'a: 1\na: 2\n', '---\na: 1\n', 'a:\r\n  b: 1\r\n', 'a: [1,\n  2]\n', '- a\n', 'a: !t x\n', 'a: 0x10\n']) {
       assert.equal(readBlockYaml(text), undefined, text);

@@ -2,13 +2,11 @@ import { chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.ts';
-import { selfSignedPair } from '../../engine/certificates.ts';
 import { webhookDeployment } from '../../engine/policy.ts';
 import { webhookDnsNames } from '../../policy/webhook-manifests.ts';
 import { objectsYaml } from '../../policy/yaml.ts';
 import { displayPath } from '../../engine/registry.ts';
-import { loadAdmission } from '../../server/load-admission.ts';
-import { startWebhook, type WebhookEvent } from '../../server/webhook.ts';
+import type { WebhookEvent } from '../../server/webhook.ts';
 import { version } from '../../version.ts';
 import { collect, type CommandContext } from '../context.ts';
 import { REGISTRY_PATH_DESCRIPTION } from '../options.ts';
@@ -80,6 +78,8 @@ export function registerWebhook(program: Command, context: CommandContext): void
         mode: options.mode,
         ...(options.excludeNamespace ? { excludeNamespaces: options.excludeNamespace } : {}),
       };
+      // The HTTPS server is loaded when it is started, not by every other command.
+      const [{ loadAdmission }, { startWebhook }] = await Promise.all([import('../../server/load-admission.ts'), import('../../server/webhook.ts')]);
       const load = () => loadAdmission({ file: registryFile, cwd: io.cwd, options: admission });
       const log = (event: WebhookEvent) => event.kind !== 'registry-reading' && io.stderr(`portolan webhook: ${event.kind.replace('-', ' ')}${event.reason ? `: ${printable(event.reason)}` : ''}\n`);
       const cert = resolve(io.cwd, options.cert);
@@ -149,6 +149,7 @@ export function registerWebhook(program: Command, context: CommandContext): void
     .action(async (options: CertOptions) => {
       namespaceName(options.namespace);
       const days = wholeNumber(options.days, '--days', 1, 3650);
+      const { selfSignedPair } = await import('../../engine/certificates.ts');
       const pair = await selfSignedPair({ names: [...webhookDnsNames(options.namespace), ...(options.name ?? [])], days });
       const dir = resolve(io.cwd, options.out);
       makeFolder(dir, options.out);

@@ -3,12 +3,13 @@ import type { ObjectRef, ObservedAddress, ObservedLink, ObservedService, Registr
 import type { ValuesLayer } from '../helm-release/index.ts';
 import type { KubeObject } from '../k8s-manifests/objects.ts';
 import { isLink, linkOf, mayHoldMesh, meshExportOf, meshMarkers, objectAddresses, valuesAddresses } from '../mesh/index.ts';
+import type { ByteRange } from './files.ts';
 import type { Found } from './found.ts';
 
 /** The repository scan's hook into the mesh source: which files to parse, and what each object adds. */
 export interface MeshHook {
-  /** Whether a file's bytes may hold a Link, an export label or an address of another cluster. */
-  mayMatter(bytes: Buffer): boolean;
+  /** Whether a file's bytes (or a document's) may hold a Link, an export label or an address of another cluster. */
+  mayMatter(bytes: Buffer | ByteRange): boolean;
   /** Adds an object's Link and addresses to what its cluster deploys. */
   read(object: KubeObject, found: Found): void;
   /** Adds the addresses of a release's values file (a layer written in a manifest is read with the manifest). */

@@ -47,18 +47,24 @@ export function locateIn(object: KubeObject, path: YamlPath, part: 'key' | 'valu
  * template that is not YAML until rendered is read with its `{{ }}` expressions blanked out, and
  * each blanked expression on a line that mentions a port is reported as skipped.
  */
-export function readManifest(file: string, content: string): ManifestFile {
+export function readManifest(file: string, content: string, keep?: (from: number, to: number) => boolean): ManifestFile {
   const skipped: SkippedValue[] = [];
-  return { file, objects: objectsOf(readDocuments(file, content, skipped)), skipped };
+  return { file, objects: objectsOf(readDocuments(file, content, skipped, keep)), skipped };
 }
 
-/** Every YAML document of a file; one that is not YAML until Helm renders it is read with its `{{ }}` blanked out, each recorded in `skipped`. */
-export function readDocuments(file: string, content: string, skipped: SkippedValue[] = []): YamlSource[] {
+/**
+ * Every YAML document of a file; one that is not YAML until Helm renders it is read with its
+ * `{{ }}` blanked out, each recorded in `skipped`. With `keep`, only the documents it takes
+ * (see `YamlSource.parseAll`).
+ */
+export function readDocuments(file: string, content: string, skipped: SkippedValue[] = [], keep?: (from: number, to: number) => boolean): YamlSource[] {
+  const options = keep ? { keep } : {};
   try {
-    return YamlSource.parseAll(file, content);
+    return YamlSource.parseAll(file, content, options);
   } catch (error) {
     if (!(error instanceof InputError) || !content.includes('{{')) throw error;
-    return YamlSource.parseAll(file, blankTemplates(file, content, skipped));
+    // Blanking keeps every offset where it was, so `keep` sees the same ranges.
+    return YamlSource.parseAll(file, blankTemplates(file, content, skipped), options);
   }
 }
 

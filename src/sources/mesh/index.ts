@@ -99,8 +99,8 @@ export function addressesIn(value: string): { text: string; host: string; port?:
 }
 
 /** Bytes that tell a file may hold mesh facts: a Link, the export label, or one of the hosts' markers. */
-export function mayHoldMesh(bytes: Buffer, markers: readonly Buffer[]): boolean {
-  return markers.some((marker) => bytes.indexOf(marker) !== -1);
+export function mayHoldMesh(bytes: Buffer | { includes(marker: Buffer): boolean }, markers: readonly Buffer[]): boolean {
+  return markers.some((marker) => bytes.includes(marker));
 }
 
 /** The byte markers of mesh facts for a registry's clusters: `-forge`, the pattern's fixed text. */

@@ -21,17 +21,24 @@ export async function openBrowser(): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 } });
 }
 
-/** A real `portolan serve` on 127.0.0.1, port 0, over a fresh copy of examples/homelab, with a write token. */
-export async function serveExample(): Promise<{ dir: string; file: string; base: string; token: string; stop: () => Promise<void> }> {
+/**
+ * A real `portolan serve` on 127.0.0.1 (or another loopback address given as `host`), port 0, over
+ * a fresh copy of examples/homelab, with a write token and a read token. On any address but
+ * 127.0.0.1, ::1 and localhost the server asks a token for reads too.
+ */
+export async function serveExample(host = '127.0.0.1'): Promise<{ dir: string; file: string; base: string; token: string; readToken: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'portolan-dashboard-'));
   cpSync(join(ROOT, 'examples', 'homelab'), dir, { recursive: true });
   const added = await runCli(['token', 'add', 'dashboard', '--scope', 'write'], dir);
   if (added.code !== 0) throw new Error(added.stderr);
-  const server = startNode([...CLI_ARGS, 'serve', '--listen', '127.0.0.1:0'], dir);
+  const reader = await runCli(['token', 'add', 'viewer', '--scope', 'read'], dir);
+  if (reader.code !== 0) throw new Error(reader.stderr);
+  const server = startNode([...CLI_ARGS, 'serve', '--listen', `${host}:0`], dir);
+  const said = new RegExp(`the dashboard is at (http://${host.replace(/\./g, '\\.')}:\\d+)/`);
   let base = '';
   for (let i = 0; i < 1200 && !base; i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    base = /the dashboard is at (http:\/\/127\.0\.0\.1:\d+)\//.exec(server.errors())?.[1] ?? '';
+    base = said.exec(server.errors())?.[1] ?? '';
     if (server.child.exitCode !== null) throw new Error(`portolan serve stopped: ${server.errors()}`);
   }
   if (!base) throw new Error(`portolan serve did not say where it listens: ${server.errors()}`);
@@ -40,6 +47,7 @@ export async function serveExample(): Promise<{ dir: string; file: string; base:
     file: join(dir, 'portolan.yaml'),
     base,
     token: added.stdout.trim(),
+    readToken: reader.stdout.trim(),
     // Stopping twice is fine: the second waits for the same exit.
     stop: async () => {
       if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');

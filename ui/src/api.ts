@@ -63,9 +63,62 @@ async function answer<T>(response: Response): Promise<T> {
   return JSON.parse(text) as T;
 }
 
+/** Where the tokens are kept: this tab's session storage only, never local storage or a cookie. */
+export const TOKEN_KEYS = { read: 'portolan-read-token', write: 'portolan-write-token' } as const;
+
+/** The token reads are sent with, where the server wants one: the read token, else the write token (it may read too). */
+function readHeaders(): Record<string, string> {
+  const token = sessionStorage.getItem(TOKEN_KEYS.read) ?? sessionStorage.getItem(TOKEN_KEYS.write);
+  return { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+}
+
 /** GET a read of the API. */
 export async function read<T>(path: string): Promise<T> {
-  return answer<T>(await fetch(path, { headers: { accept: 'application/json' } }));
+  return answer<T>(await fetch(path, { headers: readHeaders() }));
+}
+
+/**
+ * Follows a stream of server-sent events with `fetch`, so that it carries the read token as the
+ * other reads do (EventSource cannot send a header). Each `event:`/`data:` frame is given to
+ * `onEvent`; a refusal (401, 403) is given to `onRefused` and ends it; a lost stream is told to
+ * `onLost` and opened again after a pause. Returns what stops it.
+ */
+export function followEvents(path: string, handlers: { onEvent: (name: string, data: string) => void; onLost: () => void; onRefused: (error: ApiError) => void }): () => void {
+  const stop = new AbortController();
+  const open = async (): Promise<void> => {
+    while (!stop.signal.aborted) {
+      try {
+        const response = await fetch(path, { headers: { ...readHeaders(), accept: 'text/event-stream' }, signal: stop.signal, cache: 'no-store' });
+        if (response.status === 401 || response.status === 403) return handlers.onRefused(await answer<never>(response).catch((error: ApiError) => error));
+        if (!response.ok || !response.body) throw new ApiError(response.status, 'the event stream was refused');
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value.replace(/\r\n?/g, '\n');
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) !== -1) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            let name = 'message';
+            const data: string[] = [];
+            for (const line of frame.split('\n')) {
+              if (line.startsWith('event:')) name = line.slice(6).trim();
+              else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+            }
+            if (data.length > 0) handlers.onEvent(name, data.join('\n'));
+          }
+        }
+      } catch {
+        if (stop.signal.aborted) return;
+      }
+      handlers.onLost();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  };
+  void open();
+  return () => stop.abort();
 }
 
 /** A write of the API with a bearer token: POST or DELETE, with a JSON body or none. */

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, segment, write, type AllocateBody, type ChangeAnswer, type MapSummary, type MoveBody, type ReserveBody } from './api.ts';
+import { ApiError, segment, TOKEN_KEYS, write, type AllocateBody, type ChangeAnswer, type MapSummary, type MoveBody, type ReserveBody } from './api.ts';
 import { href } from './route.ts';
 
 type Form = 'allocate' | 'release' | 'move' | 'reserve';
 const FORMS: Form[] = ['allocate', 'release', 'move', 'reserve'];
-const TOKEN_KEY = 'portolan-write-token';
+const TOKEN_KEY = TOKEN_KEYS.write;
 
 /** The write token, asked for once and kept in this tab's session storage only. */
 function useToken(): [string | null, (token: string | null) => void] {

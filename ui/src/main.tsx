@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { read, type Findings, type MapSummary, type RegistryState } from './api.ts';
+import { ApiError, followEvents, read, TOKEN_KEYS, type Findings, type MapSummary, type RegistryState } from './api.ts';
 import { ChangePage } from './change.tsx';
 import { FindingsView } from './findings.tsx';
 import { PortMap } from './map.tsx';
@@ -10,21 +10,53 @@ import { ServicePage } from './service.tsx';
 
 /**
  * The registry's state as the server streams it: on every change of the file, and when it breaks
- * or mends; and whether the stream is lost (EventSource tries again by itself).
+ * or mends; whether the stream is lost (it is opened again by itself); and whether the server
+ * wants a token for reads. `tokens` counts the tokens given, to open the stream again with one.
  */
-function useRegistryState(): [RegistryState | null, boolean] {
+function useRegistryState(tokens: number): [RegistryState | null, boolean, ApiError | null] {
   const [state, setState] = useState<RegistryState | null>(null);
   const [lost, setLost] = useState(false);
+  const [refused, setRefused] = useState<ApiError | null>(null);
   useEffect(() => {
-    const events = new EventSource('/v1/events');
-    events.addEventListener('registry', (event) => {
-      setState(JSON.parse((event as MessageEvent<string>).data) as RegistryState);
-      setLost(false);
+    setRefused(null);
+    return followEvents('/v1/events', {
+      onEvent: (name, data) => {
+        if (name !== 'registry') return;
+        setState(JSON.parse(data) as RegistryState);
+        setLost(false);
+      },
+      onLost: () => setLost(true),
+      onRefused: setRefused,
     });
-    events.addEventListener('error', () => setLost(true));
-    return () => events.close();
-  }, []);
-  return [state, lost];
+  }, [tokens]);
+  return [state, lost, refused];
+}
+
+/** Asks for a read token when the server's reads need one (it is not on loopback); kept in this tab's session only. */
+function ReadTokenForm({ refusal, onToken }: { refusal: ApiError; onToken: () => void }) {
+  const [value, setValue] = useState('');
+  return (
+    <form
+      class="token-form banner"
+      aria-label="Read token"
+      id="read-token"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (value.trim() === '') return;
+        sessionStorage.setItem(TOKEN_KEYS.read, value.trim());
+        onToken();
+      }}
+    >
+      <p role="alert">
+        <strong>This server's reads need a token</strong> ({refusal.message}).
+      </p>
+      <label>
+        Read token <span class="quiet">(from <code>portolan token add NAME --scope read</code>; kept for this tab’s session only)</span>
+        <input name="token" type="password" autocomplete="off" value={value} onInput={(event) => setValue((event.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit">Use this token</button>
+    </form>
+  );
 }
 
 function usePlace(): Place {
@@ -39,7 +71,8 @@ function usePlace(): Place {
 
 function App() {
   const place = usePlace();
-  const [state, lost] = useRegistryState();
+  const [tokens, setTokens] = useState(0);
+  const [state, lost, refused] = useRegistryState(tokens);
   const version = state?.etag ?? '';
   const [summary, setSummary] = useState<MapSummary | null>(null);
   const [findings, setFindings] = useState<Findings | null>(null);
@@ -81,6 +114,7 @@ function App() {
           <button type="submit">Search</button>
         </form>
       </header>
+      {refused ? <ReadTokenForm refusal={refused} onToken={() => setTokens(tokens + 1)} /> : null}
       {broken && state.error ? (
         <div class="banner" role="alert" id="broken-banner">
           <strong>The registry on disk is broken:</strong>{' '}
@@ -89,7 +123,7 @@ function App() {
           {state.error.hint ? <span class="hint"> ({state.error.hint})</span> : null}. What you see is the last registry that parsed, not the file as it is now.
         </div>
       ) : null}
-      {lost ? (
+      {lost && !refused ? (
         <div class="banner" role="alert" id="lost-banner">
           <strong>The server does not answer.</strong> What you see is what it last sent; the page tries again by itself.
         </div>
@@ -100,7 +134,7 @@ function App() {
         </p>
       ) : null}
       <main>
-        {!summary ? <p class="quiet">Reading the registry…</p> : null}
+        {!summary && !refused ? <p class="quiet">Reading the registry…</p> : null}
         {summary && place.view === 'map' ? <PortMap summary={summary} version={version} focus={focus} findings={findings?.findings ?? []} stale={broken} /> : null}
         {summary && place.view === 'findings' ? findings ? <FindingsView findings={findings.findings} summary={summary} params={place.params} stale={broken} /> : <p class="quiet">Checking the registry…</p> : null}
         {place.view === 'service' && place.subject ? <ServicePage name={place.subject} version={version} /> : null}

@@ -65,7 +65,13 @@ export class RegistryWriter {
     try {
       while (this.queue.length > 0) {
         // Let the requests that have already arrived queue their changes first: they join this batch.
-        await new Promise((resolve) => setImmediate(resolve));
+        // The event loop takes one new connection a turn, and a batch holds its turn while it writes:
+        // turns go by until one adds nothing to the queue (16 at most), so that clients connecting
+        // meanwhile are let in instead of waiting a batch each.
+        for (let turns = 0, seen = -1; turns < 16 && seen !== this.queue.length; turns++) {
+          seen = this.queue.length;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         const batch = this.queue.splice(0);
         try {
           await withFileLock(this.cache.file, () => this.write(batch), this.options.lockTimeoutMs !== undefined ? { timeoutMs: this.options.lockTimeoutMs } : {});

@@ -33,6 +33,20 @@ function portsOnDisk(file: string): Map<string, number> {
 }
 
 describe('writes to the held registry (group commit)', () => {
+  test('requests arriving one event-loop turn apart (as new connections are let in) join one batch, not one batch each', async () => {
+    const { writer, allocate } = held();
+    // Each arrival is queued before the writer looks again, as a request read in the poll phase is.
+    const answers: Promise<unknown>[] = [];
+    const arrive = () => {
+      if (answers.length < 11) setImmediate(arrive);
+      answers.push(allocate(`agent-${answers.length}`));
+    };
+    arrive();
+    while (answers.length < 12) await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all(answers);
+    assert.deepEqual(writer.work, { batches: 1, transactions: 1 });
+  });
+
   test('a batch of 40 allocations asked at once reads the file once, parses it no more, and writes one transaction', async () => {
     const { file, cache, writer, allocate } = held();
     assert.deepEqual(cache.work, { reads: 1, parses: 1 });

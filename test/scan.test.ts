@@ -14,6 +14,16 @@ import { runCli, tempFolder } from './helpers.ts';
 const service = (name: string, nodePort: number | string, extra = '') =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: NodePort${extra}\n  ports:\n    - port: 80\n      nodePort: ${nodePort}\n`;
 
+/** Scans `dir` with and without the byte prefilter, and holds the two to the same claims, deployed and not. */
+function sameWithoutPrefilter(dir: string, options: Parameters<typeof scanRepo>[1]) {
+  const filtered = scanRepo(dir, options);
+  const full = scanRepo(dir, { ...options, prefilter: false });
+  const key = (claims: typeof full.claims) => claims.map((c) => JSON.stringify([c.cluster, c.kind, c.port, c.service, c.portName, c.at])).sort();
+  assert.deepEqual(key(filtered.claims), key(full.claims));
+  assert.deepEqual(key(filtered.undeployed), key(full.undeployed));
+  return { filtered, full };
+}
+
 test('parseAll reads every document with positions counted from the start of the file', () => {
   const text = 'a: 1\n---\n# second\nb:\n  c: 2\n---\n- x\n';
   const documents = YamlSource.parseAll('f.yaml', text);
@@ -33,11 +43,7 @@ test('the raw-byte filter finds the same claims as parsing every file, on a gene
     { ruleIds },
   );
   for (const options of [{}, { registry }]) {
-    const filtered = scanRepo(dir, options);
-    const full = scanRepo(dir, { ...options, prefilter: false });
-    const key = (claims: typeof full.claims) => claims.map((c) => JSON.stringify([c.cluster, c.kind, c.port, c.service, c.portName, c.at])).sort();
-    assert.deepEqual(key(filtered.claims), key(full.claims));
-    assert.deepEqual(key(filtered.undeployed), key(full.undeployed));
+    const { filtered, full } = sameWithoutPrefilter(dir, options);
     assert.ok(filtered.filesParsed < full.filesParsed / 4, `parsed ${filtered.filesParsed} of ${full.filesParsed}`);
     const nodePorts = filtered.claims.filter((c) => c.kind === 'nodePort' && c.source !== 'kind-config');
     assert.equal(nodePorts.length, planted.claims);
@@ -53,11 +59,7 @@ test('in files of thousands of documents, only the documents that may matter are
   // A registry that plans a ClusterIP Service of a bundle: that document is read for its name.
   const registry = parseRegistry('portolan.yaml', 'version: 1\nclusters: { forge: {}, studio: {}, pro: {} }\nservices:\n  bundle-1-app-7: { clusters: [studio], exposure: ClusterIP, port: 80 }\n', { ruleIds });
   for (const options of [{}, { registry }]) {
-    const filtered = scanRepo(dir, options);
-    const full = scanRepo(dir, { ...options, prefilter: false });
-    const key = (claims: typeof full.claims) => claims.map((c) => JSON.stringify([c.cluster, c.kind, c.port, c.service, c.portName, c.at])).sort();
-    assert.deepEqual(key(filtered.claims), key(full.claims));
-    assert.deepEqual(key(filtered.undeployed), key(full.undeployed));
+    const { filtered, full } = sameWithoutPrefilter(dir, options);
     assert.equal(filtered.claims.filter((c) => c.kind === 'nodePort').length, planted.claims);
     // Of 2,880 documents, the 24 NodePort Services (and the planned Service, in each of 3 clusters) are read; the rest are not.
     assert.equal(full.documentsSkipped, 0);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, segment, TOKEN_KEYS, write, type AllocateBody, type ChangeAnswer, type MapSummary, type MoveBody, type ReserveBody } from './api.ts';
 import { href } from './route.ts';
+import { TokenForm } from './token-form.tsx';
 
 type Form = 'allocate' | 'release' | 'move' | 'reserve';
 const FORMS: Form[] = ['allocate', 'release', 'move', 'reserve'];
@@ -99,7 +100,7 @@ export function ChangePage({ summary, params }: { summary: MapSummary; params: R
   return (
     <section id="change" aria-labelledby="change-title">
       <h2 id="change-title">Change the registry</h2>
-      {token === null ? <TokenForm onToken={setToken} /> : (
+      {token === null ? <TokenForm scope="write" onToken={setToken} /> : (
         <p class="quiet">
           Write token kept for this tab’s session only. <button type="button" onClick={() => setToken(null)}>forget it</button>
         </p>
@@ -170,27 +171,6 @@ export function ChangePage({ summary, params }: { summary: MapSummary; params: R
       {preview ? <Outcome answer={preview} title="What would change" /> : null}
       {done ? <Outcome answer={done} title="Done" /> : null}
     </section>
-  );
-}
-
-/** Asks for the write token once; it is kept in session storage, never in local storage or a cookie. */
-function TokenForm({ onToken }: { onToken: (token: string) => void }) {
-  const [value, setValue] = useState('');
-  return (
-    <form
-      class="token-form"
-      aria-label="Write token"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (value.trim() !== '') onToken(value.trim());
-      }}
-    >
-      <label>
-        Write token <span class="quiet">(from <code>portolan token add NAME --scope write</code>; kept for this tab’s session only)</span>
-        <input name="token" type="password" autocomplete="off" value={value} onInput={(event) => setValue((event.target as HTMLInputElement).value)} />
-      </label>
-      <button type="submit">Use this token</button>
-    </form>
   );
 }
 

@@ -6,6 +6,7 @@ import { FindingsView } from './findings.tsx';
 import { PortMap } from './map.tsx';
 import { href, placeOf, type Place } from './route.ts';
 import { SearchResults } from './search.tsx';
+import { TokenForm } from './token-form.tsx';
 import { ServicePage } from './service.tsx';
 
 /**
@@ -30,33 +31,6 @@ function useRegistryState(tokens: number): [RegistryState | null, boolean, ApiEr
     });
   }, [tokens]);
   return [state, lost, refused];
-}
-
-/** Asks for a read token when the server's reads need one (it is not on loopback); kept in this tab's session only. */
-function ReadTokenForm({ refusal, onToken }: { refusal: ApiError; onToken: () => void }) {
-  const [value, setValue] = useState('');
-  return (
-    <form
-      class="token-form banner"
-      aria-label="Read token"
-      id="read-token"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (value.trim() === '') return;
-        sessionStorage.setItem(TOKEN_KEYS.read, value.trim());
-        onToken();
-      }}
-    >
-      <p role="alert">
-        <strong>This server's reads need a token</strong> ({refusal.message}).
-      </p>
-      <label>
-        Read token <span class="quiet">(from <code>portolan token add NAME --scope read</code>; kept for this tab’s session only)</span>
-        <input name="token" type="password" autocomplete="off" value={value} onInput={(event) => setValue((event.target as HTMLInputElement).value)} />
-      </label>
-      <button type="submit">Use this token</button>
-    </form>
-  );
 }
 
 function usePlace(): Place {
@@ -114,7 +88,20 @@ function App() {
           <button type="submit">Search</button>
         </form>
       </header>
-      {refused ? <ReadTokenForm refusal={refused} onToken={() => setTokens(tokens + 1)} /> : null}
+      {refused ? (
+        <TokenForm
+          scope="read"
+          id="read-token"
+          onToken={(token) => {
+            sessionStorage.setItem(TOKEN_KEYS.read, token);
+            setTokens(tokens + 1);
+          }}
+        >
+          <p role="alert">
+            <strong>This server's reads need a token</strong> ({refused.message}).
+          </p>
+        </TokenForm>
+      ) : null}
       {broken && state.error ? (
         <div class="banner" role="alert" id="broken-banner">
           <strong>The registry on disk is broken:</strong>{' '}

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseRegistry } from '../src/registry/load.ts';
-import { ROOT, read, runCli, tempFolder } from './helpers.ts';
+import { commitAll, gitIn, ROOT, read, runCli, tempFolder } from './helpers.ts';
 
 const EXAMPLE = read(join(ROOT, 'examples', 'homelab', 'portolan.yaml'));
 const DOCUMENT = read(join(ROOT, 'examples', 'homelab', 'PORTS.md'));
@@ -32,19 +31,7 @@ spec:
       targetPort: 8080
 `;
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-}
-
-function gitRepo(files: Record<string, string>): string {
-  const dir = tempFolder(files);
-  git(dir, 'init', '--quiet', '-b', 'main');
-  git(dir, 'config', 'user.name', 'Test');
-  git(dir, 'config', 'user.email', 'test@example.com');
-  git(dir, 'add', '.');
-  git(dir, 'commit', '--quiet', '-m', 'start');
-  return dir;
-}
+const gitRepo = (files: Record<string, string>) => commitAll(tempFolder(files));
 
 test('allocate writes the next free port into the registry, changing only the new lines', async () => {
   const dir = tempFolder({ 'portolan.yaml': EXAMPLE });
@@ -129,12 +116,12 @@ test('--commit makes one commit of exactly the changed files, saying what and wh
   writeFileSync(join(dir, 'notes.txt'), 'someone else is editing this\n');
   const run = await runCli(['allocate', 'agent-ripley', '--range', 'ai-agents', '--cluster', 'studio', '--manifest', 'deploy/agent-ripley.yaml', '--commit', '--reason', 'the Ripley agent goes live'], dir);
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(git(dir, 'rev-list', '--count', 'HEAD'), '2');
-  assert.deepEqual(git(dir, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort(), ['PORTS.md', 'deploy/agent-ripley.yaml', 'portolan.yaml']);
+  assert.equal(gitIn(dir, 'rev-list', '--count', 'HEAD'), '2');
+  assert.deepEqual(gitIn(dir, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort(), ['PORTS.md', 'deploy/agent-ripley.yaml', 'portolan.yaml']);
   assert.equal((await runCli(['docs', '--check'], dir)).code, 0, 'the committed document matches the registry');
-  const message = git(dir, 'log', '-1', '--format=%B');
+  const message = gitIn(dir, 'log', '-1', '--format=%B');
   assert.match(message, /^allocate agent-ripley 30200 \(range ai-agents, cluster studio\)\n\nWhy: the Ripley agent goes live/);
-  assert.equal(git(dir, 'status', '--porcelain'), 'M notes.txt');
+  assert.equal(gitIn(dir, 'status', '--porcelain'), 'M notes.txt');
 });
 
 test('--commit with a dirty registry, or without git, says so and does not commit', async () => {
@@ -144,7 +131,7 @@ test('--commit with a dirty registry, or without git, says so and does not commi
   // Exit 1, so that `allocate --commit && git push` pushes nothing; the file is written all the same.
   assert.equal(dirty.code, 1);
   assert.match(dirty.stderr, /not committed: portolan.yaml has uncommitted changes/);
-  assert.equal(git(dir, 'rev-list', '--count', 'HEAD'), '1');
+  assert.equal(gitIn(dir, 'rev-list', '--count', 'HEAD'), '1');
   assert.match(read(join(dir, 'portolan.yaml')), /agent-ripley:/);
 
   const plain = tempFolder({ 'portolan.yaml': EXAMPLE });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -39,6 +40,21 @@ export function tempFolder(files: Record<string, string> = {}): string {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), content);
   }
+  return dir;
+}
+
+/** Runs git in `cwd` and gives its output, trimmed. */
+export function gitIn(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** Makes `dir` a Git repository on branch main with everything in it committed, as a team's clone is. */
+export function commitAll(dir: string): string {
+  gitIn(dir, 'init', '--quiet', '-b', 'main');
+  gitIn(dir, 'config', 'user.name', 'Test');
+  gitIn(dir, 'config', 'user.email', 'test@example.com');
+  gitIn(dir, 'add', '.');
+  gitIn(dir, 'commit', '--quiet', '-m', 'start');
   return dir;
 }
 

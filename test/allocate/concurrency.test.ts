@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseRegistry } from '../../src/registry/load.ts';
-import { read, tempFolder } from '../helpers.ts';
+import { commitAll, gitIn, read, tempFolder } from '../helpers.ts';
 import { CLI_ARGS, startNode } from './processes.ts';
 
 const REGISTRY = `version: 1
@@ -47,13 +46,8 @@ test('20 processes allocating at once into one registry get 20 distinct ports, a
 });
 
 test('allocations with --commit at once make one commit each, of their own change only', { timeout: 600_000 }, async () => {
-  const dir = tempFolder({ 'portolan.yaml': REGISTRY });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
-  git('init', '--quiet', '-b', 'main');
-  git('config', 'user.name', 'Test');
-  git('config', 'user.email', 'test@example.com');
-  git('add', '.');
-  git('commit', '--quiet', '-m', 'start');
+  const dir = commitAll(tempFolder({ 'portolan.yaml': REGISTRY }));
+  const git = (...args: string[]) => gitIn(dir, ...args);
   const exits = await Promise.all(
     Array.from({ length: 5 }, (_, i) => startNode([...CLI_ARGS, 'allocate', `agent-${i}`, '--range', 'agents', '--commit', '--json', '--wait', '500'], dir).exited),
   );

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { read, runCli, tempFolder } from '../helpers.ts';
+import { commitAll, gitIn, read, runCli, tempFolder } from '../helpers.ts';
 
 // A team's repository: the registry in platform/, a Service, and a file outside the repository
 // that a hostile or careless `docs:` tries to reach.
@@ -158,12 +158,8 @@ test('an intent record planted to move a file outside the repository is refused,
 test('allocate --commit through a symlinked registry commits its target', async () => {
   const dir = tempFolder({ 'real/ports.yaml': REGISTRY('PORTS.md') });
   symlinkSync(join('real', 'ports.yaml'), join(dir, 'portolan.yaml'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
-  git('init', '--quiet', '-b', 'main');
-  git('config', 'user.name', 'Test');
-  git('config', 'user.email', 'test@example.com');
-  git('add', '.');
-  git('commit', '--quiet', '-m', 'start');
+  commitAll(dir);
+  const git = (...args: string[]) => gitIn(dir, ...args);
   const run = await runCli(['allocate', 'ledger', '--range', 'apps', '--commit'], dir);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /committed [0-9a-f]{12}/);

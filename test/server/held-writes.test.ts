@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -9,7 +8,7 @@ import { allocatePorts, allocationChange, releaseChange, StaleRegistryError } fr
 import { RegistryWriter } from '../../src/engine/registry-writer.ts';
 import { parseRegistry } from '../../src/registry/load.ts';
 import { problemOf } from '../../src/server/problem.ts';
-import { tempFolder } from '../helpers.ts';
+import { commitAll, gitIn, tempFolder } from '../helpers.ts';
 import { REGISTRY, served } from './served.ts';
 
 // Room for many allocations: agents 30200-30389, the reservation moved to the end; no port document
@@ -168,12 +167,8 @@ describe('writes to the held registry (group commit)', () => {
 
   test('with commit, each change of a batch is its own commit, with its own message', async () => {
     const { dir, allocate } = held();
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-    git('init', '--quiet', '-b', 'main');
-    git('config', 'user.name', 'portolan');
-    git('config', 'user.email', 'portolan@example.com');
-    git('add', '.');
-    git('commit', '--quiet', '-m', 'the registry');
+    commitAll(dir);
+    const git = (...args: string[]) => gitIn(dir, ...args);
     const outcomes = await Promise.all(['agent-c1', 'agent-c2', 'agent-c3'].map((name) => allocate(name, { commit: true })));
     assert.ok(outcomes.every((o) => o.commit !== undefined), JSON.stringify(outcomes.map((o) => o.notes)));
     assert.deepEqual(git('log', '--format=%s').split('\n').slice(0, 3), ['allocate agent-c3 30204 (range agents, every cluster)', 'allocate agent-c2 30203 (range agents, every cluster)', 'allocate agent-c1 30202 (range agents, every cluster)']);

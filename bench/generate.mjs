@@ -63,31 +63,43 @@ function helmRelease(name, nodePort) {
   return `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\nspec:\n  interval: 30m\n  chart:\n    spec:\n      chart: ${name}\n      sourceRef: { kind: HelmRepository, name: charts }\n  values:\n    service:\n      type: NodePort\n      nodePorts:\n        http: ${nodePort}\n`;
 }
 
+/** A fresh tree under `dir`: `put` writes a file and counts it and its bytes; `write` only writes it. */
+function tree(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  const counted = { files: 0, bytes: 0 };
+  const write = (path, text) => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  const put = (path, text) => {
+    write(path, text);
+    counted.files++;
+    counted.bytes += text.length;
+  };
+  return { write, put, counted };
+}
+
+/** The Flux sync that `flux bootstrap` writes for a cluster, pointing at its apps folder. */
+function fluxSync(cluster) {
+  return `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps/${cluster}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+}
+
+/** A kustomization.yaml listing `resources`. */
+function kustomization(resources) {
+  return `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+}
+
 /**
  * Writes the repository under `dir` and returns what it planted. `files` is the number of
  * manifest files (about 10 KB each on average).
  */
 export function generate(dir, { files = 20000, seed = 42 } = {}) {
-  rmSync(dir, { recursive: true, force: true });
   const rand = random(seed);
-  const write = (path, text) => {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  };
+  const { write, put, counted } = tree(dir);
   const perCluster = Math.floor(files / CLUSTERS.length);
-  let written = 0;
-  let bytes = 0;
   let claims = 0;
-  const put = (path, text) => {
-    write(path, text);
-    written++;
-    bytes += text.length;
-  };
   CLUSTERS.forEach((cluster, c) => {
-    put(
-      `clusters/${cluster}/flux-system/gotk-sync.yaml`,
-      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps/${cluster}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`,
-    );
+    put(`clusters/${cluster}/flux-system/gotk-sync.yaml`, fluxSync(cluster));
     const mappings = [];
     let app = 0;
     let inCluster = 1;
@@ -130,7 +142,7 @@ export function generate(dir, { files = 20000, seed = 42 } = {}) {
         else if (roll < 0.7) add(`secret-${i}.yaml`, secret(rand, `${name}-secret-${i}`, 1000 + Math.floor(rand() * 3000)));
         else add(`config-${i}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-config-${i}\ndata:\n  LOG_LEVEL: info\n  FEATURE_${i}: "${words[i % words.length]}"\n`);
       }
-      write(`${folder}/kustomization.yaml`, `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`);
+      write(`${folder}/kustomization.yaml`, kustomization(resources));
       app++;
     }
     write(
@@ -141,7 +153,7 @@ export function generate(dir, { files = 20000, seed = 42 } = {}) {
         .join('')}`,
     );
   });
-  return { files: written, bytes, claims };
+  return { ...counted, claims };
 }
 
 /**
@@ -151,22 +163,11 @@ export function generate(dir, { files = 20000, seed = 42 } = {}) {
  * `kustomize build` or a Helm template dump writes them). Returns what it planted.
  */
 export function generateMultiDocument(dir, { bundles = 8, documents = 3000, seed = 7 } = {}) {
-  rmSync(dir, { recursive: true, force: true });
   const rand = random(seed);
-  let written = 0;
-  let bytes = 0;
+  const { put, counted } = tree(dir);
   let claims = 0;
-  const put = (path, text) => {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-    written++;
-    bytes += text.length;
-  };
   CLUSTERS.forEach((cluster, c) => {
-    put(
-      `clusters/${cluster}/flux-system/gotk-sync.yaml`,
-      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps/${cluster}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`,
-    );
+    put(`clusters/${cluster}/flux-system/gotk-sync.yaml`, fluxSync(cluster));
     const files = [];
     for (let b = 0; b < bundles; b++) {
       const parts = [`# Source: rendered bundle ${b} for ${cluster}`];
@@ -185,9 +186,9 @@ export function generateMultiDocument(dir, { bundles = 8, documents = 3000, seed
       put(`apps/${cluster}/${file}`, `${parts.join('---\n')}`);
       files.push(file);
     }
-    put(`apps/${cluster}/kustomization.yaml`, `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${files.map((f) => `  - ${f}\n`).join('')}`);
+    put(`apps/${cluster}/kustomization.yaml`, kustomization(files));
   });
-  return { files: written, bytes, claims };
+  return { ...counted, claims };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

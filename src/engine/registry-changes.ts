@@ -102,10 +102,14 @@ function changeOptions(run: ChangeRun) {
   };
 }
 
+/** Carries out a planned change on the registry file, under its lock, as the CLI does. */
+function carryOut<T>(file: string, change: RegistryChange<T>): Promise<ChangeOutcome<T>> {
+  return changeRegistry(file, change.decide, change.options);
+}
+
 /** `allocate`: the lowest free port (or block) of a range in every named cluster, written to the registry. */
 export function allocatePorts(file: string, request: AllocateRequest, run: ChangeRun): Promise<ChangeOutcome<Allocation>> {
-  const change = allocationChange(request, run);
-  return changeRegistry(file, change.decide, change.options);
+  return carryOut(file, allocationChange(request, run));
 }
 
 /** What `allocatePorts` changes, to be carried out by changeRegistry or by a server's held registry. */
@@ -136,8 +140,7 @@ export function allocationChange(request: AllocateRequest, run: ChangeRun): Regi
 
 /** `release`: a service's ports freed, everywhere or in some clusters. */
 export function releaseService(file: string, request: ReleaseRequest, run: ChangeRun): Promise<ChangeOutcome<Release>> {
-  const change = releaseChange(request, run);
-  return changeRegistry(file, change.decide, change.options);
+  return carryOut(file, releaseChange(request, run));
 }
 
 /** What `releaseService` changes, to be carried out by changeRegistry or by a server's held registry. */
@@ -158,8 +161,7 @@ export function releaseChange(request: ReleaseRequest, run: ChangeRun): Registry
 
 /** `move`: a service's port (or block) renumbered, to `to` or to the next free port of its range. */
 export function moveService(file: string, request: MoveRequest, run: ChangeRun): Promise<ChangeOutcome<Move>> {
-  const change = moveChange(request, run);
-  return changeRegistry(file, change.decide, change.options);
+  return carryOut(file, moveChange(request, run));
 }
 
 /** What `moveService` changes, to be carried out by changeRegistry or by a server's held registry. */
@@ -188,8 +190,7 @@ export function moveChange(request: MoveRequest, run: ChangeRun): RegistryChange
 
 /** `reserve`: ports kept from everybody, in every cluster or in some. */
 export function reservePorts(file: string, request: ReserveRequest, run: ChangeRun): Promise<ChangeOutcome<PlannedReservation>> {
-  const change = reservationChange(request, run);
-  return changeRegistry(file, change.decide, change.options);
+  return carryOut(file, reservationChange(request, run));
 }
 
 /** What `reservePorts` changes, to be carried out by changeRegistry or by a server's held registry. */

@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import { toLf } from '../core/line-ends.ts';
+import { isInside } from '../registry/contain.ts';
 import { readTextFile } from '../registry/read-file.ts';
 
 /** Where a finding's line is, and which folders a door may show lines from. */
@@ -22,7 +24,15 @@ export interface SourceLines {
   lines: { line: number; text: string }[];
 }
 
-/** The lines around `line` of a file inside the registry's folder or the repository; any other path is refused. */
+/** What findings point into: the registry, manifests, values, kind configs and helmfiles, port documents, chart templates. */
+const SHOWN = /\.(ya?ml|md|markdown|tpl)$/i;
+
+/**
+ * The lines around `line` of a file inside the registry's folder or the repository, of a kind a
+ * finding points into. Any other path is refused: a file outside those folders, a hidden one
+ * (`.git/config`, `.env.yaml`), one of another kind (the tokens file, a key), and a Kubernetes
+ * Secret, whose values are only encoded.
+ */
 export function sourceLines(request: SourceLinesRequest): SourceLines {
   const around = request.around ?? 4;
   const path = resolve(request.cwd, request.file);
@@ -32,12 +42,14 @@ export function sourceLines(request: SourceLinesRequest): SourceLines {
   } catch {
     throw new InputError(`${request.file}: no such file or folder`);
   }
-  const inside = request.roots.some((root) => {
-    const rel = relative(realpathSync(root), real);
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-  });
-  if (!inside) throw new InputError(`${request.file} is outside the registry's folder and the repository; only their files' lines are shown`);
-  const all = readTextFile(real, request.file).split(/\r?\n/);
+  const root = request.roots.map((r) => realpathSync(r)).find((r) => real !== r && isInside(r, real));
+  if (root === undefined) throw new InputError(`${request.file} is outside the registry's folder and the repository; only their files' lines are shown`);
+  if (!SHOWN.test(real) || relative(root, real).split(sep).some((part) => part.startsWith('.'))) {
+    throw new InputError(`${request.file} is not a file findings point into; lines are shown of YAML, Markdown and chart template files that are not hidden`);
+  }
+  const text = readTextFile(real, request.file);
+  if (/^kind:\s*Secret\s*$/m.test(text)) throw new InputError(`${request.file} holds a Kubernetes Secret; its lines are not shown`);
+  const all = toLf(text).split('\n');
   if (request.line < 1 || request.line > all.length) throw new InputError(`${request.file} has ${all.length} lines; line ${request.line} is not one of them`);
   const first = Math.max(1, request.line - around);
   const last = Math.min(all.length, request.line + around);

@@ -82,6 +82,16 @@ describe("the dashboard's routes", () => {
       const text = await response.text();
       assert.doesNotMatch(text, /secret|root:/);
     }
+    // Inside the folder, only files findings point into: not the tokens file, Git's config, a hidden file or a Secret.
+    mkdirSync(join(server.dir, '.git'), { recursive: true });
+    writeFileSync(join(server.dir, '.git', 'config'), '[remote "origin"]\n  url = https://ci:secret@example.com/x.git\n');
+    writeFileSync(join(server.dir, '.env.yaml'), 'TOKEN: secret\n');
+    writeFileSync(join(server.dir, 'db-secret.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: c2VjcmV0\n');
+    for (const file of ['portolan-tokens.json', '.git/config', '.env.yaml', 'db-secret.yaml']) {
+      const response = await server.call('GET', `/v1/lines?${new URLSearchParams({ file, line: '1' })}`);
+      assert.equal(response.status, 422, `${file}: ${response.status}`);
+      assert.doesNotMatch(await response.text(), /ci:secret|TOKEN: secret|c2VjcmV0|sha256/);
+    }
     const past = await server.call('GET', '/v1/lines?file=portolan.yaml&line=999');
     assert.equal(past.status, 422);
     assert.match(((await past.json()) as { detail: string }).detail, /portolan\.yaml has \d+ lines; line 999 is not one of them/);
